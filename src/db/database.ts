@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from './schema.js';
+import { applyMigrations, type SqlRunner } from './migrate.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A drizzle handle inside or outside a transaction; repositories accept either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Raw rows for hand-written SQL (bench and queue code). */
+  query<T = Record<string, unknown>>(q: SQL): Promise<T[]>;
+  ping(): Promise<void>;
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; 'memory://' for an in-memory database. */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+// pg returns int8/numeric as strings by default; counts here are small enough for JS numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPglite(opts.dataDir ?? 'memory://');
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  let target = dataDir;
+  if (!dataDir.startsWith('memory://')) {
+    target = path.resolve(dataDir, 'pglite');
+    mkdirSync(target, { recursive: true });
+  }
+  const client = await PGlite.create(target);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const runner: SqlRunner = {
+    exec: async (text) => { await client.exec(text); },
+    query: async (text, params) => (await client.query(text, params as unknown[])).rows as Record<string, unknown>[],
+    transaction: async (fn) => client.transaction(async (tx) => fn({
+      exec: async (text) => { await tx.exec(text); },
+      query: async (text, params) => (await tx.query(text, params as unknown[])).rows as Record<string, unknown>[],
+    })),
+  };
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db,
+    query: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
+    ping: async () => { await client.query('select 1'); },
+    migrate: () => applyMigrations(runner),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const runner: SqlRunner = {
+    exec: async (text) => { await pool.query(text); },
+    query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+    transaction: async (fn) => {
+      const c = await pool.connect();
+      try {
+        await c.query('begin');
+        const out = await fn({
+          exec: async (text) => { await c.query(text); },
+          query: async (text, params) => (await c.query(text, params as unknown[])).rows,
+        });
+        await c.query('commit');
+        return out;
+      } catch (e) {
+        await c.query('rollback').catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+  };
+  let closed = false;
+  return {
+    kind: 'postgres',
+    db,
+    query: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
+    ping: async () => { await pool.query('select 1'); },
+    migrate: () => applyMigrations(runner),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+export { sql };

@@ -1,0 +1,277 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+
+// Every table carries tenant_id; every query filters on it. Timestamps are timestamptz.
+
+// Millisecond precision so a JS Date round-trips exactly (cursor pagination depends on it).
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+
+export const tenants = pgTable('tenants', {
+  tenantId: text('tenant_id').primaryKey(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
+  wecomCredentials: text('wecom_credentials'), // SecretBox-sealed JSON
+  wecomCorpId: text('wecom_corp_id'), // public; used to route callbacks
+  dingtalkCredentials: text('dingtalk_credentials'),
+  dingtalkAppKey: text('dingtalk_app_key'),
+  formKey: text('form_key'),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('tenants_wecom_corp_uq').on(t.wecomCorpId),
+  uniqueIndex('tenants_dingtalk_app_uq').on(t.dingtalkAppKey),
+  uniqueIndex('tenants_form_key_uq').on(t.formKey),
+]);
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  role: text('role', { enum: ['admin', 'manager', 'rep'] }).notNull(),
+  name: text('name').notNull(),
+  region: text('region'),
+  // { tz?: string, days: number[] (1=Mon..7=Sun), start: 'HH:MM', end: 'HH:MM' }
+  workingHours: jsonb('working_hours').$type<WorkingHours | null>(),
+  onDuty: boolean('on_duty').notNull().default(false),
+  capacity: integer('capacity'),
+  active: boolean('active').notNull().default(true),
+  wecomUserId: text('wecom_user_id'),
+  dingtalkUserId: text('dingtalk_user_id'),
+  dingtalkUnionId: text('dingtalk_union_id'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('users_wecom_uq').on(t.tenantId, t.wecomUserId),
+  uniqueIndex('users_dingtalk_uq').on(t.tenantId, t.dingtalkUserId),
+  uniqueIndex('users_dingtalk_union_uq').on(t.tenantId, t.dingtalkUnionId),
+  index('users_tenant_idx').on(t.tenantId, t.createdAt),
+  check('users_role_ck', sql`${t.role} in ('admin', 'manager', 'rep')`),
+]);
+
+export interface WorkingHours {
+  days: number[];
+  start: string;
+  end: string;
+}
+
+export const products = pgTable('products', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  sku: text('sku').notNull(),
+  name: text('name').notNull(),
+  aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.sku] })]);
+
+export const customers = pgTable('customers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  name: text('name'),
+  company: text('company'),
+  title: text('title'),
+  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+  ownerId: uuid('owner_id').references(() => users.id),
+  sourceChannel: text('source_channel'),
+  utm: jsonb('utm').$type<Record<string, string>>().notNull().default({}),
+  stage: text('stage').notNull().default('new'),
+  score: real('score').notNull().default(0),
+  customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
+  // Fields a person edited by hand; extraction never overwrites them.
+  manualFields: text('manual_fields').array().notNull().default(sql`'{}'::text[]`),
+  // Disagreeing values kept side by side: [{ field, values: [...], at }]
+  conflicts: jsonb('conflicts').$type<FieldConflict[]>().notNull().default([]),
+  mergedInto: uuid('merged_into'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  index('customers_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+  index('customers_tenant_owner_idx').on(t.tenantId, t.ownerId),
+]);
+
+export interface FieldConflict {
+  field: string;
+  values: string[];
+  at: string;
+}
+
+export const identityKinds = ['phone', 'email', 'wechat_id', 'wecom_external_userid', 'dingtalk_unionid', 'openid'] as const;
+export type IdentityKind = (typeof identityKinds)[number];
+
+export const customerIdentities = pgTable('customer_identities', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull().references(() => customers.id),
+  kind: text('kind', { enum: identityKinds }).notNull(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('customer_identities_uq').on(t.tenantId, t.kind, t.value),
+  index('customer_identities_customer_idx').on(t.tenantId, t.customerId),
+  check('customer_identities_kind_ck', sql`${t.kind} in ('phone', 'email', 'wechat_id', 'wecom_external_userid', 'dingtalk_unionid', 'openid')`),
+]);
+
+export const leadStatuses = ['new', 'assigned', 'claimed', 'contacted', 'qualified', 'won', 'lost'] as const;
+export type LeadStatus = (typeof leadStatuses)[number];
+
+export const leads = pgTable('leads', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull().references(() => customers.id),
+  status: text('status', { enum: leadStatuses }).notNull().default('new'),
+  assigneeId: uuid('assignee_id').references(() => users.id),
+  assignedAt: ts('assigned_at'),
+  claimedAt: ts('claimed_at'),
+  firstResponseAt: ts('first_response_at'),
+  sourceEventId: text('source_event_id'),
+  sourceChannel: text('source_channel'),
+  utm: jsonb('utm').$type<Record<string, string>>().notNull().default({}),
+  intentLevel: text('intent_level'),
+  urgencyLevel: text('urgency_level'),
+  reassignCount: integer('reassign_count').notNull().default(0),
+  statusHistory: jsonb('status_history').$type<LeadStatusChange[]>().notNull().default([]),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  index('leads_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+  index('leads_tenant_assignee_idx').on(t.tenantId, t.assigneeId, t.status),
+  index('leads_tenant_customer_idx').on(t.tenantId, t.customerId),
+  check('leads_status_ck', sql`${t.status} in ('new', 'assigned', 'claimed', 'contacted', 'qualified', 'won', 'lost')`),
+]);
+
+export interface LeadStatusChange {
+  status: LeadStatus;
+  at: string;
+  by?: string | null;
+  assigneeId?: string | null;
+  note?: string;
+}
+
+export const interactions = pgTable('interactions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull().references(() => customers.id),
+  channel: text('channel').notNull(),
+  direction: text('direction', { enum: ['in', 'out', 'note'] }).notNull(),
+  authorId: uuid('author_id').references(() => users.id),
+  text: text('text').notNull().default(''),
+  platform: text('platform'),
+  platformMessageId: text('platform_message_id'),
+  occurredAt: ts('occurred_at').notNull(),
+  entities: jsonb('entities').$type<Record<string, unknown> | null>(),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('interactions_platform_msg_uq').on(t.tenantId, t.platform, t.platformMessageId),
+  index('interactions_customer_time_idx').on(t.tenantId, t.customerId, t.occurredAt),
+  check('interactions_direction_ck', sql`${t.direction} in ('in', 'out', 'note')`),
+]);
+
+export const tasks = pgTable('tasks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  kind: text('kind').notNull(),
+  title: text('title').notNull().default(''),
+  assigneeId: uuid('assignee_id').references(() => users.id),
+  customerId: uuid('customer_id').references(() => customers.id),
+  leadId: uuid('lead_id').references(() => leads.id),
+  dueAt: ts('due_at'),
+  status: text('status', { enum: ['open', 'done', 'cancelled'] }).notNull().default('open'),
+  // Where this task shows in chat: [{ platform, recipient, ref }] (card task ids, todo ids)
+  cardRefs: jsonb('card_refs').$type<Record<string, unknown>[]>().notNull().default([]),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+  doneBy: uuid('done_by'),
+  doneAt: ts('done_at'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  index('tasks_tenant_assignee_idx').on(t.tenantId, t.assigneeId, t.status),
+  index('tasks_tenant_customer_idx').on(t.tenantId, t.customerId),
+]);
+
+export const queueStatuses = ['pending', 'processing', 'done', 'failed', 'dead'] as const;
+
+export const inboxEvents = pgTable('inbox_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  platform: text('platform').notNull(),
+  eventId: text('event_id').notNull(),
+  kind: text('kind').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  status: text('status', { enum: queueStatuses }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+  lockedUntil: ts('locked_until'),
+  lastError: text('last_error'),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+  processedAt: ts('processed_at'),
+}, (t) => [
+  uniqueIndex('inbox_events_uq').on(t.tenantId, t.platform, t.eventId),
+  index('inbox_events_due_idx').on(t.status, t.nextAttemptAt),
+]);
+
+export const outboxMessages = pgTable('outbox_messages', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  platform: text('platform').notNull(),
+  dedupeKey: text('dedupe_key'),
+  kind: text('kind').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  status: text('status', { enum: queueStatuses }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+  lockedUntil: ts('locked_until'),
+  lastError: text('last_error'),
+  attemptLog: jsonb('attempt_log').$type<OutboxAttempt[]>().notNull().default([]),
+  result: jsonb('result').$type<Record<string, unknown> | null>(),
+  createdAt: createdAt(),
+  sentAt: ts('sent_at'),
+}, (t) => [
+  uniqueIndex('outbox_dedupe_uq').on(t.tenantId, t.platform, t.dedupeKey),
+  index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+]);
+
+export interface OutboxAttempt {
+  at: string;
+  ok: boolean;
+  error?: string;
+  retryable?: boolean;
+}
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  entityType: text('entity_type').notNull(),
+  entityId: text('entity_id').notNull(),
+  before: jsonb('before'),
+  after: jsonb('after'),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [index('audit_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.at)]);
+
+// Shared platform credentials cache (access tokens, jsapi tickets) so several instances share one token.
+export const platformTokens = pgTable('platform_tokens', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  platform: text('platform').notNull(),
+  kind: text('kind').notNull(),
+  value: text('value').notNull(), // SecretBox-sealed
+  expiresAt: ts('expires_at').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.platform, t.kind] })]);
+
+// Durable timers (claim timeouts, reminders): fired once, survive restarts.
+export const timers = pgTable('timers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  kind: text('kind').notNull(),
+  refId: text('ref_id').notNull(),
+  fireAt: ts('fire_at').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+  status: text('status', { enum: ['pending', 'fired', 'cancelled'] }).notNull().default('pending'),
+  createdAt: createdAt(),
+  firedAt: ts('fired_at'),
+}, (t) => [
+  uniqueIndex('timers_ref_uq').on(t.tenantId, t.kind, t.refId),
+  index('timers_due_idx').on(t.status, t.fireAt),
+]);

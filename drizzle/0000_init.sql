@@ -152,10 +152,7 @@ CREATE TABLE "tenants" (
 	"tenant_id" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
 	"time_zone" text DEFAULT 'Asia/Shanghai' NOT NULL,
-	"wecom_credentials" text,
-	"wecom_corp_id" text,
-	"dingtalk_credentials" text,
-	"dingtalk_app_key" text,
+	"channels" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"form_key" text,
 	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
@@ -229,8 +226,6 @@ CREATE UNIQUE INDEX "outbox_dedupe_uq" ON "outbox_messages" USING btree ("tenant
 CREATE INDEX "outbox_due_idx" ON "outbox_messages" USING btree ("status","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "tasks_tenant_assignee_idx" ON "tasks" USING btree ("tenant_id","assignee_id","status");--> statement-breakpoint
 CREATE INDEX "tasks_tenant_customer_idx" ON "tasks" USING btree ("tenant_id","customer_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "tenants_wecom_corp_uq" ON "tenants" USING btree ("wecom_corp_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "tenants_dingtalk_app_uq" ON "tenants" USING btree ("dingtalk_app_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "tenants_form_key_uq" ON "tenants" USING btree ("form_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "timers_ref_uq" ON "timers" USING btree ("tenant_id","kind","ref_id");--> statement-breakpoint
 CREATE INDEX "timers_due_idx" ON "timers" USING btree ("status","fire_at");--> statement-breakpoint

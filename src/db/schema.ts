@@ -13,17 +13,13 @@ export const tenants = pgTable('tenants', {
   tenantId: text('tenant_id').primaryKey(),
   name: text('name').notNull(),
   timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
-  wecomCredentials: text('wecom_credentials'), // SecretBox-sealed JSON
-  wecomCorpId: text('wecom_corp_id'), // public; used to route callbacks
-  dingtalkCredentials: text('dingtalk_credentials'),
-  dingtalkAppKey: text('dingtalk_app_key'),
+  // Per-platform channel credentials, each SecretBox-sealed JSON: { [platform]: sealed }.
+  channels: jsonb('channels').$type<Record<string, string>>().notNull().default({}),
   formKey: text('form_key'),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
-  uniqueIndex('tenants_wecom_corp_uq').on(t.wecomCorpId),
-  uniqueIndex('tenants_dingtalk_app_uq').on(t.dingtalkAppKey),
   uniqueIndex('tenants_form_key_uq').on(t.formKey),
 ]);
 

@@ -1,0 +1,82 @@
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadConfig, ConfigError, type Config } from './config.js';
+import { createLogger } from './lib/logger.js';
+import { SecretBox } from './lib/secret-box.js';
+import { openDatabase } from './db/database.js';
+import { resolveMasterKey } from './app/master-key.js';
+import { bootstrapDefaultTenant, DEFAULT_TENANT_ID } from './app/bootstrap.js';
+import { startServer } from './server.js';
+import { adminRouter } from './api/admin.routes.js';
+
+function resolveAdminToken(config: Config): { token?: string; file?: string } {
+  if (config.adminToken) return { token: config.adminToken };
+  if (config.databaseUrl) return {};
+  // Embedded default: a newcomer gets a working admin token without configuring one.
+  const file = path.resolve(config.dataDir, 'admin.token');
+  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), file };
+  mkdirSync(path.dirname(file), { recursive: true });
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return { token, file };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`kelu: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const { key, generated } = resolveMasterKey(config);
+  if (generated) logger.info({ file: path.resolve(config.dataDir, 'master.key') }, 'generated a master key for the embedded database');
+  const box = new SecretBox(key);
+  const admin = resolveAdminToken(config);
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  const applied = await database.migrate();
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const { demo } = await bootstrapDefaultTenant(config, database, box, logger);
+
+  const routers = [adminRouter({ database, adminToken: admin.token, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes })];
+  const server = await startServer({ database, logger, routers }, config.port, config.host);
+
+  const lines = [
+    `Kelu 客路 is running on ${database.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${path.resolve(config.dataDir)}` : 'PostgreSQL server'}${demo ? ' with the demo tenant' : ''}`,
+    `  health      ${server.url}/healthz`,
+    `  readiness   ${server.url}/readyz`,
+    `  admin API   ${server.url}/api/v1/customers   (Authorization: Bearer <token>${admin.file ? ` from ${admin.file}` : admin.token ? ' = KELU_ADMIN_TOKEN' : '; set KELU_ADMIN_TOKEN to enable'})`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests, draining in-flight work');
+    const hard = setTimeout(() => process.exit(1), 30_000);
+    hard.unref();
+    try {
+      await server.close();
+      await database.close();
+      logger.info('stopped cleanly');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'unclean shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`kelu: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

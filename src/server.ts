@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Logger } from './lib/logger.js';
+import { isAppError } from './lib/errors.js';
+import type { Database } from './db/database.js';
+
+export interface ServerDeps {
+  database: Database;
+  logger: Logger;
+  /** Routers composed into the app (admin API, channels, sidebar). */
+  routers: Router[];
+}
+
+export interface RunningServer {
+  app: Koa;
+  server: http.Server;
+  url: string;
+  /** Stops accepting, waits for in-flight requests (bounded), then resolves. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number; idle: () => Promise<void> } {
+  const app = new Koa({ proxy: true });
+  let inflight = 0;
+  let waiters: (() => void)[] = [];
+
+  app.use(async (ctx, next) => {
+    inflight++;
+    const started = performance.now();
+    const reqId = (ctx.get('x-request-id') || '').slice(0, 64) || randomUUID();
+    ctx.state.reqId = reqId;
+    ctx.set('X-Request-Id', reqId);
+    ctx.state.log = deps.logger.child({ reqId });
+    try {
+      await next();
+    } catch (err) {
+      const log = ctx.state.log as Logger;
+      if (isAppError(err)) {
+        ctx.status = err.status;
+        ctx.body = { error: { code: err.code, message: err.expose ? err.message : 'internal error', ...(err.expose && err.details ? { details: err.details } : {}) } };
+        if (err.status >= 500) log.error({ err, code: err.code }, 'request failed');
+        else log.info({ code: err.code, status: err.status, path: ctx.path }, 'request rejected');
+      } else {
+        const status = (err as { status?: number }).status;
+        if (status && status >= 400 && status < 500) {
+          ctx.status = status;
+          ctx.body = { error: { code: 'bad_request', message: 'request could not be processed' } };
+        } else {
+          ctx.status = 500;
+          ctx.body = { error: { code: 'internal', message: 'internal error' } };
+          log.error({ err }, 'unhandled error');
+        }
+      }
+    } finally {
+      inflight--;
+      if (inflight === 0 && waiters.length) {
+        const w = waiters;
+        waiters = [];
+        w.forEach((f) => f());
+      }
+      if (ctx.status >= 500 || deps.logger.isLevelEnabled('debug')) {
+        (ctx.state.log as Logger).debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      }
+    }
+    if (ctx.status === 404 && ctx.body === undefined) {
+      ctx.status = 404;
+      ctx.body = { error: { code: 'not_found', message: 'no such route' } };
+    }
+  });
+
+  const health = new Router();
+  health.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  health.get('/readyz', async (ctx) => {
+    try {
+      await deps.database.ping();
+      ctx.body = { status: 'ready', database: deps.database.kind };
+    } catch {
+      ctx.status = 503;
+      ctx.body = { error: { code: 'database_unreachable', message: 'database is not reachable' } };
+    }
+  });
+  app.use(health.routes());
+  for (const r of deps.routers) app.use(r.routes()).use(r.allowedMethods());
+
+  return {
+    app,
+    inFlight: () => inflight,
+    idle: () => (inflight === 0 ? Promise.resolve() : new Promise<void>((res) => waiters.push(res))),
+  };
+}
+
+export async function startServer(deps: ServerDeps, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  const { app, idle } = createApp(deps);
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(port, host, () => res());
+  });
+  const addr = server.address();
+  const boundPort = typeof addr === 'object' && addr ? addr.port : port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    app,
+    server,
+    url: `http://${shownHost}:${boundPort}`,
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((res) => server.close(() => res()));
+      server.closeIdleConnections();
+      await Promise.race([idle(), new Promise((r) => setTimeout(r, graceMs))]);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it, afterAll } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServerDatabase } from './helpers/test-db.js';
+
+// The real entry point, as `npm start` runs it: start, serve, stop on SIGTERM, start again.
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+async function start(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const m = /readiness\s+(http:\/\/[^/\s]+)\/readyz/.exec(out);
+    if (m) return { child, url: m[1]!, output: () => out };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not start within 20 s:\n${out}`);
+}
+
+async function stop(s: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((res) => s.child.once('exit', (code) => res(code)));
+  s.child.kill('SIGTERM');
+  return exited;
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('npm start (src/main.ts)', () => {
+  it('serves health and readiness on embedded PGlite within 20 s, stops cleanly and keeps data across restarts', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kelu-main-'));
+    dirs.push(dataDir);
+    const t0 = Date.now();
+    const s1 = await start({ KELU_DATA_DIR: dataDir });
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect((await fetch(`${s1.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${s1.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'pglite' });
+    expect(s1.output()).toContain('/api/v1/customers');
+    // Generated secrets are private to the owner.
+    expect(statSync(path.join(dataDir, 'master.key')).mode & 0o077).toBe(0);
+    const token = readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
+    expect(s1.output()).not.toContain(token);
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const demo = await (await fetch(`${s1.url}/api/v1/customers`, { headers: auth })).json();
+    expect(demo.items.length).toBeGreaterThan(0);
+    const created = await fetch(`${s1.url}/api/v1/users`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '重启测试', role: 'rep', wecomUserId: 'restart-check' }) });
+    expect(created.status).toBe(201);
+    expect(await stop(s1)).toBe(0);
+    expect(s1.output()).toContain('stopped cleanly');
+
+    const s2 = await start({ KELU_DATA_DIR: dataDir });
+    const users = await (await fetch(`${s2.url}/api/v1/users?limit=200`, { headers: auth })).json();
+    expect(users.items.map((u: { name: string }) => u.name)).toContain('重启测试');
+    // The demo seed ran once, not twice.
+    expect(users.items.filter((u: { name: string }) => u.name === '李销售')).toHaveLength(1);
+    expect(await stop(s2)).toBe(0);
+  }, 60_000);
+
+  it('runs on a PostgreSQL server with DATABASE_URL', async () => {
+    const server = await createServerDatabase();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kelu-main-'));
+    dirs.push(dataDir);
+    try {
+      const s = await start({ KELU_DATA_DIR: dataDir, DATABASE_URL: server.url, KELU_MASTER_KEY: 'a-test-master-key-of-length', KELU_ADMIN_TOKEN: 'admin-token-for-the-pg-test' });
+      expect(await (await fetch(`${s.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'postgres' });
+      const res = await fetch(`${s.url}/api/v1/users`, { headers: { authorization: 'Bearer admin-token-for-the-pg-test' } });
+      expect(res.status).toBe(200);
+      expect(await stop(s)).toBe(0);
+    } finally {
+      await server.drop();
+    }
+  }, 60_000);
+
+  it('refuses to start with invalid configuration and says why', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: 'postgres://127.0.0.1/x' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise((res) => child.once('exit', res));
+    expect(code).toBe(2);
+    expect(err).toContain('KELU_MASTER_KEY');
+  }, 30_000);
+});

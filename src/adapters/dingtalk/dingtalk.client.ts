@@ -1,0 +1,233 @@
+import type { Recipient, Reply } from '../../bot/replies.js';
+import { PlatformApiError } from '../../lib/platform-error.js';
+import type { TokenCache, TokenKey } from '../../lib/token-cache.js';
+import { renderCard, renderCardUpdate, renderRobotPayload, renderWebhookBody } from './dingtalk.render.js';
+import type { DingtalkCardPayload, DingtalkRobotPayload, DingtalkWebhookBody } from './dingtalk.types.js';
+
+export interface DingtalkClientOptions {
+  tenantId: string;
+  appKey: string;
+  appSecret: string;
+  robotCode: string;
+  tokens: TokenCache;
+  /** Our card template in the DingTalk card builder; card sends fail fast without it. */
+  cardTemplateId?: string;
+  apiBase?: string;
+  oapiBase?: string;
+  fetchImpl?: typeof fetch;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export interface TodoInput {
+  /** Our task id: DingTalk dedupes on it, so a retried create does not make a second todo. */
+  sourceId: string;
+  subject: string;
+  description?: string;
+  dueTime?: Date;
+  executorIds: string[];
+  detailUrl?: string;
+}
+
+export interface DingtalkUser {
+  userId: string;
+  unionId: string;
+  name?: string;
+}
+
+// new API (api.dingtalk.com): HTTP 4xx + {code, message}; oapi: HTTP 200 + {errcode, errmsg}.
+const TOKEN_CODES = new Set(['InvalidAuthentication', 'InvalidAccessToken', 'Forbidden.AccessDenied.AccessTokenExpired', 'AccessTokenExpired']);
+const TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
+const THROTTLE_CODE = /QpsLimit|QpmLimit|Throttl|FlowControl|LimitExceeded|ServiceUnavailable|SystemBusy/i;
+// -1 system busy; 90002/90018/90019 rate limited; 90006 overloaded; 130101 session webhook sending too fast.
+const RETRY_ERRCODES = new Set([-1, 90002, 90006, 90018, 90019, 130101]);
+
+type Base = 'api' | 'oapi' | 'none';
+
+/**
+ * One DingTalk app (appKey) for one tenant. Every call gets the token from the shared TokenCache,
+ * and a call the platform rejects for a bad token invalidates it and is retried once.
+ */
+export class DingtalkClient {
+  private readonly apiBase: string;
+  private readonly oapiBase: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private readonly tokenKey: TokenKey;
+
+  constructor(private readonly opts: DingtalkClientOptions) {
+    if (!opts.appKey || !opts.appSecret) throw new Error('dingtalk client: appKey and appSecret are required');
+    this.apiBase = (opts.apiBase ?? 'https://api.dingtalk.com').replace(/\/$/, '');
+    this.oapiBase = (opts.oapiBase ?? 'https://oapi.dingtalk.com').replace(/\/$/, '');
+    this.fetchImpl = opts.fetchImpl ?? fetch;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.now = opts.now ?? Date.now;
+    this.tokenKey = { tenantId: opts.tenantId, platform: 'dingtalk', kind: 'access_token' };
+  }
+
+  getAccessToken(): Promise<string> {
+    return this.opts.tokens.get(this.tokenKey, async () => {
+      const r = await this.call<{ accessToken?: string; expireIn?: number }>('POST', 'api', '/v1.0/oauth2/accessToken', {
+        appKey: this.opts.appKey,
+        appSecret: this.opts.appSecret,
+      });
+      if (!r.accessToken) throw new PlatformApiError('dingtalk accessToken: no token in response', false);
+      return { value: r.accessToken, expiresInSeconds: r.expireIn ?? 7200 };
+    });
+  }
+
+  /** Answer within a conversation via the short-lived sessionWebhook (no token needed; the URL is the credential). */
+  async replyViaSessionWebhook(url: string, body: DingtalkWebhookBody): Promise<void> {
+    await this.call('POST', 'none', url, body);
+  }
+
+  /** One-to-one robot messages; up to 20 userIds per call. */
+  sendToUsers(userIds: string[], p: DingtalkRobotPayload): Promise<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }> {
+    return this.authed('POST', 'api', '/v1.0/robot/oToMessages/batchSend', { robotCode: this.opts.robotCode, userIds, msgKey: p.msgKey, msgParam: JSON.stringify(p.msgParam) });
+  }
+
+  sendToGroup(openConversationId: string, p: DingtalkRobotPayload): Promise<{ processQueryKey?: string }> {
+    return this.authed('POST', 'api', '/v1.0/robot/groupMessages/send', { robotCode: this.opts.robotCode, openConversationId, msgKey: p.msgKey, msgParam: JSON.stringify(p.msgParam) });
+  }
+
+  /**
+   * Creates and delivers an interactive card whose button callbacks come back over Stream (callbackType STREAM;
+   * the older im/interactiveCards API only calls back to a registered HTTP route).
+   */
+  sendCard(card: DingtalkCardPayload, to: { openConversationId: string } | { userId: string }): Promise<unknown> {
+    if (!this.opts.cardTemplateId) throw new PlatformApiError('dingtalk card: no cardTemplateId configured', false);
+    const robotCode = this.opts.robotCode;
+    const space = 'openConversationId' in to
+      ? { openSpaceId: `dtv1.card//IM_GROUP.${to.openConversationId}`, imGroupOpenSpaceModel: { supportForward: false }, imGroupOpenDeliverModel: { robotCode } }
+      : { openSpaceId: `dtv1.card//IM_ROBOT.${to.userId}`, imRobotOpenSpaceModel: { supportForward: false }, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode } };
+    return this.authed('POST', 'api', '/v1.0/card/instances/createAndDeliver', {
+      cardTemplateId: this.opts.cardTemplateId,
+      outTrackId: card.outTrackId,
+      callbackType: 'STREAM',
+      cardData: { cardParamMap: card.cardParamMap },
+      userIdType: 1,
+      ...space,
+    });
+  }
+
+  updateCard(card: DingtalkCardPayload): Promise<unknown> {
+    return this.authed('PUT', 'api', '/v1.0/card/instances', {
+      outTrackId: card.outTrackId,
+      cardData: { cardParamMap: card.cardParamMap },
+      cardUpdateOptions: { updateCardDataByKey: true },
+      userIdType: 1,
+    });
+  }
+
+  /** `operatorUnionId` is whose todo list the call acts as (the creator). */
+  async createTodo(operatorUnionId: string, t: TodoInput): Promise<{ id: string }> {
+    const r = await this.authed<{ id?: string }>('POST', 'api', `/v1.0/todo/users/${encodeURIComponent(operatorUnionId)}/tasks`, {
+      sourceId: t.sourceId,
+      subject: t.subject,
+      ...(t.description ? { description: t.description } : {}),
+      ...(t.dueTime ? { dueTime: t.dueTime.getTime() } : {}),
+      executorIds: t.executorIds,
+      ...(t.detailUrl ? { detailUrl: { appUrl: t.detailUrl, pcUrl: t.detailUrl } } : {}),
+    });
+    if (!r.id) throw new PlatformApiError('dingtalk todo create: no id in response', false);
+    return { id: r.id };
+  }
+
+  async completeTodo(operatorUnionId: string, todoId: string, done = true): Promise<void> {
+    await this.authed('PUT', 'api', `/v1.0/todo/users/${encodeURIComponent(operatorUnionId)}/tasks/${encodeURIComponent(todoId)}`, { done });
+  }
+
+  /** Binding a rep: staff userid -> unionId (todo APIs and cross-app identity need the unionId). */
+  async getUser(userId: string): Promise<DingtalkUser> {
+    const r = await this.authed<{ result?: { userid?: string; unionid?: string; name?: string } }>('POST', 'oapi', '/topapi/v2/user/get', { userid: userId, language: 'zh_CN' });
+    if (!r.result?.unionid) throw new PlatformApiError('dingtalk user get: no unionid', false);
+    return { userId: r.result.userid ?? userId, unionId: r.result.unionid, ...(r.result.name ? { name: r.result.name } : {}) };
+  }
+
+  /**
+   * The one deliver(): picks the channel for a reply. A live sessionWebhook is cheapest (no token, no quota);
+   * otherwise robot sends to users or the group. Cards always go through the card API.
+   */
+  async deliver(to: Recipient, reply: Reply): Promise<void> {
+    if (reply.kind === 'cardUpdate') return void (await this.updateCard(renderCardUpdate(reply)));
+    if (reply.kind === 'card') {
+      const card = renderCard(reply.card);
+      if (to.conversationType === 'group' && to.conversationId) return void (await this.sendCard(card, { openConversationId: to.conversationId }));
+      if (!to.userIds?.length) throw new PlatformApiError('dingtalk deliver: card without a recipient', false);
+      for (const userId of to.userIds) await this.sendCard({ ...card, outTrackId: to.userIds.length > 1 ? `${card.outTrackId}:${userId}` : card.outTrackId }, { userId });
+      return;
+    }
+    const webhookLive = to.replyUrl && (!to.replyUrlExpiresAt || Date.parse(to.replyUrlExpiresAt) - 5_000 > this.now());
+    if (webhookLive) return this.replyViaSessionWebhook(to.replyUrl!, renderWebhookBody(reply));
+    const payload = renderRobotPayload(reply);
+    if (to.conversationType === 'group' && to.conversationId) return void (await this.sendToGroup(to.conversationId, payload));
+    if (to.userIds?.length) {
+      for (let i = 0; i < to.userIds.length; i += 20) await this.sendToUsers(to.userIds.slice(i, i + 20), payload);
+      return;
+    }
+    throw new PlatformApiError('dingtalk deliver: no recipient', false);
+  }
+
+  private async authed<T>(method: string, base: Base, path: string, body: unknown): Promise<T> {
+    const token = await this.getAccessToken();
+    try {
+      return await this.call<T>(method, base, path, body, token);
+    } catch (e) {
+      if (!(e instanceof TokenRejected)) throw e;
+      await this.opts.tokens.invalidate(this.tokenKey, token);
+      const fresh = await this.getAccessToken();
+      try {
+        return await this.call<T>(method, base, path, body, fresh);
+      } catch (e2) {
+        if (e2 instanceof TokenRejected) throw new PlatformApiError(`dingtalk ${method} ${e2.path}: token rejected twice`, false, e2.code, e2.status);
+        throw e2;
+      }
+    }
+  }
+
+  private async call<T>(method: string, base: Base, pathOrUrl: string, body: unknown, token?: string): Promise<T> {
+    const url = new URL(base === 'none' ? pathOrUrl : `${base === 'api' ? this.apiBase : this.oapiBase}${pathOrUrl}`);
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (token && base === 'api') headers['x-acs-dingtalk-access-token'] = token;
+    if (token && base === 'oapi') url.searchParams.set('access_token', token);
+    // Only the path goes into errors: oapi queries carry the token and session webhook queries are credentials.
+    const where = `${method} ${url.pathname}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      text = await res.text();
+    } catch (e) {
+      // Duck-typed: the DOMException from AbortSignal.timeout is not an `Error` of every realm (jest's vm).
+      const name = (e as { name?: unknown } | null)?.name;
+      const timeout = name === 'TimeoutError' || name === 'AbortError';
+      throw new PlatformApiError(`dingtalk ${where}: ${timeout ? 'timeout' : 'network error'}`, true, timeout ? 'timeout' : 'network');
+    }
+    const json = parseJson(text) as { code?: string; message?: string; errcode?: number; errmsg?: string } | undefined;
+    if (res.ok && (json?.errcode === undefined || json.errcode === 0)) return (json ?? {}) as T;
+
+    const code = json?.code ?? json?.errcode;
+    const msg = String(json?.message ?? json?.errmsg ?? '').slice(0, 200);
+    if (token && ((typeof code === 'string' && TOKEN_CODES.has(code)) || (typeof code === 'number' && TOKEN_ERRCODES.has(code)) || res.status === 401)) {
+      throw new TokenRejected(url.pathname, code, res.status);
+    }
+    const retryable =
+      res.status >= 500 || res.status === 429 || (typeof code === 'string' && THROTTLE_CODE.test(code)) || (typeof code === 'number' && RETRY_ERRCODES.has(code));
+    throw new PlatformApiError(`dingtalk ${where}: ${res.status} ${code ?? ''} ${msg}`.trim(), retryable, code, res.status);
+  }
+}
+
+class TokenRejected extends Error {
+  constructor(readonly path: string, readonly code: string | number | undefined, readonly status: number) {
+    super('token rejected');
+  }
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return s ? JSON.parse(s) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,150 @@
+/* Catalog matching. The catalog arrives with every call, so its compiled form is cached
+ * twice: by array identity (WeakMap, free when the caller reuses the array) and by a
+ * content hash (a re-read but identical catalog file compiles once). A changed catalog
+ * simply compiles anew: no restart. */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Catalog, CatalogProduct, ProductMention } from './types.js';
+import { normalizeKey } from './normalize.js';
+import { addWord } from './segmenter.js';
+
+// The natural package's root import pulls in every module (over a second, and a dotenv
+// banner on stdout that would corrupt the CLI's JSON Lines); the distance module alone
+// loads in milliseconds.
+const require = createRequire(import.meta.url);
+const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance.js') as {
+  DamerauLevenshteinDistance: (a: string, b: string) => number;
+};
+
+interface Key { key: string; product: CatalogProduct }
+
+export interface CompiledCatalog {
+  /** Keys grouped by first character, longest first. */
+  byFirst: Map<string, Key[]>;
+  /** Keys long enough to tolerate one typo. */
+  fuzzy: Key[];
+  size: number;
+}
+
+const byIdentity = new WeakMap<object, CompiledCatalog>();
+const byHash = new Map<string, CompiledCatalog>();
+const MAX_HASHED = 64;
+
+/** Checks the shape of a catalog; throws an Error naming the first problem. */
+export function validateCatalog(x: unknown): Catalog {
+  if (!Array.isArray(x)) throw new Error('catalog must be an array of products');
+  const ids = new Set<string>();
+  x.forEach((p: unknown, i: number) => {
+    if (p === null || typeof p !== 'object') throw new Error(`catalog[${i}] must be an object`);
+    const o = p as Record<string, unknown>;
+    if (typeof o.id !== 'string' || o.id.length === 0) throw new Error(`catalog[${i}].id must be a non-empty string`);
+    if (typeof o.name !== 'string' || o.name.trim().length === 0) throw new Error(`catalog[${i}].name must be a non-empty string`);
+    if (o.aliases !== undefined && (!Array.isArray(o.aliases) || o.aliases.some((a) => typeof a !== 'string'))) {
+      throw new Error(`catalog[${i}].aliases must be an array of strings`);
+    }
+    if (ids.has(o.id)) throw new Error(`catalog[${i}].id "${o.id}" is duplicated`);
+    ids.add(o.id);
+  });
+  return x as Catalog;
+}
+
+function compile(catalog: Catalog): CompiledCatalog {
+  const keys: Key[] = [];
+  const seen = new Set<string>();
+  for (const product of catalog) {
+    for (const raw of [product.name, ...(product.aliases ?? [])]) {
+      const key = normalizeKey(raw);
+      if (key.length < 2 || seen.has(key)) continue;
+      seen.add(key);
+      keys.push({ key, product });
+      // Keeps jieba from cutting 血糖仪 into pieces a name rule could pick up.
+      if (/[\u4e00-\u9fff]/.test(key)) addWord(key, 'nz');
+    }
+  }
+  keys.sort((a, b) => b.key.length - a.key.length);
+  const byFirst = new Map<string, Key[]>();
+  for (const k of keys) {
+    const list = byFirst.get(k.key[0]);
+    if (list) list.push(k);
+    else byFirst.set(k.key[0], [k]);
+  }
+  return { byFirst, fuzzy: keys.filter((k) => k.key.length >= 4), size: keys.length };
+}
+
+export function compileCatalog(catalog: Catalog): CompiledCatalog {
+  const hit = byIdentity.get(catalog);
+  if (hit) return hit;
+  validateCatalog(catalog);
+  const hash = createHash('sha1').update(JSON.stringify(catalog)).digest('hex');
+  let compiled = byHash.get(hash);
+  if (!compiled) {
+    compiled = compile(catalog);
+    if (byHash.size >= MAX_HASHED) byHash.delete(byHash.keys().next().value as string);
+    byHash.set(hash, compiled);
+  }
+  byIdentity.set(catalog, compiled);
+  return compiled;
+}
+
+const isAsciiWord = (c: string | undefined): boolean => c !== undefined && /[a-z0-9]/.test(c);
+
+/** Products mentioned in `norm`, longest match first, each product once, in text order. */
+export function matchProducts(norm: string, orig: string, compiled: CompiledCatalog): ProductMention[] {
+  if (compiled.size === 0) return [];
+  const hits: Array<{ index: number; end: number; product: CatalogProduct }> = [];
+  const taken = new Uint8Array(norm.length);
+  // Map positions of the space-free key back onto the text with spaces.
+  const chars: number[] = [];
+  let squeezed = '';
+  for (let i = 0; i < norm.length; i++) {
+    if (norm[i] === ' ') continue;
+    chars.push(i);
+    squeezed += norm[i];
+  }
+  const used = new Set<string>();
+  for (let i = 0; i < squeezed.length; i++) {
+    const list = compiled.byFirst.get(squeezed[i]);
+    if (!list) continue;
+    for (const k of list) {
+      if (!squeezed.startsWith(k.key, i)) continue;
+      const s = chars[i];
+      const e = chars[i + k.key.length - 1] + 1;
+      // Latin keys must stand alone: "dr" must not match inside "drive".
+      if (isAsciiWord(k.key[0]) && isAsciiWord(norm[s - 1])) continue;
+      if (isAsciiWord(k.key[k.key.length - 1]) && isAsciiWord(norm[e])) continue;
+      let free = true;
+      for (let p = s; p < e; p++) if (taken[p]) { free = false; break; }
+      if (!free) continue;
+      for (let p = s; p < e; p++) taken[p] = 1;
+      hits.push({ index: s, end: e, product: k.product });
+      i += k.key.length - 1;
+      break;
+    }
+  }
+  // One typo in a long name (心电监护器 for 心电监护仪) when nothing exact covers it.
+  for (const k of compiled.fuzzy) {
+    if (hits.some((h) => h.product.id === k.product.id)) continue;
+    const L = k.key.length;
+    for (let i = 0; i + L <= squeezed.length; i++) {
+      if (squeezed[i] !== k.key[0] || squeezed[i + 1] !== k.key[1]) continue;
+      const window = squeezed.slice(i, i + L);
+      if (DamerauLevenshteinDistance(window, k.key) > 1) continue;
+      const s = chars[i];
+      const e = chars[i + L - 1] + 1;
+      let free = true;
+      for (let p = s; p < e; p++) if (taken[p]) { free = false; break; }
+      if (!free) continue;
+      for (let p = s; p < e; p++) taken[p] = 1;
+      hits.push({ index: s, end: e, product: k.product });
+      break;
+    }
+  }
+  hits.sort((a, b) => a.index - b.index);
+  const out: ProductMention[] = [];
+  for (const h of hits) {
+    if (used.has(h.product.id)) continue;
+    used.add(h.product.id);
+    out.push({ id: h.product.id, name: h.product.name, text: orig.slice(h.index, h.end) });
+  }
+  return out;
+}

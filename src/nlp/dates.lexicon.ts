@@ -1,0 +1,100 @@
+/* Word lists and small regex sources for the Chinese time grammar. Everything here
+ * is matched against normalized text (half-width, simplified, lower-case). */
+import { CN_NUM_CHARS } from './cn-number.parser.js';
+
+export const NUM = `(?:\\d{1,4}|[${CN_NUM_CHARS}]{1,5})`;
+export const SMALL_NUM = `(?:\\d{1,2}|[零〇一二两三四五六七八九十廿卅]{1,3})`;
+
+/** Relative day words → [offset in days, implied part of day]. */
+export const REL_DAYS: Record<string, [number, Pod | null]> = {
+  '大后天': [3, null], '大后日': [3, null], '后天': [2, null], '后日': [2, null],
+  '明天': [1, null], '明日': [1, null], '听日': [1, null], '今天': [0, null], '今日': [0, null],
+  '昨天': [-1, null], '昨日': [-1, null], '寻日': [-1, null], '大前天': [-3, null],
+  '前天': [-2, null], '前日': [-2, null],
+  '今早': [0, 'am'], '今晨': [0, 'am'], '今晚': [0, 'pm'], '今夜': [0, 'pm'],
+  '明早': [1, 'am'], '明晨': [1, 'am'], '明晚': [1, 'pm'], '明夜': [1, 'pm'],
+  '昨晚': [-1, 'pm'], '昨夜': [-1, 'pm'],
+};
+export const REL_DAY_RE = new RegExp(
+  Object.keys(REL_DAYS).sort((a, b) => b.length - a.length).join('|'), 'y');
+
+export type Pod = 'am' | 'pm' | 'noon' | 'night' | 'dawn';
+
+/** Parts of day; longest first so 早上 wins over 早. */
+export const PODS: Array<[string, Pod]> = [
+  ['凌晨', 'dawn'], ['清晨', 'am'], ['早晨', 'am'], ['早上', 'am'], ['上午', 'am'], ['早间', 'am'],
+  ['中午', 'noon'], ['午间', 'noon'], ['下午', 'pm'], ['午后', 'pm'], ['晏昼', 'pm'],
+  ['傍晚', 'pm'], ['晚上', 'pm'], ['晚间', 'pm'], ['夜里', 'pm'], ['夜晚', 'pm'],
+  ['半夜', 'night'], ['深夜', 'night'], ['早', 'am'], ['晚', 'pm'],
+];
+export const POD_RE = new RegExp(PODS.map((p) => p[0]).join('|'), 'y');
+export const POD_MAP = new Map(PODS);
+
+/** Week modifiers: how many weeks from the current one. */
+export const WEEK_MOD: Record<string, number> = {
+  '上上个': -2, '上上': -2, '上个': -1, '上': -1, '这一个': 0, '这一': 0, '这个': 0, '这': 0,
+  '本': 0, '今个': 0, '今': 0, '下下个': 2, '下下': 2, '下个': 1, '下': 1,
+};
+export const WEEK_RE = new RegExp(
+  `(${Object.keys(WEEK_MOD).sort((a, b) => b.length - a.length).join('|')})?(周|星期|礼拜)([一二三四五六日天末1-7])?`, 'y');
+
+export const WEEKDAY_CHAR: Record<string, number> = {
+  '一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '日': 7, '天': 7, '末': 6,
+  '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7,
+};
+
+export const MONTH_MOD: Record<string, number> = {
+  '上上个': -2, '上个': -1, '上': -1, '这个': 0, '这': 0, '本': 0, '今个': 0, '当': 0,
+  '下下个': 2, '下个': 1, '下': 1,
+};
+export const MONTH_REL_RE = new RegExp(
+  `(${Object.keys(MONTH_MOD).sort((a, b) => b.length - a.length).join('|')})月(份)?`, 'y');
+
+export const YEAR_REL: Record<string, number> = {
+  '今年': 0, '明年': 1, '来年': 1, '下年': 1, '后年': 2, '去年': -1, '上年': -1, '前年': -2,
+};
+export const YEAR_REL_RE = /(今年|明年|来年|下年|后年|去年|上年|前年)/y;
+export const YEAR_ABS_RE = /(\d{4}|[零〇一二三四五六七八九]{4})年/y;
+
+export const MONTH_DAY_RE = new RegExp(`(${SMALL_NUM})月(份)?(?:(${SMALL_NUM})(?:日|号)?)?`, 'y');
+export const DAY_ONLY_RE = new RegExp(`(${SMALL_NUM})(号|日)`, 'y');
+/** 号 after these is a building, line or bed number, not a day. */
+export const NOT_DAY_AFTER = new Set('楼线床房厅馆门机柜口位院室仓台站车码'.split(''));
+
+export const EDGE_RE = /(月底|月末|月初|月中|年底|年末|年初)/y;
+export const NTH_WEEKDAY_RE = new RegExp(`的?第(${SMALL_NUM})个?(周|星期|礼拜)([一二三四五六日天1-7])`, 'y');
+
+export const ISO_DATE_RE = /(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:日|号)?/y;
+export const US_DATE_RE = /(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?/y;
+
+/** Fixed-date holidays a mainland sales rep uses as deadlines. */
+export const HOLIDAYS: Array<[string, number, number]> = [
+  ['元旦', 1, 1], ['情人节', 2, 14], ['妇女节', 3, 8], ['劳动节', 5, 1], ['儿童节', 6, 1],
+  ['建军节', 8, 1], ['教师节', 9, 10], ['国庆节', 10, 1], ['国庆', 10, 1], ['平安夜', 12, 24],
+  ['圣诞节', 12, 25], ['圣诞', 12, 25],
+];
+export const HOLIDAY_RE = new RegExp(HOLIDAYS.map((h) => h[0]).join('|'), 'y');
+
+export type Unit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+export const UNIT_WORDS: Array<[string, Unit]> = [
+  ['分钟', 'minute'], ['个小时', 'hour'], ['小时', 'hour'], ['个钟头', 'hour'], ['钟头', 'hour'],
+  ['个钟', 'hour'], ['天', 'day'], ['日', 'day'], ['个星期', 'week'], ['星期', 'week'],
+  ['个礼拜', 'week'], ['礼拜', 'week'], ['个周', 'week'], ['周', 'week'], ['个月', 'month'],
+  ['月', 'month'], ['年', 'year'],
+];
+const UNIT_SRC = UNIT_WORDS.map((u) => u[0]).join('|');
+/** 三天后 / 两个钟之前 / 七天内 */
+export const OFFSET_SUFFIX_RE = new RegExp(
+  `(${NUM}|半)(${UNIT_SRC})(?:(之|以)?(后|内|前|里)|(以内|之内))`, 'y');
+/** 下三天 / 前两个月 / 未来三天 */
+export const OFFSET_PREFIX_RE = new RegExp(
+  `(上|前|过去|最近|下|后|未来|接下来|今后)(${NUM})(${UNIT_SRC})`, 'y');
+export const UNIT_MAP = new Map(UNIT_WORDS);
+
+export const CLOCK_COLON_RE = /(\d{1,2}):(\d{2})(?:\s?(am|pm|a\.m\.|p\.m\.|a|p)(?![a-z]))?/y;
+export const CLOCK_AMPM_RE = /(\d{1,2})\s?(am|pm|a\.m\.|p\.m\.)(?![a-z])/y;
+export const CLOCK_CN_RE = new RegExp(
+  `(${SMALL_NUM})(点钟|点|时)(?:(半)|(一刻|三刻)|零(${SMALL_NUM})分?|[踏搭](${SMALL_NUM}|半)|(${SMALL_NUM})个字|(${SMALL_NUM})(分)?)?`, 'y');
+
+export const RANGE_RE = /\s?(到|至|~|-|—|–)\s?/y;
+export const DEADLINE_RE = /(之前|以前|前)/y;

@@ -1,0 +1,101 @@
+/* Budget: the one amount in a message that is a budget, a price or an order value.
+ * An amount qualifies when it carries a money unit (元, 块, 万, k, ￥, 美元 …) or
+ * follows a budget word (预算, 报价, 价格 …); quantities (50台) never do. */
+import type { Budget, Currency } from './types.js';
+import { CN_NUM_CHARS, parseNumber } from './cn-number.parser.js';
+
+const AMOUNT = `(?:\\d+(?:,\\d{3})*(?:\\.\\d+)?|[${CN_NUM_CHARS}]+)`;
+const MULT = '(万元|万块|万|w|千|k|百万|亿)?';
+const CUR_PRE = '(¥|￥|\\$|€|rmb|cny|usd|eur|人民币|美元|美金)?\\s?';
+const CUR_POST = '\\s?(块钱|元|块|rmb|cny|usd|eur|美元|美金|欧元|人民币)?';
+const RANGE = '\\s?(到|至|-|~|—)\\s?';
+
+const AMOUNT_RE = new RegExp(
+  `${CUR_PRE}(${AMOUNT})${MULT}(?:${RANGE}${CUR_PRE}(${AMOUNT})${MULT})?${CUR_POST}`, 'g');
+
+const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右)/;
+const MAX_BEFORE = /(不超过|不高于|不能超过|最多|最高|顶多|上限|封顶|以内|低于|少于|不到)\s?$/;
+const MIN_BEFORE = /(至少|不低于|最少|最低|起码|下限|高于|超过|多于)\s?$/;
+const MAX_AFTER = /^\s?(以内|之内|以下|内|封顶|为限|上限)/;
+const MIN_AFTER = /^\s?(起|以上|起步|打底|往上)/;
+const QUANTITY_AFTER = /^\s?(台|个|套|件|盒|支|只|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍)/;
+
+const MULTIPLIER: Record<string, number> = {
+  '万元': 1e4, '万块': 1e4, '万': 1e4, 'w': 1e4, '千': 1e3, 'k': 1e3, '百万': 1e6, '亿': 1e8,
+};
+
+function currencyOf(...marks: Array<string | undefined>): Currency {
+  for (const m of marks) {
+    if (!m) continue;
+    if (m === '$' || m === 'usd' || m === '美元' || m === '美金') return 'USD';
+    if (m === '€' || m === 'eur' || m === '欧元') return 'EUR';
+  }
+  return 'CNY';
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+export function extractBudget(norm: string, orig: string): Budget | null {
+  const cands: Array<{ budget: Budget; score: number }> = [];
+  AMOUNT_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = AMOUNT_RE.exec(norm))) {
+    if (m[0].trim().length === 0) { AMOUNT_RE.lastIndex++; continue; }
+    const [, pre1, a1, mult1, , pre2, a2, mult2, post] = m;
+    const start = m.index;
+    const end = start + m[0].length;
+    const prevCh = norm[start - 1];
+    // Part of a longer token: phone digits, model numbers (x3000), dates (2026-03).
+    if (prevCh !== undefined && /[a-z0-9_.:/-]/.test(prevCh) && !pre1) continue;
+    const after = norm.slice(end, end + 4);
+    if (!post && QUANTITY_AFTER.test(after)) continue;
+    const before = norm.slice(Math.max(0, start - 8), start);
+    const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2) || /[万亿]/.test(a1);
+    const context = BUDGET_WORDS.test(before) || BUDGET_WORDS.test(after);
+    if (!hasUnit && !context) continue;
+    // A bare digit string longer than 9 is an ID or phone, not a budget.
+    if (!hasUnit && /^\d{9,}$/.test(a1)) continue;
+    // Leading zero: an area code or a serial, never an amount.
+    if (/^0\d/.test(a1)) continue;
+    const v1raw = parseNumber(a1);
+    if (!Number.isFinite(v1raw)) continue;
+    // Chinese numerals alone (三, 十) need a money unit; otherwise every "一" is a price.
+    if (!/\d/.test(a1) && !/[万亿]/.test(a1) && !(mult1 || mult2 || post || pre1) && !(context && /[千百]/.test(a1))) continue;
+    let min: number | null;
+    let max: number | null;
+    if (a2 !== undefined) {
+      const v2raw = parseNumber(a2);
+      if (!Number.isFinite(v2raw)) continue;
+      // 5到10万: the shared multiplier applies to both ends.
+      const k2 = MULTIPLIER[mult2 ?? ''] ?? 1;
+      const k1 = mult1 ? MULTIPLIER[mult1] : k2;
+      min = round(v1raw * k1);
+      max = round(v2raw * k2);
+      if (min > max) continue;
+    } else {
+      const v = round(v1raw * (MULTIPLIER[mult1 ?? ''] ?? 1));
+      min = v;
+      max = v;
+      if (MAX_BEFORE.test(before) || MAX_AFTER.test(after)) min = null;
+      else if (MIN_BEFORE.test(before) || MIN_AFTER.test(after)) max = null;
+    }
+    if ((min ?? max ?? 0) <= 0) continue;
+    const cur = currencyOf(pre1, pre2, post, norm.slice(end, end + 2));
+    let textEnd = end;
+    const tail = norm.slice(end).match(/^\s?(以内|之内|以下|起|以上|左右)/);
+    if (tail) textEnd += tail[0].length;
+    let textStart = start;
+    const head = before.match(/(不超过|不高于|最多|至少|不低于|最少|约|大约|大概)\s?$/);
+    if (head) textStart -= head[0].length;
+    cands.push({
+      budget: { min, max, currency: cur, text: orig.slice(textStart, textEnd).trim() },
+      score: (context ? 2 : 0) + (pre1 || post ? 1 : 0) + (mult1 || mult2 ? 1 : 0),
+    });
+  }
+  if (cands.length === 0) return null;
+  let best = cands[0];
+  for (const c of cands) if (c.score > best.score) best = c;
+  return best.budget;
+}

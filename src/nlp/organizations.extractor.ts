@@ -1,0 +1,76 @@
+/* Organizations: a name ending in an organization word (医院, 公司, 学校, 厂 …), grown
+ * leftwards over jieba tokens that can be part of a proper name and stopped by verbs,
+ * pronouns and particles. A bare or generic head (客户公司, 他们学校) is not a name. */
+import type { Organization } from './types.js';
+import type { Token } from './segmenter.js';
+
+const SUFFIXES = [
+  '股份有限公司', '有限责任公司', '卫生服务中心', '妇幼保健院', '有限公司', '人民医院', '医科大学', '卫生院', '保健院',
+  '中医院', '研究院', '研究所', '实验室', '事务所', '委员会', '门诊部', '幼儿园', '制药厂', '医院', '诊所', '公司', '集团',
+  '大学', '学院', '中学', '小学', '学校', '银行', '协会', '药房', '药店', '卫健委', '疾控中心', '中心', '工厂', '厂', '局',
+].sort((a, b) => b.length - a.length);
+
+/** A suffix followed by these is a longer common word (厂家, 公司章程 is fine, 学院路 is a road). */
+const BREAK_AFTER = new Set('家商长路街区'.split(''));
+const NAME_TAGS = new Set(['ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'm', 'n', 'b', 'x', 'an', 'ng', 'f', 's']);
+const PROPER_TAGS = new Set(['ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'x', 'm']);
+const GENERIC = new Set([
+  '客户', '对方', '我们', '你们', '他们', '贵', '本', '这家', '那家', '一家', '该', '合作', '大', '小', '总', '分', '新', '老',
+  '各', '每', '哪', '这个', '那个', '某', '其他', '外地', '本地', '附近', '当地', '市', '县', '区', '省', '国内', '国外',
+  '私立', '公立', '民营', '国营', '上级', '下属', '我', '你', '他', '她', '购物', '服务', '活动', '培训', '销售', '售后',
+]);
+// Single-character heads the generic list cannot catch (市中心, 总公司, 分公司).
+const MIN_NAME = 2;
+
+function tokenEndingAt(tokens: Token[], pos: number): number {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].end === pos) return mid;
+    if (tokens[mid].end < pos) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+export function extractOrganizations(norm: string, orig: string, tokens: Token[]): Array<Organization & { index: number }> {
+  const out: Array<Organization & { index: number }> = [];
+  const seen = new Set<string>();
+  let from = 0;
+  for (let i = 0; i < norm.length; i++) {
+    if (i < from) continue;
+    const suffix = SUFFIXES.find((sfx) => norm.startsWith(sfx, i));
+    if (!suffix) continue;
+    const end = i + suffix.length;
+    if (BREAK_AFTER.has(norm[end])) continue;
+    // Walk left over name-like tokens; the suffix may itself start mid-token (人民医院).
+    let start = i;
+    let k = tokenEndingAt(tokens, start);
+    if (k < 0) {
+      const inside = tokens.findIndex((t) => t.start < i && t.end > i);
+      if (inside < 0) continue;
+      start = tokens[inside].start;
+      k = inside - 1;
+    }
+    let proper = false;
+    let genericOnly = true;
+    while (k >= 0 && i - tokens[k].start <= 16) {
+      const t = tokens[k];
+      if (!NAME_TAGS.has(t.tag) || GENERIC.has(t.word) || /[\s,.:;!?()]/.test(t.word)) break;
+      start = t.start;
+      if (PROPER_TAGS.has(t.tag)) proper = true;
+      if (!GENERIC.has(t.word)) genericOnly = false;
+      k--;
+    }
+    const head = norm.slice(start, i);
+    if (head.length < MIN_NAME || genericOnly) continue;
+    if (!proper && head.length < 3) continue;
+    const name = orig.slice(start, end);
+    from = end;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push({ name, text: name, index: start });
+  }
+  return out;
+}

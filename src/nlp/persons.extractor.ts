@@ -1,0 +1,129 @@
+/* Persons: surname (+ given name) + title, 老X/小X, and bare full names that jieba
+ * tags as person names. A surname character alone is never enough: a title, the
+ * 老/小 prefix or jieba's name tag must confirm it. */
+import type { Person } from './types.js';
+import type { Token } from './segmenter.js';
+import {
+  COMPOUND_SURNAMES, FAMILIAR_SURNAMES, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES,
+} from './persons.lexicon.js';
+
+interface Found extends Person { index: number; end: number }
+
+const NAME_TAGS = new Set(['nr', 'nrfg', 'nrt']);
+const isHan = (c: string | undefined): boolean => c !== undefined && c >= '\u4e00' && c <= '\u9fff';
+
+function surnameLength(s: string, at: number): number {
+  if (COMPOUND_SURNAMES.has(s.slice(at, at + 2))) return 2;
+  return SINGLE_SURNAMES.has(s[at]) ? 1 : 0;
+}
+
+/** Token index covering character position `pos`. */
+function tokenAt(tokens: Token[], pos: number): Token | undefined {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = tokens[mid];
+    if (pos < t.start) hi = mid - 1;
+    else if (pos >= t.end) lo = mid + 1;
+    else return t;
+  }
+  return undefined;
+}
+
+/** True when jieba reads [start, end) as (part of) an ordinary word, not a name. */
+function insideWord(tokens: Token[], start: number, end: number): boolean {
+  const t = tokenAt(tokens, start);
+  if (!t) return false;
+  if (t.start < start) return true; // the surname is the tail of a longer word (施工 → 工)
+  if (t.end > end) return !NAME_TAGS.has(t.tag) && t.tag !== 'x';
+  return false;
+}
+
+function titleAt(s: string, i: number): string | null {
+  for (const t of TITLES) if (s.startsWith(t, i)) return t;
+  return null;
+}
+
+/** Name ending right before a title at `t`: full name when jieba agrees, else surname. */
+function nameBefore(s: string, tokens: Token[], t: number): { start: number } | null {
+  const tok = tokenAt(tokens, t - 1);
+  if (tok && tok.end === t && NAME_TAGS.has(tok.tag) && tok.word.length >= 2 && tok.word.length <= 4 && surnameLength(s, tok.start) > 0) {
+    return { start: tok.start };
+  }
+  if (t >= 2 && COMPOUND_SURNAMES.has(s.slice(t - 2, t))) return { start: t - 2 };
+  if (t >= 1 && SINGLE_SURNAMES.has(s[t - 1])) {
+    // 王明经理: a surname two back with a name-tagged token covering both.
+    if (t >= 2 && SINGLE_SURNAMES.has(s[t - 2]) === false) return { start: t - 1 };
+    return { start: t - 1 };
+  }
+  return null;
+}
+
+export function extractPersons(norm: string, orig: string, tokens: Token[]): Person[] {
+  const found: Found[] = [];
+  const taken = new Uint8Array(norm.length);
+  const push = (p: Found): void => {
+    for (let k = p.index; k < p.end; k++) if (taken[k]) return;
+    for (let k = p.index; k < p.end; k++) taken[k] = 1;
+    found.push(p);
+  };
+
+  for (let i = 1; i < norm.length; i++) {
+    if (!isHan(norm[i])) continue;
+    const title = titleAt(norm, i);
+    if (!title) continue;
+    const name = nameBefore(norm, tokens, i);
+    if (!name) continue;
+    const end = i + title.length;
+    const nameText = norm.slice(name.start, i);
+    if (NOT_NAME_WORDS.has(nameText) || NOT_NAME_WORDS.has(norm.slice(name.start, end))) continue;
+    if (insideWord(tokens, name.start, end) && !(tokenAt(tokens, name.start)?.word === norm.slice(name.start, end))) continue;
+    const whole = tokenAt(tokens, name.start);
+    if (whole && whole.start === name.start && whole.end === end && !NAME_TAGS.has(whole.tag) && whole.tag !== 'x' && title.length === 1) continue;
+    // A one-character title glued to a following word is that word (总部, 工作, 总结).
+    if (title.length === 1) {
+      const after = tokenAt(tokens, i);
+      if (after && after.start === i && after.end > end) continue;
+    }
+    push({ name: orig.slice(name.start, i), title, text: orig.slice(name.start, end), index: name.start, end });
+    i = end - 1;
+  }
+
+  for (let i = 0; i + 1 < norm.length; i++) {
+    const p = norm[i];
+    if ((p !== '老' && p !== '小') || !FAMILIAR_SURNAMES.has(norm[i + 1])) continue;
+    const t = tokenAt(tokens, i);
+    const pair = norm.slice(i, i + 2);
+    const confirmed = t !== undefined && t.start === i && t.word === pair && (NAME_TAGS.has(t.tag) || t.tag === 'x');
+    const loose = t !== undefined && t.start === i && t.end === i + 1 && !isHan(norm[i + 2]) ;
+    if (!confirmed && !loose) continue;
+    if (isHan(norm[i - 1]) && tokenAt(tokens, i - 1)?.end !== i) continue;
+    push({ name: orig[i + 1], title: p, text: orig.slice(i, i + 2), index: i, end: i + 2 });
+  }
+
+  for (const t of tokens) {
+    if (!NAME_TAGS.has(t.tag)) continue;
+    const w = t.word;
+    if (w.length < 2 || w.length > 4 || NOT_NAME_WORDS.has(w) || PLACE_SUFFIX.has(w[w.length - 1])) continue;
+    const sl = surnameLength(w, 0);
+    if (sl === 0 || w.length - sl > 2) continue;
+    if (w[0] === '老' || w[0] === '小') continue;
+    // Reduplication (谢谢, 常常) is a word, not a surname plus a given name.
+    if (w.length === 2 && w[0] === w[1]) continue;
+    // A title glued into the token (陈先生) was handled above with its title split off.
+    if (titleAt(w, sl) !== null && sl + (titleAt(w, sl) as string).length === w.length) continue;
+    push({ name: orig.slice(t.start, t.end), title: null, text: orig.slice(t.start, t.end), index: t.start, end: t.end });
+  }
+
+  found.sort((a, b) => a.index - b.index);
+  const seen = new Set<string>();
+  const out: Person[] = [];
+  for (const f of found) {
+    const key = `${f.name}|${f.title}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: f.name, title: f.title, text: f.text });
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+/* Surnames and titles. Single surnames: the common ones of the Hundred Family
+ * Surnames plus modern frequency lists; rare surnames that are everyday words on
+ * their own (于, 和, 将 …) are still listed because a title or jieba's name tag must
+ * confirm them anyway. */
+
+export const SINGLE_SURNAMES = new Set((
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢' +
+  '姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康' +
+  '施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成' +
+  '苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫' +
+  '费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈' +
+  '匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰' +
+  '支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕' +
+  '危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由'
+).split(''));
+
+export const COMPOUND_SURNAMES = new Set([
+  '欧阳', '司马', '上官', '诸葛', '司徒', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '令狐', '夏侯',
+  '端木', '西门', '南宫', '独孤', '轩辕', '澹台', '呼延', '万俟', '闻人', '申屠', '太史', '钟离', '宗政', '濮阳',
+  '公冶', '赫连', '拓跋', '百里', '东郭', '羊舌', '微生', '梁丘', '左丘', '第五',
+]);
+
+/** Titles that may follow a name, longest first so 总经理 beats 经理 beats 总. */
+export const TITLES = [
+  '护士长', '工程师', '总经理', '董事长', '副院长', '副主任', '副总', '总监', '经理', '主任', '科长', '处长', '院长',
+  '医生', '大夫', '老师', '校长', '主管', '助理', '先生', '女士', '小姐', '老板', '部长', '局长', '厂长', '所长',
+  '书记', '教授', '律师', '秘书', '会计', '师傅', '总', '工', '董', '姐', '哥',
+].sort((a, b) => b.length - a.length);
+
+/** Surnames common enough to trust in 老X / 小X without a jieba name tag. */
+export const FAMILIAR_SURNAMES = new Set('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙陶黎贺顾毛郝龚邵钱严武戴莫孔汤常康'.split(''));
+
+/** A jieba "name" ending in these is a place (高新区, 张家港, 邱园路). */
+export const PLACE_SUFFIX = new Set('区港市县镇村路街省山湖江河桥园城州庄屯湾岛道巷里坊寺洲'.split(''));
+
+/** Characters after which a name-tagged token is really part of a word. */
+export const NOT_NAME_WORDS = new Set([
+  '马上', '周末', '方案', '黄金', '王者', '常规', '安全', '于是', '白色', '金额', '江苏', '钱款', '高新', '高新区',
+  '张家港', '明天', '时间', '成本', '成功', '任务', '高端', '高效', '管理', '文件', '万元', '和平', '平安', '安装',
+]);

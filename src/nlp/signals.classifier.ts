@@ -1,0 +1,63 @@
+/* Urgency and intent from keywords and the resolved dates. Keyword rules beat a trained
+ * classifier here: the dev set is small and the spec defines the levels by words. */
+import type { Intent, Level, Urgency } from './types.js';
+import type { ResolvedDate } from './dates.parser.js';
+
+const NEGATED_URGENCY = /(不急|不着急|不用急|不用着急|不需要着急|不太急|不是很急|没那么急|别着急|别急|慢慢来|不赶时间|不赶|不紧急|不用赶)/g;
+const URGENCY = /(越快越好|今天就要|十万火急|火速|加急|紧急|着急|急需|尽快|马上|立刻|立即|赶紧|抓紧|asap|急)/g;
+/** Words containing 急 that are not urgency (急诊科, 急救车). */
+const NOT_URGENT_JI = /(急诊|急救|急性|应急|急症|急停)/g;
+
+const DISINTEREST = /(暂时不需要|暂时不用|暂不需要|暂不考虑|不需要了|不用了|随便问问|随便看看|不考虑|已经买了|已经买过|已经有了|买过了|再说吧|没兴趣|不感兴趣|不要了)/g;
+const HIGH_INTENT = /(招标|投标|标书|采购|预算|参数|替代|报价|合同|下单|签约|样机|样品|演示|试用|试听|订购|购买|询价|中标|定金|订金|打款|付款)/g;
+const PRICE_QUESTION = /(多少钱|价格|价钱|什么价|优惠|便宜|折扣|打折|贵不贵|怎么卖)/g;
+
+const HOUR = 3600000;
+
+function words(re: RegExp, s: string): string[] {
+  const out: string[] = [];
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s))) if (!out.includes(m[0])) out.push(m[0]);
+  return out;
+}
+
+export function classifyIntent(norm: string, hasProduct: boolean): Intent {
+  const low = words(DISINTEREST, norm);
+  if (low.length) return { level: 'low', keywords: low };
+  const high = words(HIGH_INTENT, norm);
+  if (high.length) return { level: 'high', keywords: high };
+  const price = words(PRICE_QUESTION, norm);
+  if (price.length || hasProduct) return { level: 'medium', keywords: price };
+  return { level: 'low', keywords: [] };
+}
+
+/** Start of ref's local day, as an instant: ref minus the wall-clock time elapsed. */
+function dayStartMs(refMs: number, refCivil: { h: number; mi: number; s: number }): number {
+  return refMs - ((refCivil.h * 60 + refCivil.mi) * 60 + refCivil.s) * 1000 - (refMs % 1000);
+}
+
+export function classifyUrgency(
+  norm: string, dates: ResolvedDate[], refMs: number, refCivil: { h: number; mi: number; s: number }, intent: Level,
+): Urgency {
+  const negated = words(NEGATED_URGENCY, norm);
+  const masked = norm.replace(NEGATED_URGENCY, (m) => ' '.repeat(m.length)).replace(NOT_URGENT_JI, (m) => ' '.repeat(m.length));
+  const urgent = words(URGENCY, masked);
+  const from = dayStartMs(refMs, refCivil);
+  const within = (hours: number) => dates.filter((d) => d.startMs >= from && d.startMs <= refMs + hours * HOUR);
+  const near = within(48);
+  if (urgent.length || near.length) {
+    const reasons = [...urgent, ...near.map((d) => d.text)];
+    const score = Math.min(1, 0.8 + 0.05 * (urgent.length + near.length));
+    return { level: 'high', score, reasons };
+  }
+  const soon = within(24 * 14);
+  if (soon.length) {
+    // Sooner dates order first among medium messages.
+    const hoursAway = Math.max(0, (soon[0].startMs - refMs) / HOUR);
+    return { level: 'medium', score: Math.round((0.65 - 0.15 * Math.min(1, hoursAway / (24 * 14))) * 100) / 100, reasons: soon.map((d) => d.text) };
+  }
+  if (intent === 'high') return { level: 'medium', score: 0.4, reasons: ['intent:high'] };
+  if (negated.length) return { level: 'low', score: 0.05, reasons: negated };
+  return { level: 'low', score: 0.1, reasons: [] };
+}

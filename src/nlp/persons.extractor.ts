@@ -10,6 +10,7 @@ import {
 interface Found extends Person { index: number; end: number }
 
 const NAME_TAGS = new Set(['nr', 'nrfg', 'nrt']);
+const GIVEN_TAGS = new Set(['n', 'nr', 'x', 'ng', 'nz', 'a', 'ns']);
 const isHan = (c: string | undefined): boolean => c !== undefined && c >= '\u4e00' && c <= '\u9fff';
 
 function surnameLength(s: string, at: number): number {
@@ -60,6 +61,15 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number } | 
   return null;
 }
 
+/** Characters that never occur in a given name but glue function words to a surname
+ * character (黄了, 马上说, 高的). */
+const NOT_GIVEN = new Set('了的着过吗呢吧啊呀哦嘛么们是在和与就都也还又很太最说给把被让要会能想去来到上下里个这那不没有一'.split(''));
+
+function isGivenName(g: string): boolean {
+  for (const c of g) if (!isHan(c) || NOT_GIVEN.has(c)) return false;
+  return true;
+}
+
 export function extractPersons(norm: string, orig: string, tokens: Token[]): Person[] {
   const found: Found[] = [];
   const taken = new Uint8Array(norm.length);
@@ -79,8 +89,9 @@ export function extractPersons(norm: string, orig: string, tokens: Token[]): Per
     const nameText = norm.slice(name.start, i);
     if (NOT_NAME_WORDS.has(nameText) || NOT_NAME_WORDS.has(norm.slice(name.start, end))) continue;
     if (insideWord(tokens, name.start, end) && !(tokenAt(tokens, name.start)?.word === norm.slice(name.start, end))) continue;
+    // A dictionary word that happens to be surname + title (班主任, 施工) is that word.
     const whole = tokenAt(tokens, name.start);
-    if (whole && whole.start === name.start && whole.end === end && !NAME_TAGS.has(whole.tag) && whole.tag !== 'x' && title.length === 1) continue;
+    if (whole && whole.start === name.start && whole.end === end && !NAME_TAGS.has(whole.tag) && whole.tag !== 'x') continue;
     // A one-character title glued to a following word is that word (总部, 工作, 总结).
     if (title.length === 1) {
       const after = tokenAt(tokens, i);
@@ -103,17 +114,29 @@ export function extractPersons(norm: string, orig: string, tokens: Token[]): Per
   }
 
   for (const t of tokens) {
-    if (!NAME_TAGS.has(t.tag)) continue;
+    // jieba tags dictionary names nr; an unseen name usually surfaces as an HMM word (x).
+    if (!NAME_TAGS.has(t.tag) && t.tag !== 'x') continue;
     const w = t.word;
     if (w.length < 2 || w.length > 4 || NOT_NAME_WORDS.has(w) || PLACE_SUFFIX.has(w[w.length - 1])) continue;
     const sl = surnameLength(w, 0);
-    if (sl === 0 || w.length - sl > 2) continue;
+    if (sl === 0 || w.length === sl) continue;
+    if (w.length - sl > 2 && !(t.tag === 'x' && sl === 1)) continue;
+    if (t.tag === 'x' && !isGivenName(w.slice(sl))) continue;
     if (w[0] === '老' || w[0] === '小') continue;
     // Reduplication (谢谢, 常常) is a word, not a surname plus a given name.
     if (w.length === 2 && w[0] === w[1]) continue;
     // A title glued into the token (陈先生) was handled above with its title split off.
     if (titleAt(w, sl) !== null && sl + (titleAt(w, sl) as string).length === w.length) continue;
     push({ name: orig.slice(t.start, t.end), title: null, text: orig.slice(t.start, t.end), index: t.start, end: t.end });
+  }
+
+  // jieba split a name it does not know into surname (tagged as a name) + given name.
+  for (let k = 0; k + 1 < tokens.length; k++) {
+    const a = tokens[k];
+    const b = tokens[k + 1];
+    if (a.tag !== 'nr' || a.word.length !== 1 || !SINGLE_SURNAMES.has(a.word) || b.start !== a.end) continue;
+    if (b.word.length > 2 || !isGivenName(b.word) || !GIVEN_TAGS.has(b.tag) || titleAt(b.word, 0) !== null) continue;
+    push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });
   }
 
   found.sort((a, b) => a.index - b.index);

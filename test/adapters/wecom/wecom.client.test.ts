@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { WecomClient, jsSdkSignature } from '../../../src/adapters/wecom/wecom.client.js';
+import { renderWecomCardUpdate, renderWecomMessage } from '../../../src/adapters/wecom/wecom.render.js';
 import { PlatformApiError } from '../../../src/lib/platform-error.js';
 import { TokenCache } from '../../../src/lib/token-cache.js';
 import { FakeWecomServer } from '../../fakes/fake-wecom-server.js';
@@ -147,6 +148,17 @@ describe('WecomClient against the fake WeCom', () => {
     const body = { userids: ['LiLei'], agentid: 1000002, response_code: 'rc_1', button: { replace_name: '已由李雷认领' } };
     await client().updateTemplateCard(body);
     expect(fake.calls('/cgi-bin/message/update_template_card')[0].body).toEqual(body);
+  });
+
+  it('a rendered button card gets a response_code, which a rendered update then consumes', async () => {
+    const c = client();
+    const card = { cardId: 'lead_1', title: '新线索', buttons: [{ key: 'claim', text: '认领' }] };
+    const sent = await c.sendMessage(renderWecomMessage(1000002, { userIds: ['LiLei'] }, { kind: 'card', card }));
+    expect(sent.response_code).toEqual(expect.any(String));
+    await c.updateTemplateCard(
+      renderWecomCardUpdate(1000002, { userIds: ['LiLei'] }, { kind: 'cardUpdate', cardId: 'lead_1', resultText: '已认领', responseCode: sent.response_code }),
+    );
+    expect(fake.calls('/cgi-bin/message/update_template_card')[0].body).toMatchObject({ response_code: sent.response_code });
   });
 
   it('getUserInfoByCode returns the member userid; a bad code is permanent', async () => {

@@ -34,6 +34,10 @@ function tokenEndingAt(tokens: Token[], pos: number): number {
   return -1;
 }
 
+function tokenAt(tokens: Token[], pos: number): Token | undefined {
+  return tokens.find((t) => t.start <= pos && pos < t.end);
+}
+
 export function extractOrganizations(norm: string, orig: string, tokens: Token[]): Array<Organization & { index: number }> {
   const out: Array<Organization & { index: number }> = [];
   const seen = new Set<string>();
@@ -53,8 +57,10 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
       start = tokens[inside].start;
       k = inside - 1;
     }
-    let proper = false;
-    let genericOnly = true;
+    // jieba knows many institutions whole (浙江大学/nt).
+    const own = tokenAt(tokens, i);
+    let proper = own !== undefined && own.start < i && PROPER_TAGS.has(own.tag);
+    let genericOnly = !proper;
     while (k >= 0 && i - tokens[k].start <= 16) {
       const t = tokens[k];
       if (!NAME_TAGS.has(t.tag) || GENERIC.has(t.word) || /[\s,.:;!?()]/.test(t.word)) break;

@@ -47,17 +47,29 @@ function titleAt(s: string, i: number): string | null {
 }
 
 /** Name ending right before a title at `t`: full name when jieba agrees, else surname. */
+/** Tags a name-initial token may carry; conjunctions and prepositions (和, 向) may not. */
+const NAME_START_TAGS = new Set(['nr', 'nrfg', 'nrt', 'x', 'ns', 'ng', 'zg', 'n', 'nz']);
+
 function nameBefore(s: string, tokens: Token[], t: number): { start: number } | null {
   const tok = tokenAt(tokens, t - 1);
   if (tok && tok.end === t && NAME_TAGS.has(tok.tag) && tok.word.length >= 2 && tok.word.length <= 4 && surnameLength(s, tok.start) > 0) {
     return { start: tok.start };
   }
-  if (t >= 2 && COMPOUND_SURNAMES.has(s.slice(t - 2, t))) return { start: t - 2 };
-  if (t >= 1 && SINGLE_SURNAMES.has(s[t - 1])) {
-    // 王明经理: a surname two back with a name-tagged token covering both.
-    if (t >= 2 && SINGLE_SURNAMES.has(s[t - 2]) === false) return { start: t - 1 };
-    return { start: t - 1 };
+  // Full name before the title (欧阳娜娜主任, 王小明经理): longest plausible one.
+  for (let start = Math.max(0, t - 4); start <= t - 2; start++) {
+    const sl = surnameLength(s, start);
+    if (sl === 0 || t - start - sl < 1 || t - start - sl > 2) continue;
+    const first = tokenAt(tokens, start);
+    if (!first || first.start !== start || !NAME_START_TAGS.has(first.tag)) continue;
+    if (first.word.length > sl && !NAME_TAGS.has(first.tag) && first.tag !== 'x') continue;
+    if (!isGivenName(s.slice(start + sl, t)) || NOT_NAME_WORDS.has(s.slice(start, t))) continue;
+    const given = tokenAt(tokens, start + sl);
+    if (given && given.start < start + sl) continue;
+    if (given && !NAME_START_TAGS.has(given.tag)) continue;
+    return { start };
   }
+  if (t >= 2 && COMPOUND_SURNAMES.has(s.slice(t - 2, t))) return { start: t - 2 };
+  if (t >= 1 && SINGLE_SURNAMES.has(s[t - 1])) return { start: t - 1 };
   return null;
 }
 
@@ -106,8 +118,10 @@ export function extractPersons(norm: string, orig: string, tokens: Token[]): Per
     if ((p !== '老' && p !== '小') || !FAMILIAR_SURNAMES.has(norm[i + 1])) continue;
     const t = tokenAt(tokens, i);
     const pair = norm.slice(i, i + 2);
-    const confirmed = t !== undefined && t.start === i && t.word === pair && (NAME_TAGS.has(t.tag) || t.tag === 'x');
-    const loose = t !== undefined && t.start === i && t.end === i + 1 && !isHan(norm[i + 2]) ;
+    // Either jieba keeps 老张 as one word, or 老 and 张 stand alone (找老刘).
+    const confirmed = t !== undefined && t.start === i && t.word === pair && !NOT_NAME_WORDS.has(pair);
+    const next = tokenAt(tokens, i + 1);
+    const loose = t !== undefined && t.start === i && t.end === i + 1 && next !== undefined && next.start === i + 1 && next.end === i + 2;
     if (!confirmed && !loose) continue;
     if (isHan(norm[i - 1]) && tokenAt(tokens, i - 1)?.end !== i) continue;
     push({ name: orig[i + 1], title: p, text: orig.slice(i, i + 2), index: i, end: i + 2 });

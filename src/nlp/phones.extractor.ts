@@ -9,7 +9,7 @@ const SEP_RE = /[ \-.]{1,2}/;
 /** Characters right after a number that make it an amount, a date or a quantity. */
 const UNIT_AFTER = new Set('元块万千百亿年月日号点时分秒个台件套%米kgw'.split(''));
 /** Words before a number that make it an identifier. */
-const ID_BEFORE = /(订单号?|单号|编号|序列号|sn|型号|批号|工号|账号|卡号|快递|运单|发票号?)[:: ]*$/;
+const ID_BEFORE = /(订单号?|单号|编号|序列号|sn码?|型号|批号|工号|账号|卡号|快递|运单|发票号?)[:: ]*$/;
 
 function classify(digits: string): string | null {
   let d = digits;

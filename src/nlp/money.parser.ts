@@ -78,7 +78,9 @@ export function extractBudget(norm: string, orig: string): Budget | null {
       const v = round(v1raw * (MULTIPLIER[mult1 ?? ''] ?? 1));
       min = v;
       max = v;
-      if (MAX_BEFORE.test(before) || MAX_AFTER.test(after)) min = null;
+      // 不低于 ends in 低于 and 不超过 in 超过: the negated forms are read first.
+      if (/(不低于|不少于)\s?$/.test(before)) max = null;
+      else if (MAX_BEFORE.test(before) || MAX_AFTER.test(after)) min = null;
       else if (MIN_BEFORE.test(before) || MIN_AFTER.test(after)) max = null;
     }
     if ((min ?? max ?? 0) <= 0) continue;

@@ -74,6 +74,8 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     if (!proper && head.length < 3) continue;
     const name = orig.slice(start, end);
     from = end;
+    // 复旦大学附属中山医院 contains 复旦大学: the longer name is the organization.
+    while (out.length && out[out.length - 1].index >= start) seen.delete(out.pop()!.name);
     if (seen.has(name)) continue;
     seen.add(name);
     out.push({ name, text: name, index: start });

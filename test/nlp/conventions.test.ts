@@ -1,0 +1,279 @@
+/* One table per convention of shared/specs/extraction.md, with held-out-style sentences.
+ * Reference moment: Tuesday 2026-03-10 10:00 in Shanghai unless a row says otherwise. */
+import { describe, expect, it } from '@jest/globals';
+import { extract, type Entities } from '../../src/nlp/index.js';
+
+const REF = '2026-03-10T10:00:00+08:00';
+const run = (text: string, ref = REF, timeZone = 'Asia/Shanghai'): Entities => extract(text, { ref, timeZone });
+const d = (day: string, time = '00:00'): string => `2026-${day}T${time}:00+08:00`;
+
+describe('dates', () => {
+  it.each([
+    ['本周五交货', d('03-13'), 'day'],
+    ['这周一的会议纪要', d('03-09'), 'day'],
+    ['下礼拜二过来', d('03-17'), 'day'],
+    ['下星期天有空', d('03-22'), 'day'],
+    ['下下周一', d('03-23'), 'day'],
+    ['周二可以', d('03-10'), 'day'], // today counts when no time is stated
+    ['周二上午9点', d('03-17', '09:00'), 'hour'], // 09:00 today has passed
+    ['周二下午3点', d('03-10', '15:00'), 'hour'],
+    ['周日方便吗', d('03-15'), 'day'],
+    ['周天再说', d('03-15'), 'day'],
+    ['礼拜天休息', d('03-15'), 'day'],
+    ['周末带样机过去', d('03-14'), 'day'],
+    ['今天下午4点前', d('03-10', '16:00'), 'hour'],
+    ['今晚8点', d('03-10', '20:00'), 'hour'],
+    ['明早九点', d('03-11', '09:00'), 'hour'],
+    ['明天下午', d('03-11'), 'day'],
+    ['明晚', d('03-11'), 'day'],
+    ['后天', d('03-12'), 'day'],
+    ['大后天上午10点半', d('03-13', '10:30'), 'minute'],
+    ['昨天发的邮件', d('03-09'), 'day'],
+    ['前天', d('03-08'), 'day'],
+    ['三天后回复', d('03-13'), 'day'],
+    ['5天以后', d('03-15'), 'day'],
+    ['10天内发货', d('03-20'), 'day'],
+    ['下个月5号', d('04-05'), 'day'],
+    ['4月1日', d('04-01'), 'day'],
+    ['3月1日', '2027-03-01T00:00:00+08:00', 'day'], // month-day in the past → next year
+    ['3月10号', d('03-10'), 'day'],
+    ['这个月25号之前', d('03-25'), 'day'],
+    ['2026年5月20日', d('05-20'), 'day'],
+    ['二〇二六年五月二十日', d('05-20'), 'day'],
+    ['5/20', d('05-20'), 'day'],
+    ['2026-06-01', d('06-01'), 'day'],
+    ['明天三点半', d('03-11', '15:30'), 'minute'],
+    ['明天三点一刻', d('03-11', '15:15'), 'minute'],
+    ['明天3:30', d('03-11', '15:30'), 'minute'],
+    ['明天15点', d('03-11', '15:00'), 'hour'],
+    ['明天中午', d('03-11'), 'day'],
+    ['明天中午12点', d('03-11', '12:00'), 'hour'],
+    ['月底', d('03-31'), 'day'],
+    ['月末', d('03-31'), 'day'],
+    ['月初', d('03-01'), 'day'],
+    ['下个月底', d('04-30'), 'day'],
+    ['年底前', d('12-31'), 'day'],
+    ['下周', d('03-16'), 'week'],
+    ['下个月', d('04-01'), 'month'],
+    ['周五前', d('03-13'), 'day'],
+    ['周五之前定下来', d('03-13'), 'day'],
+  ])('%s → %s (%s)', (text, start, grain) => {
+    const dates = run(text).dates;
+    expect(dates[0]).toMatchObject({ start, grain, end: null });
+  });
+
+  it.each([
+    ['3月15日到20日', d('03-15'), d('03-20'), 'day'],
+    ['下午2点到4点', d('03-10', '14:00'), d('03-10', '16:00'), 'hour'],
+    ['周三至周五', d('03-11'), d('03-13'), 'day'],
+  ])('range %s', (text, start, end, grain) => {
+    expect(run(text).dates).toEqual([{ text, start, end, grain }]);
+  });
+
+  it('周三或周四 is two dates, in order', () => {
+    expect(run('周三或周四都行').dates.map((x) => x.start)).toEqual([d('03-11'), d('03-12')]);
+  });
+
+  it('month-day rolls into the next year across New Year', () => {
+    expect(run('1月5日前完成', '2026-12-30T16:00:00+08:00').dates[0].start).toBe('2027-01-05T00:00:00+08:00');
+  });
+
+  it('prints the tenant offset, including DST', () => {
+    // New York switched to EDT on 2026-03-08.
+    expect(run('明天上午9点', '2026-03-10T14:00:00Z', 'America/New_York').dates[0].start).toBe('2026-03-11T09:00:00-04:00');
+    expect(run('明天上午9点', '2026-01-10T14:00:00Z', 'America/New_York').dates[0].start).toBe('2026-01-11T09:00:00-05:00');
+  });
+
+  it.each(['早上好', '便宜一点', '有两点要说明', '每周一次', '3号楼', '5-10万', '13800138000'])('%s is not a date', (text) => {
+    expect(run(text).dates).toEqual([]);
+  });
+
+  it('keeps the text as written, including full-width and Traditional characters', () => {
+    expect(run('下週三上午９點').dates[0]).toEqual({ text: '下週三上午９點', start: d('03-18', '09:00'), end: null, grain: 'hour' });
+  });
+});
+
+describe('persons', () => {
+  it.each([
+    ['张总说可以', [['张', '总']]],
+    ['请联系李工程师', [['李', '工程师']]],
+    ['老张和小王都在', [['张', '老'], ['王', '小']]],
+    ['上官主任明天到', [['上官', '主任']]],
+    ['诸葛经理', [['诸葛', '经理']]],
+    ['赵护士长说床位满了', [['赵', '护士长']]],
+    ['王小明经理负责', [['王小明', '经理']]],
+    ['欧阳经理和司徒医生', [['欧阳', '经理'], ['司徒', '医生']]],
+    ['刘女士和刘女士', [['刘', '女士']]],
+    ['我是刘德华', [['刘德华', null]]],
+  ])('%s', (text, expected) => {
+    expect(run(text).persons.map((p) => [p.name, p.title])).toEqual(expected);
+  });
+
+  it.each([
+    '马上到', '周末见', '这个方案不错', '高新区那个项目', '张家港', '黄金价格', '王者归来', '常规检查', '安全第一', '于是我们',
+    '白色的', '金额不对', '江苏省', '钱款已付', '邱园路', '主任医师', '院长办公会', '一个小时', '老师说', '施工队', '班主任',
+    '谢谢', '项目黄了', '和张经理',
+  ])('%s has no person beyond a titled one', (text) => {
+    expect(run(text).persons.filter((p) => p.title === null || p.name.length > 2)).toEqual([]);
+  });
+
+  it('和张经理 is 张, not 和张', () => {
+    expect(run('和张经理谈').persons.map((p) => p.name)).toEqual(['张']);
+  });
+});
+
+describe('phones', () => {
+  it.each([
+    ['手机 138 0013 8000', ['13800138000']],
+    ['+86 138-0013-8000', ['13800138000']],
+    ['0086 13800138000', ['13800138000']],
+    ['86-13800138000', ['13800138000']],
+    ['座机 010-88886666', ['010-88886666']],
+    ['0755-26668888', ['0755-26668888']],
+    ['02164578888', ['021-64578888']],
+    ['400-820-8820', ['4008208820']],
+    ['400 666 8888 是总机', ['4006668888']],
+    ['打 13800138000 或 13800138000', ['13800138000']],
+    ['订单号 2026031000123456', []],
+    ['SN码 13800138000', []],
+    ['2026-03-10 见', []],
+    ['金额 13800000元', []],
+    ['型号X13800138000', []],
+  ])('%s → %j', (text, expected) => {
+    expect(run(text).phones).toEqual(expected);
+  });
+});
+
+describe('budget', () => {
+  it.each([
+    ['预算5万', 50000, 50000, 'CNY'],
+    ['大概1.5万', 15000, 15000, 'CNY'],
+    ['20w能拿下吗', 200000, 200000, 'CNY'],
+    ['8k', 8000, 8000, 'CNY'],
+    ['8千', 8000, 8000, 'CNY'],
+    ['预算八千', 8000, 8000, 'CNY'],
+    ['两百万的项目', 2000000, 2000000, 'CNY'],
+    ['￥12,800', 12800, 12800, 'CNY'],
+    ['12800元一台', 12800, 12800, 'CNY'],
+    ['5到10万', 50000, 100000, 'CNY'],
+    ['5-10万', 50000, 100000, 'CNY'],
+    ['3万到5万之间', 30000, 50000, 'CNY'],
+    ['不超过3万', null, 30000, 'CNY'],
+    ['3万以内', null, 30000, 'CNY'],
+    ['最多3万', null, 30000, 'CNY'],
+    ['至少2万', 20000, null, 'CNY'],
+    ['不低于2万', 20000, null, 'CNY'],
+    ['5万起', 50000, null, 'CNY'],
+    ['预算20万左右', 200000, 200000, 'CNY'],
+    ['5000美元', 5000, 5000, 'USD'],
+    ['$300', 300, 300, 'USD'],
+    ['3000美金', 3000, 3000, 'USD'],
+    ['3000欧元', 3000, 3000, 'EUR'],
+    ['€500', 500, 500, 'EUR'],
+  ])('%s', (text, min, max, currency) => {
+    expect(run(text).budget).toMatchObject({ min, max, currency });
+  });
+
+  it.each(['要50台', '3月12日见', '电话13800138000', '金额方面再商量', '第3期', '下午3点'])('%s has no budget', (text) => {
+    expect(run(text).budget).toBeNull();
+  });
+});
+
+describe('emails and WeChat IDs', () => {
+  it.each([
+    ['邮箱 Zhang.Li@Example.com', ['zhang.li@example.com'], []],
+    ['微信号 zl_2026', [], ['zl_2026']],
+    ['加我vx: abc_12345', [], ['abc_12345']],
+    ['wx ZhangWei88', [], ['ZhangWei88']],
+    ['我的id是abc12345', [], []],
+  ])('%s', (text, emails, wechatIds) => {
+    const e = run(text);
+    expect(e.emails).toEqual(emails);
+    expect(e.wechatIds).toEqual(wechatIds);
+  });
+
+  it('a mobile introduced as WeChat is both a phone and a WeChat ID', () => {
+    const e = run('加我微信 13812345678');
+    expect(e.phones).toEqual(['13812345678']);
+    expect(e.wechatIds).toEqual(['13812345678']);
+  });
+});
+
+describe('organizations', () => {
+  it.each([
+    ['我是杭州市第一人民医院的护士长', ['杭州市第一人民医院']],
+    ['北京协和医院的王主任', ['北京协和医院']],
+    ['深圳迈瑞生物医疗电子股份有限公司', ['深圳迈瑞生物医疗电子股份有限公司']],
+    ['复旦大学附属中山医院', ['复旦大学附属中山医院']],
+    ['浙江大学', ['浙江大学']],
+    ['地点在客户公司', []],
+    ['他们学校想报', []],
+    ['去市中心', []],
+    ['找厂家', []],
+  ])('%s', (text, expected) => {
+    expect(run(text).organizations.map((o) => o.name)).toEqual(expected);
+  });
+});
+
+describe('urgency', () => {
+  it.each([
+    ['客户很着急', 'high'],
+    ['请尽快报价', 'high'],
+    ['ASAP', 'high'],
+    ['不急不急', 'low'],
+    ['不着急,慢慢来', 'low'],
+    ['不着急,明天给我', 'high'], // a date within 48 hours wins
+    ['不赶时间,下周三再说', 'medium'],
+    ['急诊科要两台', 'low'],
+    ['下周五见', 'medium'],
+    ['4月20日见', 'low'],
+    ['你好', 'low'],
+    ['需要报价', 'medium'], // intent high without a near date
+  ])('%s → %s', (text, level) => {
+    const u = run(text).urgency;
+    expect(u.level).toBe(level);
+    expect(u.score).toBeGreaterThanOrEqual(0);
+    expect(u.score).toBeLessThanOrEqual(1);
+  });
+
+  it('scores order high above medium above low', () => {
+    const s = ['马上要', '下周五见', '你好'].map((t) => run(t).urgency.score);
+    expect(s[0]).toBeGreaterThan(s[1]);
+    expect(s[1]).toBeGreaterThan(s[2]);
+  });
+
+  it('names the deciding words and dates', () => {
+    expect(run('加急,明天要').urgency.reasons).toEqual(['加急', '明天']);
+  });
+});
+
+describe('intent', () => {
+  it.each([
+    ['我们在招标,参数发我', 'high', ['招标', '参数']],
+    ['能寄个样品吗', 'high', ['样品']],
+    ['多少钱', 'medium', ['多少钱']],
+    ['有优惠吗', 'medium', ['优惠']],
+    ['暂时不需要,谢谢', 'low', ['暂时不需要']],
+    ['随便问问价格', 'low', ['随便问问']],
+    ['已经买了,不考虑了', 'low', ['不考虑', '已经买了']],
+    ['你好,在吗', 'low', []],
+    ['快递到了吗', 'low', []],
+  ])('%s → %s', (text, level, keywords) => {
+    const i = run(text).intent;
+    expect(i.level).toBe(level);
+    expect([...i.keywords].sort()).toEqual([...keywords].sort());
+  });
+});
+
+describe('shape', () => {
+  it('every list is present and budget is null when none is stated', () => {
+    expect(run('')).toEqual({
+      persons: [], phones: [], emails: [], wechatIds: [], organizations: [], products: [], dates: [],
+      budget: null, urgency: { level: 'low', score: 0.1, reasons: [] }, intent: { level: 'low', keywords: [] },
+    });
+  });
+
+  it('accepts ref as a Date or an ISO string', () => {
+    expect(extract('明天', { ref: new Date(REF) }).dates).toEqual(run('明天').dates);
+  });
+});

@@ -88,6 +88,12 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
 
 const isAsciiWord = (c: string | undefined): boolean => c !== undefined && /[a-z0-9]/.test(c);
 
+/** Latin edges must stand alone: "dr" must not match inside "drive". */
+function standsAlone(norm: string, s: number, e: number): boolean {
+  if (isAsciiWord(norm[s]) && isAsciiWord(norm[s - 1])) return false;
+  return !(isAsciiWord(norm[e - 1]) && isAsciiWord(norm[e]));
+}
+
 /** Products mentioned in `norm`, longest match first, each product once, in text order. */
 export function matchProducts(norm: string, orig: string, compiled: CompiledCatalog): ProductMention[] {
   if (compiled.size === 0) return [];
@@ -109,9 +115,7 @@ export function matchProducts(norm: string, orig: string, compiled: CompiledCata
       if (!squeezed.startsWith(k.key, i)) continue;
       const s = chars[i];
       const e = chars[i + k.key.length - 1] + 1;
-      // Latin keys must stand alone: "dr" must not match inside "drive".
-      if (isAsciiWord(k.key[0]) && isAsciiWord(norm[s - 1])) continue;
-      if (isAsciiWord(k.key[k.key.length - 1]) && isAsciiWord(norm[e])) continue;
+      if (!standsAlone(norm, s, e)) continue;
       let free = true;
       for (let p = s; p < e; p++) if (taken[p]) { free = false; break; }
       if (!free) continue;
@@ -131,6 +135,7 @@ export function matchProducts(norm: string, orig: string, compiled: CompiledCata
       if (DamerauLevenshteinDistance(window, k.key) > 1) continue;
       const s = chars[i];
       const e = chars[i + L - 1] + 1;
+      if (!standsAlone(norm, s, e)) continue;
       let free = true;
       for (let p = s; p < e; p++) if (taken[p]) { free = false; break; }
       if (!free) continue;

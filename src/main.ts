@@ -6,9 +6,9 @@ import { createLogger } from './lib/logger.js';
 import { SecretBox } from './lib/secret-box.js';
 import { openDatabase } from './db/database.js';
 import { resolveMasterKey } from './app/master-key.js';
-import { bootstrapDefaultTenant, DEFAULT_TENANT_ID } from './app/bootstrap.js';
+import { bootstrapDefaultTenant } from './app/bootstrap.js';
 import { startServer } from './server.js';
-import { adminRouter } from './api/admin.routes.js';
+import { createRuntime } from './app/runtime.js';
 
 function resolveAdminToken(config: Config): { token?: string; file?: string } {
   if (config.adminToken) return { token: config.adminToken };
@@ -44,14 +44,16 @@ async function main(): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const { demo } = await bootstrapDefaultTenant(config, database, box, logger);
 
-  const routers = [adminRouter({ database, adminToken: admin.token, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes })];
-  const server = await startServer({ database, logger, routers }, config.port, config.host);
+  const runtime = createRuntime({ config: { ...config, adminToken: admin.token }, database, logger, box });
+  runtime.start();
+  const server = await startServer({ database, logger, routers: runtime.routers }, config.port, config.host);
 
   const lines = [
     `Kelu 客路 is running on ${database.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${path.resolve(config.dataDir)}` : 'PostgreSQL server'}${demo ? ' with the demo tenant' : ''}`,
     `  health      ${server.url}/healthz`,
     `  readiness   ${server.url}/readyz`,
     `  admin API   ${server.url}/api/v1/customers   (Authorization: Bearer <token>${admin.file ? ` from ${admin.file}` : admin.token ? ' = KELU_ADMIN_TOKEN' : '; set KELU_ADMIN_TOKEN to enable'})`,
+    `  WeCom       ${server.url}/wecom/callback   (回调 URL; /wecom/callback/<tenantId> for other tenants)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     hard.unref();
     try {
       await server.close();
+      await runtime.stop();
       await database.close();
       logger.info('stopped cleanly');
       process.exit(0);

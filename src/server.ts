@@ -39,7 +39,7 @@ export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number;
       const log = ctx.state.log as Logger;
       if (isAppError(err)) {
         ctx.status = err.status;
-        ctx.body = { error: { code: err.code, message: err.expose ? err.message : 'internal error', ...(err.expose && err.details ? { details: err.details } : {}) } };
+        ctx.body = { error: { code: err.code, message: err.expose ? err.message : err.status < 500 ? 'request rejected' : 'internal error', ...(err.expose && err.details ? { details: err.details } : {}) } };
         if (err.status >= 500) log.error({ err, code: err.code }, 'request failed');
         else log.info({ code: err.code, status: err.status, path: ctx.path }, 'request rejected');
       } else {

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServerDatabase } from './helpers/test-db.js';
+import { json } from './helpers/test-app.js';
 
 // The real entry point, as `npm start` runs it: start, serve, stop on SIGTERM, start again.
 
@@ -49,14 +50,14 @@ describe('npm start (src/main.ts)', () => {
     const s1 = await start({ KELU_DATA_DIR: dataDir });
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect((await fetch(`${s1.url}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${s1.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'pglite' });
+    expect(await json(await fetch(`${s1.url}/readyz`))).toEqual({ status: 'ready', database: 'pglite' });
     expect(s1.output()).toContain('/api/v1/customers');
     // Generated secrets are private to the owner.
     expect(statSync(path.join(dataDir, 'master.key')).mode & 0o077).toBe(0);
     const token = readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
     expect(s1.output()).not.toContain(token);
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const demo = await (await fetch(`${s1.url}/api/v1/customers`, { headers: auth })).json();
+    const demo = await json(await fetch(`${s1.url}/api/v1/customers`, { headers: auth }));
     expect(demo.items.length).toBeGreaterThan(0);
     const created = await fetch(`${s1.url}/api/v1/users`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '重启测试', role: 'rep', wecomUserId: 'restart-check' }) });
     expect(created.status).toBe(201);
@@ -64,7 +65,7 @@ describe('npm start (src/main.ts)', () => {
     expect(s1.output()).toContain('stopped cleanly');
 
     const s2 = await start({ KELU_DATA_DIR: dataDir });
-    const users = await (await fetch(`${s2.url}/api/v1/users?limit=200`, { headers: auth })).json();
+    const users = await json(await fetch(`${s2.url}/api/v1/users?limit=200`, { headers: auth }));
     expect(users.items.map((u: { name: string }) => u.name)).toContain('重启测试');
     // The demo seed ran once, not twice.
     expect(users.items.filter((u: { name: string }) => u.name === '李销售')).toHaveLength(1);
@@ -77,7 +78,7 @@ describe('npm start (src/main.ts)', () => {
     dirs.push(dataDir);
     try {
       const s = await start({ KELU_DATA_DIR: dataDir, DATABASE_URL: server.url, KELU_MASTER_KEY: 'a-test-master-key-of-length', KELU_ADMIN_TOKEN: 'admin-token-for-the-pg-test' });
-      expect(await (await fetch(`${s.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'postgres' });
+      expect(await json(await fetch(`${s.url}/readyz`))).toEqual({ status: 'ready', database: 'postgres' });
       const res = await fetch(`${s.url}/api/v1/users`, { headers: { authorization: 'Bearer admin-token-for-the-pg-test' } });
       expect(res.status).toBe(200);
       expect(await stop(s)).toBe(0);

@@ -73,6 +73,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Same for a client in use (a killed backend mid-transaction): the failing query rejects; the
+  // client's 'error' event must not become an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const runner: SqlRunner = {
     exec: async (text) => { await pool.query(text); },

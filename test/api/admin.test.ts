@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { serve } from '../helpers/test-app.js';
+import { json, serve } from '../helpers/test-app.js';
 import type { RunningServer } from '../../src/server.js';
 import { adminRouter } from '../../src/api/admin.routes.js';
 import { upsertTenant } from '../../src/crm/tenants.repo.js';
@@ -49,7 +49,7 @@ describe.each(backends)('admin API on %s', (backend) => {
     for (const token of [null, 'wrong-token', `${TOKEN}x`]) {
       const res = await call('/api/v1/customers', { token });
       expect(res.status).toBe(401);
-      expect((await res.json()).error.code).toBe('unauthorized');
+      expect((await json(res)).error.code).toBe('unauthorized');
     }
   });
 
@@ -59,28 +59,28 @@ describe.each(backends)('admin API on %s', (backend) => {
     do {
       const res: Response = await call(`/api/v1/customers?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = await json(res);
       expect(body.items.length).toBeLessThanOrEqual(3);
       seen.push(...body.items.map((c: { id: string }) => c.id));
       cursor = body.nextCursor;
     } while (cursor);
     expect(new Set(seen).size).toBe(7);
-    const vip = await (await call('/api/v1/customers?tag=vip')).json();
+    const vip = await json(await call('/api/v1/customers?tag=vip'));
     expect(vip.items).toHaveLength(2);
-    const byCompany = await (await call(`/api/v1/customers?q=${encodeURIComponent('人民医院')}`)).json();
+    const byCompany = await json(await call(`/api/v1/customers?q=${encodeURIComponent('人民医院')}`));
     expect(byCompany.items.map((c: { name: string }) => c.name)).toEqual(['客户3']);
-    const byPhone = await (await call('/api/v1/customers?q=13800001005')).json();
+    const byPhone = await json(await call('/api/v1/customers?q=13800001005'));
     expect(byPhone.items[0].identities).toEqual([{ kind: 'phone', value: '13800001005' }]);
-    const won = await (await call('/api/v1/customers?stage=won')).json();
+    const won = await json(await call('/api/v1/customers?stage=won'));
     expect(won.items).toHaveLength(1);
   });
 
   it('shows one customer with identities and its interactions', async () => {
-    const c = await (await call(`/api/v1/customers/${customerId}`)).json();
+    const c = await json(await call(`/api/v1/customers/${customerId}`));
     expect(c).toMatchObject({ id: customerId, name: '客户0', identities: [{ kind: 'phone', value: '13800001000' }] });
-    const page1 = await (await call(`/api/v1/customers/${customerId}/interactions?limit=2`)).json();
+    const page1 = await json(await call(`/api/v1/customers/${customerId}/interactions?limit=2`));
     expect(page1.items).toHaveLength(2);
-    const page2 = await (await call(`/api/v1/customers/${customerId}/interactions?limit=2&cursor=${page1.nextCursor}`)).json();
+    const page2 = await json(await call(`/api/v1/customers/${customerId}/interactions?limit=2&cursor=${page1.nextCursor}`));
     expect(page2.items).toHaveLength(1);
     expect(page2.nextCursor).toBeNull();
   });
@@ -88,7 +88,7 @@ describe.each(backends)('admin API on %s', (backend) => {
   it('never shows another tenant its customers', async () => {
     const res = await call(`/api/v1/customers/${customerId}`, { tenant: 'other' });
     expect(res.status).toBe(404);
-    const list = await (await call('/api/v1/customers', { tenant: 'other' })).json();
+    const list = await json(await call('/api/v1/customers', { tenant: 'other' }));
     expect(list.items.map((c: { name: string }) => c.name)).toEqual(['别人的客户']);
     expect((await call('/api/v1/customers', { tenant: 'nope' })).status).toBe(404);
   });
@@ -108,13 +108,13 @@ describe.each(backends)('admin API on %s', (backend) => {
     for (const [path, code] of cases) {
       const res = await call(path);
       expect([path, res.status]).toEqual([path, 400]);
-      expect((await res.json()).error.code).toBe(code);
+      expect((await json(res)).error.code).toBe(code);
     }
     expect((await call('/api/v1/customers/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
   it('filters leads by status and assignee', async () => {
-    const claimed = await (await call('/api/v1/leads?status=claimed')).json();
+    const claimed = await json(await call('/api/v1/leads?status=claimed'));
     expect(claimed.items).toHaveLength(3);
     expect(claimed.items[0]).toHaveProperty('statusHistory');
   });
@@ -122,24 +122,24 @@ describe.each(backends)('admin API on %s', (backend) => {
   it('creates users, validates them, and refuses binding one account twice', async () => {
     const res = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '刘销售', role: 'rep', wecomUserId: 'liu', region: '华南' }) });
     expect(res.status).toBe(201);
-    const u = await res.json();
+    const u = await json(res);
     expect(u).toMatchObject({ name: '刘销售', role: 'rep', wecomUserId: 'liu', region: '华南' });
     const dup = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '冒名', role: 'rep', wecomUserId: 'liu' }) });
     expect(dup.status).toBe(409);
     const bad = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '', role: 'boss' }) });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe('invalid_body');
+    expect((await json(bad)).error.code).toBe('invalid_body');
     const malformed = await call('/api/v1/users', { method: 'POST', body: '{"name":' });
-    expect((await malformed.json()).error.code).toBe('malformed_json');
+    expect((await json(malformed)).error.code).toBe('malformed_json');
     const big = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: 'x'.repeat(5000), role: 'rep' }) });
     expect(big.status).toBe(413);
-    const list = await (await call('/api/v1/users?role=rep')).json();
+    const list = await json(await call('/api/v1/users?role=rep'));
     expect(list.items.map((x: { name: string }) => x.name)).toContain('刘销售');
   });
 
   it('serves health and readiness without auth', async () => {
     expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
-    const ready = await (await fetch(`${srv.url}/readyz`)).json();
+    const ready = await json(await fetch(`${srv.url}/readyz`));
     expect(ready).toEqual({ status: 'ready', database: backend });
   });
 });

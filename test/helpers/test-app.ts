@@ -19,3 +19,8 @@ export function captureLogger(level = 'info'): { logger: Logger; lines: string[]
 export async function serve(database: Database, routers: Router[], logger = captureLogger().logger): Promise<RunningServer> {
   return startServer({ database, logger, routers }, 0, '127.0.0.1');
 }
+
+/** Response JSON, loosely typed for assertions. */
+export async function json(res: Response): Promise<any> {
+  return res.json();
+}

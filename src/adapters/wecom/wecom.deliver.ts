@@ -1,0 +1,42 @@
+import type { WecomEnv } from '../../config.js';
+import type { OutboundMessage } from '../../bot/replies.js';
+import type { Deliverer } from '../../queue/outbox.js';
+import type { TokenCache } from '../../lib/token-cache.js';
+import { PlatformApiError } from '../../lib/platform-error.js';
+import { WecomClient } from './wecom.client.js';
+import { renderWecomCardUpdate, renderWecomMessage } from './wecom.render.js';
+
+export interface WecomDelivererDeps {
+  apiBase: string;
+  tokens: TokenCache;
+  channel(tenantId: string): Promise<WecomEnv | null>;
+  fetchImpl?: typeof fetch;
+}
+
+/** One deliver() for every reply kind: render, then message/send or update_template_card. */
+export function createWecomDeliverer(deps: WecomDelivererDeps): Deliverer & { client(tenantId: string): Promise<WecomClient> } {
+  const clients = new Map<string, { key: string; client: WecomClient }>();
+  const client = async (tenantId: string) => {
+    const env = await deps.channel(tenantId);
+    if (!env) throw new PlatformApiError('tenant has no WeCom channel', false, 'no_channel');
+    const key = `${env.corpId}:${env.agentId}:${env.secret}`;
+    const hit = clients.get(tenantId);
+    if (hit && hit.key === key) return hit.client;
+    const c = new WecomClient({ tenantId, apiBase: deps.apiBase, corpId: env.corpId, agentId: env.agentId, secret: env.secret, tokens: deps.tokens, fetchImpl: deps.fetchImpl });
+    clients.set(tenantId, { key, client: c });
+    return c;
+  };
+  return {
+    client,
+    async deliver(msg: OutboundMessage) {
+      const c = await client(msg.tenantId);
+      const env = (await deps.channel(msg.tenantId))!;
+      if (msg.reply.kind === 'cardUpdate') {
+        const res = await c.updateTemplateCard(renderWecomCardUpdate(env.agentId, msg.to, msg.reply));
+        return { ...res };
+      }
+      const res = await c.sendMessage(renderWecomMessage(env.agentId, msg.to, msg.reply));
+      return { ...res };
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { Tx } from '../db/database.js';
+import type { Logger } from '../lib/logger.js';
+import type { InboundEvent } from './events.js';
+import type { OutboundMessage, Recipient, Reply } from './replies.js';
+import { findUserByAccount, type PlatformAccount, type User } from '../crm/users.repo.js';
+
+export interface BotDeps {
+  logger: Logger;
+  /** How a platform's user id maps to a CRM user column; supplied by the composition root. */
+  accountOf(platform: string, userId: string, unionId?: string): PlatformAccount | null;
+  /** Feature handlers, tried in order; the first that returns replies (even none) wins. */
+  handlers?: EventHandler[];
+}
+
+export interface HandlerContext {
+  tx: Tx;
+  event: InboundEvent;
+  /** The CRM user who sent the event, when the sender's account is bound. */
+  user: User | null;
+  logger: Logger;
+  replyTo(reply: Reply): OutboundMessage;
+}
+
+/** Returns replies when it handled the event, or undefined to let the next handler try. */
+export type EventHandler = (ctx: HandlerContext) => Promise<OutboundMessage[] | undefined>;
+
+export function senderRecipient(event: InboundEvent): Recipient {
+  return {
+    userIds: [event.sender.userId],
+    conversationId: event.conversation?.id,
+    conversationType: event.conversation?.type,
+    replyUrl: event.conversation?.replyUrl,
+    replyUrlExpiresAt: event.conversation?.replyUrlExpiresAt,
+  };
+}
+
+/** The platform-free event router: runs inside the inbox row's transaction and returns replies. */
+export function createBot(deps: BotDeps) {
+  return {
+    async handle(tx: Tx, event: InboundEvent): Promise<OutboundMessage[]> {
+      const account = event.sender.userId ? deps.accountOf(event.platform, event.sender.userId, event.sender.unionId) : null;
+      const user = account ? await findUserByAccount(tx, event.tenantId, account) : null;
+      const ctx: HandlerContext = {
+        tx,
+        event,
+        user,
+        logger: deps.logger,
+        replyTo: (reply) => ({ platform: event.platform, tenantId: event.tenantId, to: senderRecipient(event), reply }),
+      };
+      for (const h of deps.handlers ?? []) {
+        const out = await h(ctx);
+        if (out) return out;
+      }
+      return fallback(ctx);
+    },
+  };
+}
+
+/** Until a feature claims an event: acknowledge a rep's text, record everything else silently. */
+async function fallback(ctx: HandlerContext): Promise<OutboundMessage[]> {
+  if (ctx.event.kind === 'text' && ctx.event.text.trim()) return [ctx.replyTo({ kind: 'text', text: '已收到' })];
+  ctx.logger.debug({ kind: ctx.event.kind, platform: ctx.event.platform }, 'event stored without a handler');
+  return [];
+}

@@ -1,0 +1,48 @@
+// What handlers return; each adapter's deliver() renders these for its platform.
+
+export interface CardButton {
+  key: string;
+  text: string;
+  style?: 'primary' | 'default' | 'danger';
+}
+
+export interface CardField {
+  label: string;
+  value: string;
+}
+
+export interface Card {
+  /** Our stable id for the card (a task id); platform callbacks carry it back. */
+  cardId: string;
+  title: string;
+  description?: string;
+  fields?: CardField[];
+  buttons?: CardButton[];
+  /** A choice card (questionnaires): one question with options. */
+  choice?: { questionKey: string; title: string; options: { id: string; text: string }[]; multiple?: boolean; submitText?: string };
+  url?: string;
+}
+
+export type Reply =
+  | { kind: 'text'; text: string }
+  | { kind: 'markdown'; title?: string; text: string }
+  | { kind: 'card'; card: Card }
+  /** Replaces a card already shown (after an action): the buttons give way to a result line. */
+  | { kind: 'cardUpdate'; cardId: string; resultText: string; responseCode?: string; card?: Card };
+
+export interface Recipient {
+  /** Platform user ids (users bound to the CRM). */
+  userIds?: string[];
+  /** A conversation to answer in (group chat id). */
+  conversationId?: string;
+  conversationType?: 'single' | 'group';
+  replyUrl?: string;
+  replyUrlExpiresAt?: string;
+}
+
+export interface OutboundMessage {
+  platform: string;
+  tenantId: string;
+  to: Recipient;
+  reply: Reply;
+}

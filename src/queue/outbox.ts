@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../db/database.js';
+import type { OutboundMessage } from '../bot/replies.js';
+import type { Outcome, QueueRow } from './worker.js';
+import { PlatformApiError } from '../lib/platform-error.js';
+
+/** Sends one message on its platform; throws PlatformApiError (retryable or not) on failure. */
+export interface Deliverer {
+  deliver(msg: OutboundMessage): Promise<Record<string, unknown> | void>;
+}
+
+/**
+ * Queues a message in the caller's transaction. The dedupe key makes a re-run of the same handler
+ * (a redelivered event) enqueue nothing new.
+ */
+export async function enqueueOutbound(tx: Tx, msg: OutboundMessage, dedupeKey: string): Promise<boolean> {
+  const res = (await tx.execute(sql`
+    insert into outbox_messages (tenant_id, platform, dedupe_key, kind, payload)
+    values (${msg.tenantId}, ${msg.platform}, ${dedupeKey}, ${msg.reply.kind}, ${JSON.stringify(msg)}::jsonb)
+    on conflict (tenant_id, platform, dedupe_key) do nothing
+    returning id
+  `)) as unknown as { rows: unknown[] };
+  return res.rows.length > 0;
+}
+
+export class DelivererRegistry {
+  private readonly byPlatform = new Map<string, Deliverer>();
+
+  register(platform: string, d: Deliverer): void {
+    this.byPlatform.set(platform, d);
+  }
+
+  /** The outbox worker's network step, outside any transaction. */
+  async send(row: QueueRow): Promise<Outcome & { result?: Record<string, unknown> }> {
+    const msg = row.payload as OutboundMessage;
+    const d = this.byPlatform.get(msg.platform);
+    if (!d) return { ok: false, error: `no deliverer for platform ${msg.platform}`, retryable: true };
+    try {
+      const result = (await d.deliver(msg)) ?? {};
+      return { ok: true, result };
+    } catch (e) {
+      if (e instanceof PlatformApiError) return { ok: false, error: `${e.message}${e.code !== undefined ? ` (code ${e.code})` : ''}`, retryable: e.retryable };
+      // Unknown failures are treated as transient: retried with backoff, then parked as dead.
+      return { ok: false, error: e instanceof Error ? e.message : String(e), retryable: true };
+    }
+  }
+}
+
+export async function recordDelivered(tx: Tx, id: number, result: Record<string, unknown>): Promise<void> {
+  await tx.execute(sql`
+    update outbox_messages set result = ${JSON.stringify(result)}::jsonb,
+      attempt_log = attempt_log || ${JSON.stringify([{ at: new Date().toISOString(), ok: true }])}::jsonb
+    where id = ${id}
+  `);
+}

@@ -1,0 +1,186 @@
+import { sql } from 'drizzle-orm';
+import type { Database, Tx } from '../db/database.js';
+import type { Logger } from '../lib/logger.js';
+
+/**
+ * A durable work queue on a table with (status, attempts, next_attempt_at, locked_until, last_error).
+ * Rows are claimed with FOR UPDATE SKIP LOCKED under a lease, so several workers and several
+ * instances share one table; a worker that dies leaves a lease that expires and the row is retried.
+ * Handlers run in the same transaction that marks the row done: their writes and the ack commit together.
+ */
+export interface QueueRow {
+  id: number;
+  tenantId: string;
+  attempts: number;
+  [k: string]: unknown;
+}
+
+export type Outcome = { ok: true } | { ok: false; error: string; retryable: boolean };
+export type OutsideResult = Outcome & { result?: Record<string, unknown> };
+
+export interface WorkerOptions {
+  table: 'inbox_events' | 'outbox_messages';
+  name: string;
+  concurrency?: number;
+  batchSize?: number;
+  leaseMs?: number;
+  idlePollMs?: number;
+  maxAttempts?: number;
+  /** Backoff before attempt n+1 (ms). */
+  backoff?: (attempts: number) => number;
+  /** Runs after a row's transaction committed (e.g. wake the outbox). */
+  onDone?: (row: QueueRow) => void;
+}
+
+export const defaultBackoff = (attempts: number) => Math.min(5 * 60_000, 500 * 2 ** Math.min(attempts, 12)) * (0.75 + Math.random() * 0.5);
+
+export class QueueWorker {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wake: (() => void) | null = null;
+  private pendingWake = false;
+  private active = 0;
+  readonly opts: Required<WorkerOptions>;
+
+  constructor(
+    private readonly database: Database,
+    private readonly handle: (tx: Tx, row: QueueRow, outside: OutsideResult) => Promise<void>,
+    private readonly logger: Logger,
+    opts: WorkerOptions,
+    /** Called outside the row's transaction for work that must not hold it (network sends). */
+    private readonly handleOutside?: (row: QueueRow) => Promise<OutsideResult>,
+  ) {
+    this.opts = {
+      concurrency: 1,
+      batchSize: 10,
+      leaseMs: 30_000,
+      idlePollMs: 250,
+      maxAttempts: 8,
+      backoff: defaultBackoff,
+      onDone: () => undefined,
+      ...opts,
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (let i = 0; i < this.opts.concurrency; i++) this.loops.push(this.loop());
+  }
+
+  /** Something was just enqueued in this process: look now instead of at the next poll. */
+  notify(): void {
+    this.pendingWake = true;
+    this.wake?.();
+  }
+
+  /** Stops claiming; resolves when claimed rows are finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  get busy(): number {
+    return this.active;
+  }
+
+  /** Claims and processes at most one batch; returns how many rows it handled. For tests and drains. */
+  async runOnce(): Promise<number> {
+    const rows = await this.claim();
+    for (const row of rows) await this.process(row);
+    return rows.length;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let n = 0;
+      try {
+        n = await this.runOnce();
+      } catch (err) {
+        this.logger.error({ err, queue: this.opts.name }, 'queue poll failed');
+      }
+      if (n === 0 && this.running) {
+        if (this.pendingWake) {
+          this.pendingWake = false;
+          continue;
+        }
+        await new Promise<void>((res) => {
+          const t = setTimeout(res, this.opts.idlePollMs);
+          this.wake = () => {
+            clearTimeout(t);
+            res();
+          };
+        });
+        this.wake = null;
+        this.pendingWake = false;
+      }
+    }
+  }
+
+  private async claim(): Promise<QueueRow[]> {
+    const t = sql.raw(this.opts.table);
+    const lease = `${Math.ceil(this.opts.leaseMs)} milliseconds`;
+    return this.database.query<QueueRow>(sql`
+      update ${t} set status = 'processing', attempts = attempts + 1, locked_until = now() + ${lease}::interval
+      where id in (
+        select id from ${t}
+        where (status = 'pending' and next_attempt_at <= now())
+           or (status = 'processing' and locked_until < now())
+        order by next_attempt_at, id
+        limit ${this.opts.batchSize}
+        for update skip locked
+      )
+      returning id, tenant_id as "tenantId", attempts, platform, kind, payload
+    `);
+  }
+
+  private async process(row: QueueRow): Promise<void> {
+    this.active++;
+    const t = sql.raw(this.opts.table);
+    try {
+      let outcome: OutsideResult = { ok: true };
+      if (this.handleOutside) outcome = await this.handleOutside(row).catch((e: unknown) => ({ ok: false as const, error: errText(e), retryable: true }));
+      if (!outcome.ok) {
+        await this.fail(row, outcome.error, outcome.retryable);
+        return;
+      }
+      try {
+        let done = false;
+        await this.database.db.transaction(async (tx) => {
+          // The lease check makes a late finisher (whose lease expired and whose row was re-claimed) a no-op.
+          const [mine] = ((await tx.execute(sql`select id from ${t} where id = ${row.id} and status = 'processing' and attempts = ${row.attempts} for update`)) as unknown as { rows: unknown[] }).rows;
+          if (!mine) return;
+          await this.handle(tx, row, outcome);
+          await tx.execute(sql`update ${t} set status = 'done', locked_until = null, last_error = null, ${sql.raw(this.opts.table === 'inbox_events' ? 'processed_at' : 'sent_at')} = now() where id = ${row.id}`);
+          done = true;
+        });
+        if (done) this.opts.onDone(row);
+      } catch (err) {
+        await this.fail(row, errText(err), (err as { retryable?: boolean }).retryable !== false);
+      }
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async fail(row: QueueRow, error: string, retryable: boolean): Promise<void> {
+    const t = sql.raw(this.opts.table);
+    const dead = !retryable || row.attempts >= this.opts.maxAttempts;
+    const next = new Date(Date.now() + this.opts.backoff(row.attempts));
+    this.logger.warn({ queue: this.opts.name, id: row.id, attempts: row.attempts, retryable, dead, error: error.slice(0, 300) }, 'queue item failed');
+    const attemptLog = this.opts.table === 'outbox_messages'
+      ? sql`, attempt_log = attempt_log || ${JSON.stringify([{ at: new Date().toISOString(), ok: false, error: error.slice(0, 300), retryable }])}::jsonb`
+      : sql``;
+    await this.database.query(sql`
+      update ${t} set status = ${dead ? (retryable ? 'dead' : 'failed') : 'pending'}, next_attempt_at = ${next}, locked_until = null,
+        last_error = ${error.slice(0, 1000)} ${attemptLog}
+      where id = ${row.id} and attempts = ${row.attempts}
+    `);
+  }
+}
+
+export function errText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

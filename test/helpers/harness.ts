@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../../src/config.js';
+import { SecretBox } from '../../src/lib/secret-box.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/app/runtime.js';
+import { setChannelCredentials, upsertTenant } from '../../src/crm/tenants.repo.js';
+import { createUser } from '../../src/crm/users.repo.js';
+import { upsertProducts } from '../../src/crm/products.repo.js';
+import { loadSeedCatalog } from '../../src/app/bootstrap.js';
+import type { Database } from '../../src/db/database.js';
+import type { RunningServer } from '../../src/server.js';
+import { startServer } from '../../src/server.js';
+import { FakeWecomServer } from '../fakes/fake-wecom-server.js';
+import { WecomCrypto } from '../../src/adapters/wecom/wecom.crypto.js';
+import { captureLogger } from './test-app.js';
+
+export const WECOM = {
+  corpId: 'ww0123456789abcdef',
+  agentId: '1000002',
+  secret: 'wecom-app-secret-for-tests',
+  token: 'QDG6eK',
+  encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+};
+
+export const box = new SecretBox('harness-master-key-0123456789');
+
+/** Seeds a tenant with a WeCom channel, the demo catalog and a manager plus two reps. */
+export async function seedTenant(database: Database, tenantId = 'default') {
+  const { db } = database;
+  await upsertTenant(db, { tenantId, name: `租户 ${tenantId}` }, 'test');
+  await setChannelCredentials(db, tenantId, 'wecom', box.sealJson(WECOM), 'test');
+  await upsertProducts(db, tenantId, loadSeedCatalog());
+  const manager = await createUser(db, tenantId, { name: '陈经理', role: 'manager', wecomUserId: 'mgr-chen', dingtalkUserId: 'dt-mgr-chen', dingtalkUnionId: 'u-mgr-chen' }, 'test');
+  const li = await createUser(db, tenantId, { name: '李销售', role: 'rep', wecomUserId: 'rep-li', dingtalkUserId: 'dt-rep-li', dingtalkUnionId: 'u-rep-li' }, 'test');
+  const zhang = await createUser(db, tenantId, { name: '张销售', role: 'rep', wecomUserId: 'rep-zhang', dingtalkUserId: 'dt-rep-zhang', dingtalkUnionId: 'u-rep-zhang' }, 'test');
+  return { manager, li, zhang };
+}
+
+export interface Harness {
+  runtime: Runtime;
+  server: RunningServer;
+  wecom: FakeWecomServer;
+  wecomUrl: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  database: Database,
+  opts: Partial<RuntimeOptions> & { env?: Record<string, string>; startWorkers?: boolean; wecom?: { server: FakeWecomServer; url: string } } = {},
+): Promise<Harness> {
+  const wecom = opts.wecom?.server ?? new FakeWecomServer({ corpId: WECOM.corpId, secrets: [WECOM.secret] });
+  const { url } = opts.wecom ?? (await wecom.start());
+  const config = loadConfig({ WECOM_API_BASE: url, KELU_WORKERS: '2', KELU_ADMIN_TOKEN: 'harness-admin-token-0123', ...(opts.env ?? {}) });
+  const { logger, lines } = captureLogger('info');
+  const runtime = createRuntime({
+    config,
+    database,
+    logger,
+    box,
+    worker: { leaseMs: 1000, idlePollMs: 20, backoff: () => 50, ...(opts.worker ?? {}) },
+    ...(opts.handlers ? { handlers: opts.handlers } : {}),
+  });
+  if (opts.startWorkers !== false) runtime.start();
+  const server = await startServer({ database, logger, routers: runtime.routers }, 0, '127.0.0.1');
+  return {
+    runtime,
+    server,
+    wecom,
+    wecomUrl: url,
+    logs: lines,
+    async close() {
+      await server.close(1000);
+      await runtime.stop();
+      if (!opts.wecom) await wecom.stop();
+    },
+  };
+}
+
+let seq = 0;
+/** Builds a WeCom callback exactly as WeCom does: encrypted XML, msg_signature over token, timestamp, nonce, Encrypt. */
+export function wecomCallback(innerXml: string, o: { timestamp?: number; corpId?: string; crypto?: WecomCrypto; badSignature?: boolean } = {}) {
+  const c = o.crypto ?? new WecomCrypto(WECOM.token, WECOM.encodingAesKey);
+  const encrypt = c.encrypt(innerXml, o.corpId ?? WECOM.corpId);
+  const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000));
+  const nonce = `n${++seq}${Math.random().toString(36).slice(2, 8)}`;
+  let signature = c.signature(timestamp, nonce, encrypt);
+  if (o.badSignature) signature = signature.replace(/^./, (ch) => (ch === 'a' ? 'b' : 'a'));
+  const body = `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID><![CDATA[${WECOM.agentId}]]></AgentID></xml>`;
+  return { query: `msg_signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, body, encrypt, timestamp, nonce, signature };
+}
+
+export function textMessageXml(o: { from: string; text: string; msgId: string; createTime?: number }) {
+  return `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${o.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${o.text}]]></Content><MsgId>${o.msgId}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
+}
+
+export async function postWecom(server: RunningServer, cb: { query: string; body: string }, path = '/wecom/callback') {
+  return fetch(`${server.url}${path}?${cb.query}`, { method: 'POST', body: cb.body, headers: { 'content-type': 'text/xml' } });
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function inboxRows(database: Database) {
+  return database.query<{ id: number; status: string; attempts: number; event_id: string; kind: string }>(sql`select id, status, attempts, event_id, kind from inbox_events order by id`);
+}
+
+export async function outboxRows(database: Database) {
+  return database.query<{ id: number; status: string; attempts: number; kind: string; payload: any; attempt_log: any[]; last_error: string | null }>(sql`select * from outbox_messages order by id`);
+}

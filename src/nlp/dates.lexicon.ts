@@ -23,7 +23,7 @@ export type Pod = 'am' | 'pm' | 'noon' | 'night' | 'dawn';
 /** Parts of day; longest first so 早上 wins over 早. */
 export const PODS: Array<[string, Pod]> = [
   ['凌晨', 'dawn'], ['清晨', 'am'], ['早晨', 'am'], ['早上', 'am'], ['上午', 'am'], ['早间', 'am'],
-  ['中午', 'noon'], ['午间', 'noon'], ['下午', 'pm'], ['午后', 'pm'], ['晏昼', 'pm'],
+  ['中午', 'noon'], ['午间', 'noon'], ['下午', 'pm'], ['午后', 'pm'], ['晏昼', 'pm'], ['下昼', 'pm'],
   ['傍晚', 'pm'], ['晚上', 'pm'], ['晚间', 'pm'], ['夜里', 'pm'], ['夜晚', 'pm'],
   ['半夜', 'night'], ['深夜', 'night'], ['早', 'am'], ['晚', 'pm'],
 ];

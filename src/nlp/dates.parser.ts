@@ -246,7 +246,9 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
       }
     }
   }
-  if ((e = exec(DAY_ONLY_RE, s, i)) && e[2] === '号' && !isDigit(s[i - 1]) && !NOT_DAY_AFTER.has(s[i + e[0].length])) {
+  // N号 alone is a day of the month; N日 only as a deadline (5日前), else it is too ambiguous.
+  if ((e = exec(DAY_ONLY_RE, s, i)) && (e[2] === '号' || /^(前|之前|以前)/.test(s.slice(i + e[0].length, i + e[0].length + 2)))
+    && !isDigit(s[i - 1]) && !NOT_DAY_AFTER.has(s[i + e[0].length])) {
     const d = num(e[1]);
     if (d >= 1 && d <= 31) {
       let ym = { y: c.y, m: c.m };
@@ -390,7 +392,7 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | n
     const cands = ambiguous ? [clock.h, clock.h + 12] : [h];
     const later = cands.find((x) => x * 60 + clock.mi >= refMinutes);
     if (later !== undefined) h = later;
-    else { h = cands[0]; day += 1; }
+    else { h = hour24(clock, inheritedPod, true); day += 1; } // tomorrow, business-hours reading
   } else if (part?.bareWeekday !== undefined && day === ctx.day && h * 60 + clock.mi < refMinutes) {
     day += 7;
   }

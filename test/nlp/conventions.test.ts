@@ -74,6 +74,32 @@ describe('dates', () => {
     expect(run('周三或周四都行').dates.map((x) => x.start)).toEqual([d('03-11'), d('03-12')]);
   });
 
+  it.each([
+    // docs/extraction-conventions.md: where the spec is silent
+    ['明天3点', REF, d('03-11', '15:00'), null, 'hour'],
+    ['明天8点', REF, d('03-11', '08:00'), null, 'hour'],
+    ['三点', REF, d('03-10', '15:00'), null, 'hour'],
+    ['三点', '2026-03-10T16:00:00+08:00', d('03-11', '15:00'), null, 'hour'],
+    ['两小时后', '2026-03-10T10:17:00+08:00', d('03-10', '12:00'), null, 'hour'],
+    ['半小时后', REF, d('03-10', '10:30'), null, 'minute'],
+    ['三周后', REF, d('03-30'), null, 'week'],
+    ['三个月后', REF, d('06-01'), null, 'month'],
+    ['两天前', REF, d('03-08'), null, 'day'],
+    ['未来三天', REF, d('03-11'), d('03-13'), 'day'],
+    ['最近两天', REF, d('03-08'), d('03-09'), 'day'],
+    ['5日前完成', REF, d('04-05'), null, 'day'],
+    ['周日, 三月十五号', REF, d('03-15'), null, 'day'],
+    ['十月第一个星期一', REF, d('10-05'), null, 'day'],
+    ['国庆节前', REF, d('10-01'), null, 'day'],
+    ['这周末', '2026-03-15T10:00:00+08:00', d('03-14'), null, 'day'],
+    ['下周末', REF, d('03-21'), null, 'day'],
+    ['明年三月', REF, '2027-03-01T00:00:00+08:00', null, 'month'],
+    ['下午', REF, d('03-10'), null, 'day'],
+    ['聽日下晝', REF, d('03-11'), null, 'day'],
+  ])('%s (ref %s) → %s', (text, ref, start, end, grain) => {
+    expect(run(text, ref).dates[0]).toMatchObject({ start, end, grain });
+  });
+
   it('month-day rolls into the next year across New Year', () => {
     expect(run('1月5日前完成', '2026-12-30T16:00:00+08:00').dates[0].start).toBe('2027-01-05T00:00:00+08:00');
   });

@@ -55,7 +55,7 @@ describe('bad input', () => {
     const text = '王经理说下周三上午10点看血糖仪,预算5万,电话13800138000。'.repeat(3000).slice(0, 100 * 1024);
     const t0 = performance.now();
     const e = extract(text, { ref: REF, catalog });
-    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(performance.now() - t0).toBeLessThan(5000);
     wellFormed(e);
     expect(e.products.map((p) => p.id)).toEqual(['sku-1']);
   });
@@ -69,7 +69,9 @@ describe('bad input', () => {
       for (let i = 0; i < len; i++) s += ALPHABET[Math.floor(rand() * ALPHABET.length)];
       wellFormed(extract(s, { ref: REF, catalog }));
     }
-    expect(performance.now() - t0).toBeLessThan(5000);
+    // A guard against hangs and catastrophic backtracking, not a benchmark: about 1 s on
+    // an idle core, with headroom for a busy CI machine.
+    expect(performance.now() - t0).toBeLessThan(15000);
   });
 
   it.each([

@@ -120,7 +120,7 @@ export function specExpectation(row: DucklingRow): { start: number; grain: strin
   const ref = Date.parse(row.refTime);
   if (/^(星期|礼拜|禮拜|周|週)[一二三四五六日天]$/.test(row.text) && e.value) {
     const v = Date.parse(e.value);
-    const refDayStart = ref - ((ref - 2 * 3600000 + 24 * 3600000 * 1000) % DAY) ;
+    const refDayStart = ref - ((ref - 2 * 3600000) % DAY); // local midnight at UTC−2
     if (v - refDayStart === 7 * DAY) return { start: refDayStart, grain: 'day', rule: 'bare weekday is today' };
   }
   if (e.type === 'interval' && e.from && /周末|週末/.test(row.text)) {

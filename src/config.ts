@@ -48,6 +48,11 @@ const envSchema = z.object({
   DINGTALK_OAPI_BASE: url('DINGTALK_OAPI_BASE').default('https://oapi.dingtalk.com'),
   DINGTALK_GATEWAY_URL: url('DINGTALK_GATEWAY_URL'),
   DINGTALK_STREAM: z.enum(['on', 'off']).default('off'),
+  DINGTALK_EVENT_TOKEN: optionalString,
+  DINGTALK_EVENT_AES_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9+/]{43}$/.test(v), {
+    message: 'DINGTALK_EVENT_AES_KEY must be the 43-character aes_key from the DingTalk console',
+  }),
+  DINGTALK_CARD_TEMPLATE_ID: optionalString,
 });
 
 export interface WecomEnv {
@@ -62,6 +67,10 @@ export interface DingtalkEnv {
   appKey: string;
   appSecret: string;
   robotCode?: string;
+  /** Event subscription (HTTP push): token and aes_key, set together. */
+  eventToken?: string;
+  eventAesKey?: string;
+  cardTemplateId?: string;
 }
 
 export interface Config {
@@ -111,6 +120,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const dtSet = [e.DINGTALK_APP_KEY, e.DINGTALK_APP_SECRET].filter(Boolean).length;
   if (dtSet === 1) problems.push('DingTalk channel needs both DINGTALK_APP_KEY and DINGTALK_APP_SECRET');
+  if (!e.DINGTALK_EVENT_TOKEN !== !e.DINGTALK_EVENT_AES_KEY) problems.push('DingTalk event subscription needs both DINGTALK_EVENT_TOKEN and DINGTALK_EVENT_AES_KEY');
+  if (e.DINGTALK_EVENT_TOKEN && dtSet !== 2) problems.push('DINGTALK_EVENT_TOKEN needs DINGTALK_APP_KEY and DINGTALK_APP_SECRET (the app key is the receive id)');
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -132,7 +143,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       oapiBase: e.DINGTALK_OAPI_BASE,
       gatewayUrl: e.DINGTALK_GATEWAY_URL,
       stream: e.DINGTALK_STREAM === 'on',
-      default: dtSet === 2 ? { appKey: e.DINGTALK_APP_KEY!, appSecret: e.DINGTALK_APP_SECRET!, robotCode: e.DINGTALK_ROBOT_CODE } : undefined,
+      default: dtSet === 2 ? dingtalkDefault(e) : undefined,
     },
   };
+}
+
+function dingtalkDefault(e: z.infer<typeof envSchema>): DingtalkEnv {
+  const d: DingtalkEnv = { appKey: e.DINGTALK_APP_KEY!, appSecret: e.DINGTALK_APP_SECRET! };
+  if (e.DINGTALK_ROBOT_CODE) d.robotCode = e.DINGTALK_ROBOT_CODE;
+  if (e.DINGTALK_EVENT_TOKEN && e.DINGTALK_EVENT_AES_KEY) {
+    d.eventToken = e.DINGTALK_EVENT_TOKEN;
+    d.eventAesKey = e.DINGTALK_EVENT_AES_KEY;
+  }
+  if (e.DINGTALK_CARD_TEMPLATE_ID) d.cardTemplateId = e.DINGTALK_CARD_TEMPLATE_ID;
+  return d;
 }

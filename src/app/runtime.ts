@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Config, WecomEnv } from '../config.js';
+import type { Config, DingtalkEnv, WecomEnv } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secret-box.js';
@@ -16,6 +16,9 @@ import type { InboundEvent } from '../bot/events.js';
 import type { PlatformAccount } from '../crm/users.repo.js';
 import { wecomRouter } from '../adapters/wecom/wecom.routes.js';
 import { createWecomDeliverer } from '../adapters/wecom/wecom.deliver.js';
+import { dingtalkRouter } from '../adapters/dingtalk/dingtalk.routes.js';
+import { createDingtalkDeliverer } from '../adapters/dingtalk/dingtalk.deliver.js';
+import { createDingtalkStreamChannel, type DingtalkStreamChannel } from '../adapters/dingtalk/dingtalk.channel.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -35,6 +38,8 @@ export interface Runtime {
   channels: ChannelDirectory;
   tokens: TokenCache;
   deliverers: DelivererRegistry;
+  /** DingTalk Stream mode for the default tenant; started by start() when DINGTALK_STREAM=on. */
+  dingtalkStream: DingtalkStreamChannel;
   store(event: InboundEvent): Promise<{ stored: boolean }>;
   start(): void;
   stop(): Promise<void>;
@@ -53,6 +58,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const deliverers = new DelivererRegistry();
   const wecomChannel = async (tenantId: string) => (await channels.get<WecomEnv>(tenantId, 'wecom'))?.creds ?? null;
   deliverers.register('wecom', createWecomDeliverer({ apiBase: config.wecom.apiBase, tokens, channel: wecomChannel, fetchImpl: o.fetchImpl }));
+  const dingtalkChannel = async (tenantId: string) => (await channels.get<DingtalkEnv>(tenantId, 'dingtalk'))?.creds ?? null;
+  deliverers.register('dingtalk', createDingtalkDeliverer({ apiBase: config.dingtalk.apiBase, oapiBase: config.dingtalk.oapiBase, tokens, channel: dingtalkChannel, fetchImpl: o.fetchImpl }));
 
   const bot = createBot({
     logger,
@@ -89,7 +96,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const routers: Router[] = [
     adminRouter({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes }),
     wecomRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: wecomChannel, store }),
+    dingtalkRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: dingtalkChannel, store }),
   ];
+  const dingtalkStream = createDingtalkStreamChannel({ tenantId: DEFAULT_TENANT_ID, channel: dingtalkChannel, gatewayUrl: config.dingtalk.gatewayUrl, logger, store, fetchImpl: o.fetchImpl });
 
   return {
     routers,
@@ -98,14 +107,20 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     channels,
     tokens,
     deliverers,
+    dingtalkStream,
     store,
     start() {
       if (config.workers > 0) {
         inbox.start();
         outbox.start();
       }
+      if (config.dingtalk.stream) {
+        dingtalkStream.start().catch((err: unknown) => logger.error({ err: (err as Error)?.message }, 'dingtalk stream failed to start'));
+      }
     },
     async stop() {
+      // Stop taking frames first: whatever is not acknowledged yet stays with the gateway for the next start.
+      dingtalkStream.stop();
       await inbox.stop();
       await outbox.stop();
     },

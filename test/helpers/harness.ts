@@ -10,6 +10,7 @@ import type { Database } from '../../src/db/database.js';
 import type { RunningServer } from '../../src/server.js';
 import { startServer } from '../../src/server.js';
 import { FakeWecomServer } from '../fakes/fake-wecom-server.js';
+import { FakeDingtalkServer } from '../fakes/fake-dingtalk-server.js';
 import { WecomCrypto } from '../../src/adapters/wecom/wecom.crypto.js';
 import { captureLogger } from './test-app.js';
 
@@ -21,6 +22,15 @@ export const WECOM = {
   encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
 };
 
+/** Matches FakeDingtalkServer's default app credentials. */
+export const DINGTALK = {
+  appKey: 'fake-app-key',
+  appSecret: 'fake-app-secret',
+  robotCode: 'fake-robot-code',
+  eventToken: 'dt-event-token',
+  eventAesKey: 'o1w0aum42yaptlz8alnhwikjd3jenzt9cb9wmzptgus',
+};
+
 export const box = new SecretBox('harness-master-key-0123456789');
 
 /** Seeds a tenant with a WeCom channel, the demo catalog and a manager plus two reps. */
@@ -28,6 +38,7 @@ export async function seedTenant(database: Database, tenantId = 'default') {
   const { db } = database;
   await upsertTenant(db, { tenantId, name: `租户 ${tenantId}` }, 'test');
   await setChannelCredentials(db, tenantId, 'wecom', box.sealJson(WECOM), 'test');
+  await setChannelCredentials(db, tenantId, 'dingtalk', box.sealJson(DINGTALK), 'test');
   await upsertProducts(db, tenantId, loadSeedCatalog());
   const manager = await createUser(db, tenantId, { name: '陈经理', role: 'manager', wecomUserId: 'mgr-chen', dingtalkUserId: 'dt-mgr-chen', dingtalkUnionId: 'u-mgr-chen' }, 'test');
   const li = await createUser(db, tenantId, { name: '李销售', role: 'rep', wecomUserId: 'rep-li', dingtalkUserId: 'dt-rep-li', dingtalkUnionId: 'u-rep-li' }, 'test');
@@ -40,17 +51,21 @@ export interface Harness {
   server: RunningServer;
   wecom: FakeWecomServer;
   wecomUrl: string;
+  dingtalk: FakeDingtalkServer;
   logs: string[];
   close(): Promise<void>;
 }
 
 export async function startHarness(
   database: Database,
-  opts: Partial<RuntimeOptions> & { env?: Record<string, string>; startWorkers?: boolean; wecom?: { server: FakeWecomServer; url: string } } = {},
+  opts: Partial<RuntimeOptions> & { env?: Record<string, string>; startWorkers?: boolean; wecom?: { server: FakeWecomServer; url: string }; dingtalk?: FakeDingtalkServer } = {},
 ): Promise<Harness> {
   const wecom = opts.wecom?.server ?? new FakeWecomServer({ corpId: WECOM.corpId, secrets: [WECOM.secret] });
   const { url } = opts.wecom ?? (await wecom.start());
-  const config = loadConfig({ WECOM_API_BASE: url, KELU_WORKERS: '2', KELU_ADMIN_TOKEN: 'harness-admin-token-0123', ...(opts.env ?? {}) });
+  const dingtalk = opts.dingtalk ?? new FakeDingtalkServer({ redeliverDelayMs: 50 });
+  if (!opts.dingtalk) await dingtalk.start();
+  const dt = { DINGTALK_API_BASE: dingtalk.url, DINGTALK_OAPI_BASE: dingtalk.url, DINGTALK_GATEWAY_URL: `${dingtalk.url}/v1.0/gateway/connections/open` };
+  const config = loadConfig({ ...dt, WECOM_API_BASE: url, KELU_WORKERS: '2', KELU_ADMIN_TOKEN: 'harness-admin-token-0123', ...(opts.env ?? {}) });
   const { logger, lines } = captureLogger('info');
   const runtime = createRuntime({
     config,
@@ -67,11 +82,13 @@ export async function startHarness(
     server,
     wecom,
     wecomUrl: url,
+    dingtalk,
     logs: lines,
     async close() {
       await server.close(1000);
       await runtime.stop();
       if (!opts.wecom) await wecom.stop();
+      if (!opts.dingtalk) await dingtalk.stop();
     },
   };
 }

@@ -1,0 +1,92 @@
+import type { DingtalkEnv } from '../../config.js';
+import type { InboundEvent } from '../../bot/events.js';
+import type { Logger } from '../../lib/logger.js';
+import { DingtalkPayloadError, mapDingtalkCardCallback, mapDingtalkRobotMessage } from './dingtalk.mapper.js';
+import { startDingtalkStream, type DingtalkStream, type StreamStats } from './dingtalk.stream.js';
+import type { DingtalkCardCallback, DingtalkRobotMessage } from './dingtalk.types.js';
+
+export interface DingtalkStreamChannelDeps {
+  tenantId: string;
+  /** Resolves the tenant's credentials when the channel starts; null = no DingTalk channel. */
+  channel(tenantId: string): Promise<DingtalkEnv | null>;
+  gatewayUrl?: string;
+  logger: Logger;
+  /** Durably stores the event; the frame is acknowledged only after this resolves. */
+  store(event: InboundEvent): Promise<{ stored: boolean }>;
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  fetchImpl?: typeof fetch;
+  now?: () => number;
+}
+
+export interface DingtalkStreamChannel {
+  /** Connects; resolves once the first connection attempt is over (it keeps retrying in the background). */
+  start(): Promise<void>;
+  stop(): void;
+  readonly stats: StreamStats | undefined;
+  readonly running: boolean;
+}
+
+/**
+ * Stream mode for one tenant: the same map -> store path as the HTTP routes, with the gateway's ACK in
+ * place of the HTTP 200. A payload that cannot be mapped is logged and acknowledged: redelivering it
+ * would never succeed. A failed store rejects, so the frame is nacked and the gateway delivers it again.
+ */
+export function createDingtalkStreamChannel(deps: DingtalkStreamChannelDeps): DingtalkStreamChannel {
+  const now = deps.now ?? Date.now;
+  const log = deps.logger.child({ channel: 'dingtalk-stream', tenantId: deps.tenantId });
+  let stream: DingtalkStream | undefined;
+  let stopped = false;
+
+  const storeMapped = async (kind: string, map: () => InboundEvent) => {
+    let event: InboundEvent;
+    try {
+      event = map();
+    } catch (e) {
+      if (!(e instanceof DingtalkPayloadError)) throw e;
+      log.warn({ event: 'dingtalk_stream_unmappable', kind, reason: e.message }, 'dropping a stream payload that cannot be mapped');
+      return;
+    }
+    await deps.store(event);
+  };
+
+  return {
+    get stats() {
+      return stream?.stats;
+    },
+    get running() {
+      return stream !== undefined;
+    },
+    async start() {
+      if (stream || stopped) return;
+      const env = await deps.channel(deps.tenantId);
+      if (!env) {
+        // Refuse rather than half-start: nothing to connect with.
+        log.warn({ event: 'dingtalk_stream_no_credentials' }, 'DINGTALK_STREAM is on but the tenant has no DingTalk credentials; stream not started');
+        return;
+      }
+      const s = await startDingtalkStream({
+        appKey: env.appKey,
+        appSecret: env.appSecret,
+        ...(deps.gatewayUrl ? { gatewayUrl: deps.gatewayUrl } : {}),
+        logger: log,
+        ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
+        ...(deps.maxBackoffMs !== undefined ? { maxBackoffMs: deps.maxBackoffMs } : {}),
+        ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+        onRobotMessage: (raw) => storeMapped('robot', () => mapDingtalkRobotMessage(raw as DingtalkRobotMessage, deps.tenantId)),
+        onCardCallback: async (raw) => {
+          await storeMapped('card', () => mapDingtalkCardCallback(raw as DingtalkCardCallback, deps.tenantId, new Date(now())));
+          // The card is updated from the outbox once the action is processed, not in this response.
+          return {};
+        },
+      });
+      if (stopped) s.stop();
+      else stream = s;
+    },
+    stop() {
+      stopped = true;
+      stream?.stop();
+      stream = undefined;
+    },
+  };
+}

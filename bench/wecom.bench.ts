@@ -1,0 +1,99 @@
+// npm run bench:wecom — distinct, pre-encrypted WeCom callbacks posted by autocannon to a Kelu server
+// (a child process, as in production) on the PostgreSQL server with its workers running.
+// Prints acknowledged callbacks/s, p50/p99 acknowledge latency, and checks stored == sent.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { WecomCrypto } from '../src/adapters/wecom/wecom.crypto.js';
+import { FakeWecomServer } from '../test/fakes/fake-wecom-server.js';
+
+const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SERVER = process.env.KELU_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const W = { corpId: 'wwbench0000000001', agentId: '1000002', secret: 'bench-secret', token: 'benchtoken', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
+
+async function main() {
+  const name = `kelu_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const u = new URL(SERVER);
+  u.pathname = `/${name}`;
+  const fake = new FakeWecomServer({ corpId: W.corpId, secrets: [W.secret] });
+  const { url: fakeUrl } = await fake.start();
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: u.toString(), DATABASE_POOL_SIZE: '16',
+      KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789', KELU_WORKERS: '2',
+      WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: fakeUrl,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const base = await new Promise<string>((res, rej) => {
+    const t = setInterval(() => {
+      const m = /readiness\s+(http:\/\/[^/\s]+)\/readyz/.exec(out);
+      if (m) {
+        clearInterval(t);
+        res(m[1]!);
+      }
+    }, 50);
+    child.once('exit', (c) => rej(new Error(`server exited ${c}: ${out}`)));
+  });
+
+  const crypto = new WecomCrypto(W.token, W.encodingAesKey);
+  const ts = String(Math.floor(Date.now() / 1000));
+  const requests = Array.from({ length: N }, (_, i) => {
+    const xml = `<xml><ToUserName><![CDATA[${W.corpId}]]></ToUserName><FromUserName><![CDATA[rep${i % 50}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[王总 1381234${String(i % 10000).padStart(4, '0')} 想看血压计]]></Content><MsgId>${1_000_000 + i}</MsgId><AgentID>${W.agentId}</AgentID></xml>`;
+    const encrypt = crypto.encrypt(xml, W.corpId);
+    const nonce = `n${i}`;
+    const sig = crypto.signature(ts, nonce, encrypt);
+    return { path: `/wecom/callback?msg_signature=${sig}&timestamp=${ts}&nonce=${nonce}`, body: `<xml><ToUserName><![CDATA[${W.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID><![CDATA[${W.agentId}]]></AgentID></xml>` };
+  });
+
+  let next = 0;
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    amount: N,
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    requests: [{ setupRequest: (req) => ({ ...req, ...requests[next++ % N]!, method: 'POST' }) }],
+  });
+  const ok = result['2xx'];
+  const secs = result.duration;
+  console.log(`bench:wecom — ${N} distinct encrypted callbacks, ${CONNECTIONS} connections, PostgreSQL server, 2 inbox + 2 outbox workers`);
+  console.log(`acknowledged ${ok}/${N} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}) in ${secs.toFixed(2)} s = ${Math.round(ok / secs)} callbacks/s`);
+  console.log(`acknowledge latency p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
+
+  const db = new pg.Client({ connectionString: u.toString() });
+  await db.connect();
+  const t0 = Date.now();
+  for (;;) {
+    const r = await db.query(`select count(*)::int as n, count(*) filter (where status = 'done')::int as done from inbox_events`);
+    if (r.rows[0].done === r.rows[0].n || Date.now() - t0 > 120_000) break;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  const { rows } = await db.query(`select count(*)::int as stored, count(distinct event_id)::int as distinct_ids, count(*) filter (where status = 'done')::int as processed from inbox_events`);
+  const outbox = await db.query(`select count(*)::int as n from outbox_messages`);
+  const drained = (Date.now() - t0) / 1000;
+  const s = rows[0];
+  console.log(`stored events ${s.stored} (distinct ${s.distinct_ids}) vs distinct messages sent ${N}: ${s.stored === N && s.distinct_ids === N ? 'OK, none lost or doubled' : 'MISMATCH'}`);
+  console.log(`processed ${s.processed}, replies queued ${outbox.rows[0].n}; workers drained the backlog ${drained.toFixed(1)} s after the load ended`);
+  console.log('targets: >= 1,500 acknowledged callbacks/s, p99 < 50 ms, zero lost or doubled');
+  await db.end();
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  await fake.stop();
+  await admin.query(`drop database ${name} with (force)`);
+  await admin.end();
+  if (s.stored !== N || s.distinct_ids !== N) process.exit(1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -15,7 +15,7 @@ export async function loadCatalog(file?: string): Promise<Catalog> {
   try {
     parsed = JSON.parse(raw);
   } catch (err) {
-    throw new Error(`catalog ${file ?? 'demo'} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`catalog ${file ?? 'demo'} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   return validateCatalog(parsed);
 }

@@ -1,0 +1,140 @@
+import { describe, expect, it, beforeAll, afterAll, jest } from '@jest/globals';
+import { sql } from 'drizzle-orm';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
+import { box, DINGTALK, inboxRows, seedTenant, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
+import { setChannelCredentials } from '../../../src/crm/tenants.repo.js';
+import { robotMessage } from './dingtalk.helpers.js';
+import { NOTHING_FOUND_TEXT } from '../../../src/bot/leads.flow.js';
+
+describe.each(backends)('DingTalk Stream mode end to end on %s (real SDK, fake gateway)', (backend) => {
+  let t: TestDatabase;
+  let h: Harness;
+  beforeAll(async () => {
+    // The SDK announces connects and socket errors on the console.
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    t = await openTestDatabase(backend);
+    await seedTenant(t.database);
+    h = await startHarness(t.database, { env: { DINGTALK_STREAM: 'on' } });
+    await waitFor(async () => h.dingtalk.openConnections === 1 && h.runtime.dingtalkStream.running, 10_000, 'stream connection');
+  });
+  afterAll(async () => {
+    await h?.close();
+    await t?.drop();
+    jest.restoreAllMocks();
+  });
+
+  const replies = (session: string) => h.dingtalk.requestsTo('/robot/sendBySession').filter((r) => r.query.session === session);
+  const push = (msgId: string, text = '你好') => h.dingtalk.pushRobotMessage(robotMessage({ msgId, text, fakeUrl: h.dingtalk.url }));
+
+  it('connects once, for the default tenant, with its sealed credentials', () => {
+    expect(h.dingtalk.gatewayOpens).toHaveLength(1);
+    expect(h.dingtalk.gatewayOpens[0]!.clientId).toBe('fake-app-key');
+  });
+
+  it('stores a robot message, acks only after the insert commits, and replies on the session webhook', async () => {
+    // Hold the inbox table: the insert must wait, and so must the ACK.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table inbox_events in exclusive mode`);
+      locked();
+      await gate;
+    });
+    await isLocked;
+    let id: string;
+    try {
+      id = push('st-1', '@Kelu 你好');
+      await waitFor(async () => (h.dingtalk.deliveries.get(id) ?? 0) > 0, 5_000, 'delivered to the client');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(h.dingtalk.successAcks(id)).toBe(0);
+    } finally {
+      release();
+      await holder;
+    }
+    await waitFor(async () => h.dingtalk.successAcks(id) === 1, 5_000, 'ack');
+    expect((await inboxRows(t.database)).filter((r) => r.event_id === 'st-1')).toHaveLength(1);
+    await waitFor(async () => replies('s-st-1').length === 1, 10_000, 'reply');
+    expect(replies('s-st-1')[0]!.body).toEqual({ msgtype: 'text', text: { content: NOTHING_FOUND_TEXT } });
+  });
+
+  it('a dropped WebSocket mid-stream: reconnects, loses nothing, doubles nothing', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `drop-${i}`);
+    const opensBefore = h.dingtalk.gatewayOpens.length;
+    // The first half is in flight (some stored, acks not yet out) when the connection dies.
+    const first = ids.slice(0, 20).map((m) => push(m, `第${m}条`));
+    await waitFor(async () => first.some((id) => h.dingtalk.successAcks(id) > 0) || first.every((id) => (h.dingtalk.deliveries.get(id) ?? 0) > 0), 5_000, 'first half delivered');
+    h.dingtalk.dropConnection();
+    // The second half is pushed while there is no connection; the gateway holds it.
+    const second = ids.slice(20).map((m) => push(m, `第${m}条`));
+    await waitFor(async () => h.dingtalk.gatewayOpens.length > opensBefore && h.dingtalk.openConnections === 1, 10_000, 'reconnect');
+    await waitFor(async () => h.dingtalk.unackedIds.length === 0, 10_000, 'everything acked');
+    for (const id of [...first, ...second]) expect(h.dingtalk.successAcks(id)).toBeGreaterThanOrEqual(1);
+
+    const rows = (await inboxRows(t.database)).filter((r) => r.event_id.startsWith('drop-'));
+    expect(rows.map((r) => r.event_id).sort()).toEqual([...ids].sort());
+    await waitFor(async () => ids.every((m) => replies(`s-${m}`).length >= 1), 15_000, 'every reply');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ids.map((m) => replies(`s-${m}`).length)).toEqual(ids.map(() => 1));
+    const processed = await waitFor(async () => {
+      const now = (await inboxRows(t.database)).filter((r) => r.event_id.startsWith('drop-'));
+      return now.every((r) => r.status === 'done') && now;
+    }, 10_000, 'every row processed');
+    expect(processed.map((r) => r.attempts)).toEqual(ids.map(() => 1));
+  }, 40_000);
+
+  it('a card button press over Stream is stored as a card action', async () => {
+    const id = h.dingtalk.pushCardCallback({
+      outTrackId: 'task-42', userId: 'dt-rep-li', spaceType: 'IM_ROBOT', spaceId: 'dt-rep-li',
+      content: JSON.stringify({ cardPrivateData: { actionIds: ['claim'], params: { actionKey: 'claim' } } }),
+    });
+    await waitFor(async () => h.dingtalk.successAcks(id) === 1, 5_000, 'card ack');
+    const row = (await inboxRows(t.database)).find((r) => r.event_id === 'card:task-42:dt-rep-li:claim');
+    expect(row?.kind).toBe('cardAction');
+  });
+
+  it('an unmappable payload is acked and dropped rather than redelivered forever', async () => {
+    const n = (await inboxRows(t.database)).length;
+    const id = h.dingtalk.pushRobotMessage({ hello: 'not a robot message' });
+    await waitFor(async () => h.dingtalk.successAcks(id) === 1, 5_000, 'ack');
+    expect((await inboxRows(t.database)).length).toBe(n);
+    expect(h.logs.join('')).toContain('dingtalk_stream_unmappable');
+  });
+});
+
+describe('DingTalk Stream mode is off unless asked for, and refuses to start without credentials', () => {
+  it('does not connect with DINGTALK_STREAM off, nor for a default tenant without a DingTalk channel; stop() disconnects for good', async () => {
+    const t = await openTestDatabase('pglite');
+    try {
+      await seedTenant(t.database);
+      const off = await startHarness(t.database);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(off.dingtalk.gatewayOpens).toHaveLength(0);
+      await off.close();
+
+      await seedTenant(t.database, 'acme');
+      await t.database.query(sql`update tenants set channels = channels - 'dingtalk' where tenant_id = 'default'`);
+      const none = await startHarness(t.database, { env: { DINGTALK_STREAM: 'on' } });
+      await waitFor(async () => none.logs.join('').includes('dingtalk_stream_no_credentials'), 5_000, 'refusal logged');
+      expect(none.dingtalk.gatewayOpens).toHaveLength(0);
+      expect(none.runtime.dingtalkStream.running).toBe(false);
+      await none.close();
+
+      // With credentials back, runtime.stop() closes the connection and it stays closed.
+      await setChannelCredentials(t.database.db, 'default', 'dingtalk', box.sealJson(DINGTALK), 'test');
+      const on = await startHarness(t.database, { env: { DINGTALK_STREAM: 'on' } });
+      await waitFor(async () => on.dingtalk.openConnections === 1 && on.runtime.dingtalkStream.running, 10_000, 'connected');
+      await on.runtime.stop();
+      await waitFor(async () => on.dingtalk.openConnections === 0, 5_000, 'disconnected');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(on.dingtalk.openConnections).toBe(0);
+      expect(on.dingtalk.gatewayOpens).toHaveLength(1);
+      await on.close();
+    } finally {
+      await t.drop();
+    }
+  });
+});

@@ -19,6 +19,16 @@ import { createWecomDeliverer } from '../adapters/wecom/wecom.deliver.js';
 import { dingtalkRouter } from '../adapters/dingtalk/dingtalk.routes.js';
 import { createDingtalkDeliverer } from '../adapters/dingtalk/dingtalk.deliver.js';
 import { createDingtalkStreamChannel, type DingtalkStreamChannel } from '../adapters/dingtalk/dingtalk.channel.js';
+import { TimerWorker } from '../queue/timer-worker.js';
+import { TenantInfoCache } from '../bot/tenant-info.js';
+import type { Address, FlowDeps } from '../bot/flow.js';
+import type { User } from '../crm/users.repo.js';
+import { cardActionHandler, rememberCard } from '../bot/card-actions.handler.js';
+import { textCaptureHandler } from '../bot/messages.handler.js';
+import { contactAddHandler, type ContactProfile } from '../bot/contacts.handler.js';
+import { timerHandler } from '../bot/timers.handler.js';
+import { leadsRouter } from '../api/leads.routes.js';
+import type { OutboundMessage } from '../bot/replies.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -29,6 +39,9 @@ export interface RuntimeOptions {
   handlers?: EventHandler[];
   /** Worker tuning (tests shorten leases and polls). */
   worker?: { leaseMs?: number; idlePollMs?: number; maxAttempts?: number; backoff?: (n: number) => number };
+  /** The clock for timers and lead timestamps (tests move it). */
+  clock?: () => Date;
+  timerPollMs?: number;
 }
 
 export interface Runtime {
@@ -38,6 +51,8 @@ export interface Runtime {
   channels: ChannelDirectory;
   tokens: TokenCache;
   deliverers: DelivererRegistry;
+  timers: TimerWorker;
+  tenantInfo: TenantInfoCache;
   /** DingTalk Stream mode for the default tenant; started by start() when DINGTALK_STREAM=on. */
   dingtalkStream: DingtalkStreamChannel;
   store(event: InboundEvent): Promise<{ stored: boolean }>;
@@ -51,26 +66,86 @@ const ACCOUNT_FIELDS: Record<string, (userId: string, unionId?: string) => Platf
   dingtalk: (userId, unionId) => (userId ? { field: 'dingtalkUserId', value: userId } : { field: 'dingtalkUnionId', value: unionId ?? '' }),
 };
 
+// And the reverse: how to reach a CRM user in chat, preferring the platform a lead came from.
+function addressOf(user: User, preferred?: string): Address | null {
+  const all: Address[] = [];
+  if (user.wecomUserId) all.push({ platform: 'wecom', userId: user.wecomUserId });
+  if (user.dingtalkUserId) all.push({ platform: 'dingtalk', userId: user.dingtalkUserId });
+  return all.find((a) => a.platform === preferred) ?? all[0] ?? null;
+}
+
+// The identity a platform's external contact id is stored as.
+const CONTACT_IDENTITY: Record<string, 'wecom_external_userid' | 'dingtalk_unionid'> = { wecom: 'wecom_external_userid', dingtalk: 'dingtalk_unionid' };
+
 export function createRuntime(o: RuntimeOptions): Runtime {
   const { config, database, logger } = o;
   const channels = new ChannelDirectory(database, o.box);
   const tokens = new TokenCache(createDbTokenStore(database, o.box));
   const deliverers = new DelivererRegistry();
   const wecomChannel = async (tenantId: string) => (await channels.get<WecomEnv>(tenantId, 'wecom'))?.creds ?? null;
-  deliverers.register('wecom', createWecomDeliverer({ apiBase: config.wecom.apiBase, tokens, channel: wecomChannel, fetchImpl: o.fetchImpl }));
+  deliverers.register('wecom', { deliver: (m) => wecomDeliverer.deliver(m) });
   const dingtalkChannel = async (tenantId: string) => (await channels.get<DingtalkEnv>(tenantId, 'dingtalk'))?.creds ?? null;
   deliverers.register('dingtalk', createDingtalkDeliverer({ apiBase: config.dingtalk.apiBase, oapiBase: config.dingtalk.oapiBase, tokens, channel: dingtalkChannel, fetchImpl: o.fetchImpl }));
 
+  const clock = o.clock ?? (() => new Date());
+  const tenantInfo = new TenantInfoCache();
+  const flow: FlowDeps = { tenantInfo, addressOf, now: clock };
   const bot = createBot({
     logger,
     accountOf: (platform, userId, unionId) => ACCOUNT_FIELDS[platform]?.(userId, unionId) ?? null,
-    handlers: o.handlers,
+    handlers: [
+      ...(o.handlers ?? []),
+      cardActionHandler(flow),
+      contactAddHandler(flow, (platform) => CONTACT_IDENTITY[platform] ?? 'openid'),
+      textCaptureHandler(flow),
+    ],
   });
+
+  // Network look-ups an event needs, done before its transaction opens.
+  const wecomDeliverer = createWecomDeliverer({ apiBase: config.wecom.apiBase, tokens, channel: wecomChannel, fetchImpl: o.fetchImpl });
+  const contactProfiles: Record<string, (tenantId: string, externalUserId: string, repUserId: string) => Promise<ContactProfile | null>> = {
+    wecom: async (tenantId, externalUserId, repUserId) => {
+      const r = await (await wecomDeliverer.client(tenantId)).getExternalContact(externalUserId);
+      const c = (r as { external_contact?: Record<string, unknown>; follow_user?: Record<string, unknown>[] });
+      const ext = c.external_contact ?? {};
+      const follow = (c.follow_user ?? []).find((f) => f.userid === repUserId);
+      const phones = Array.isArray(follow?.remark_mobiles) ? (follow!.remark_mobiles as string[]) : [];
+      return {
+        name: typeof ext.name === 'string' ? ext.name : undefined,
+        company: typeof ext.corp_full_name === 'string' && ext.corp_full_name ? ext.corp_full_name : typeof ext.corp_name === 'string' ? ext.corp_name : undefined,
+        title: typeof ext.position === 'string' ? ext.position : undefined,
+        phones,
+        unionId: typeof ext.unionid === 'string' ? ext.unionid : undefined,
+      };
+    },
+  };
+  const prepare = async (row: QueueRow): Promise<OutsideResult> => {
+    const event = row.payload as unknown as InboundEvent;
+    if (event.kind === 'contactChange' && (event.change === 'add' || event.change === 'addHalf')) {
+      const fetchProfile = contactProfiles[event.platform];
+      if (fetchProfile) {
+        try {
+          return { ok: true, result: { profile: await fetchProfile(event.tenantId, event.externalUserId, event.sender.userId) } };
+        } catch (err) {
+          const e = err as { retryable?: boolean; message?: string };
+          return { ok: false, error: `contact profile: ${e.message ?? String(err)}`, retryable: e.retryable !== false };
+        }
+      }
+    }
+    return { ok: true };
+  };
+  const queue = async (tx: Parameters<typeof recordDelivered>[0], messages: OutboundMessage[], keyPrefix: string) => {
+    let i = 0;
+    for (const m of messages) await enqueueOutbound(tx, m, `${keyPrefix}:${i++}`);
+  };
 
   const w = o.worker ?? {};
   const outbox: QueueWorker = new QueueWorker(
     database,
-    async (tx, row: QueueRow, outside: OutsideResult) => recordDelivered(tx, row.id, outside.result ?? {}),
+    async (tx, row: QueueRow, outside: OutsideResult) => {
+      await recordDelivered(tx, row.id, outside.result ?? {});
+      await rememberCard(tx, row.tenantId, row.payload as unknown as OutboundMessage, outside.result ?? {});
+    },
     logger,
     { table: 'outbox_messages', name: 'outbox', concurrency: Math.max(1, config.workers), ...w },
     (row) => deliverers.send(row),
@@ -79,12 +154,28 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     database,
     async (tx, row) => {
       const event = row.payload as unknown as InboundEvent;
-      const replies = await bot.handle(tx, event);
-      let i = 0;
-      for (const m of replies) await enqueueOutbound(tx, m, `in:${event.platform}:${event.eventId}:${i++}`);
+      const prepared = (row as { prepared?: unknown }).prepared;
+      const replies = await bot.handle(tx, event, prepared);
+      await queue(tx, replies, `in:${event.platform}:${event.eventId}`);
     },
     logger,
     { table: 'inbox_events', name: 'inbox', concurrency: Math.max(1, config.workers), onDone: () => outbox.notify(), ...w },
+    async (row) => {
+      const r = await prepare(row);
+      if (r.ok && r.result) (row as { prepared?: unknown }).prepared = r.result.profile;
+      return r;
+    },
+  );
+  const onTimer = timerHandler(flow);
+  const timers = new TimerWorker(
+    database,
+    async (tx, timer) => {
+      await queue(tx, await onTimer(tx, timer), `timer:${timer.id}`);
+      outbox.notify();
+    },
+    logger,
+    clock,
+    o.timerPollMs ?? 1000,
   );
 
   const store = async (event: InboundEvent) => {
@@ -95,6 +186,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
 
   const routers: Router[] = [
     adminRouter({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes }),
+    leadsRouter({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, flow, logger, afterCommit: () => outbox.notify() }),
     wecomRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: wecomChannel, store }),
     dingtalkRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: dingtalkChannel, store }),
   ];
@@ -107,12 +199,15 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     channels,
     tokens,
     deliverers,
+    timers,
+    tenantInfo,
     dingtalkStream,
     store,
     start() {
       if (config.workers > 0) {
         inbox.start();
         outbox.start();
+        timers.start();
       }
       if (config.dingtalk.stream) {
         dingtalkStream.start().catch((err: unknown) => logger.error({ err: (err as Error)?.message }, 'dingtalk stream failed to start'));
@@ -122,6 +217,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       // Stop taking frames first: whatever is not acknowledged yet stays with the gateway for the next start.
       dingtalkStream.stop();
       await inbox.stop();
+      await timers.stop();
       await outbox.stop();
     },
   };

@@ -17,6 +17,8 @@ export interface HandlerContext {
   event: InboundEvent;
   /** The CRM user who sent the event, when the sender's account is bound. */
   user: User | null;
+  /** Data an adapter fetched before the transaction (e.g. an external contact's profile). */
+  prepared?: unknown;
   logger: Logger;
   replyTo(reply: Reply): OutboundMessage;
 }
@@ -37,13 +39,14 @@ export function senderRecipient(event: InboundEvent): Recipient {
 /** The platform-free event router: runs inside the inbox row's transaction and returns replies. */
 export function createBot(deps: BotDeps) {
   return {
-    async handle(tx: Tx, event: InboundEvent): Promise<OutboundMessage[]> {
+    async handle(tx: Tx, event: InboundEvent, prepared?: unknown): Promise<OutboundMessage[]> {
       const account = event.sender.userId ? deps.accountOf(event.platform, event.sender.userId, event.sender.unionId) : null;
       const user = account ? await findUserByAccount(tx, event.tenantId, account) : null;
       const ctx: HandlerContext = {
         tx,
         event,
         user,
+        prepared,
         logger: deps.logger,
         replyTo: (reply) => ({ platform: event.platform, tenantId: event.tenantId, to: senderRecipient(event), reply }),
       };
@@ -56,9 +59,8 @@ export function createBot(deps: BotDeps) {
   };
 }
 
-/** Until a feature claims an event: acknowledge a rep's text, record everything else silently. */
+/** No feature claimed the event: it stays recorded in the inbox, and nobody is messaged. */
 async function fallback(ctx: HandlerContext): Promise<OutboundMessage[]> {
-  if (ctx.event.kind === 'text' && ctx.event.text.trim()) return [ctx.replyTo({ kind: 'text', text: '已收到' })];
   ctx.logger.debug({ kind: ctx.event.kind, platform: ctx.event.platform }, 'event stored without a handler');
   return [];
 }

@@ -71,6 +71,7 @@ export const customers = pgTable('customers', {
   ownerId: uuid('owner_id').references(() => users.id),
   sourceChannel: text('source_channel'),
   utm: jsonb('utm').$type<Record<string, string>>().notNull().default({}),
+  region: text('region'),
   stage: text('stage').notNull().default('new'),
   score: real('score').notNull().default(0),
   customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
@@ -126,6 +127,8 @@ export const leads = pgTable('leads', {
   intentLevel: text('intent_level'),
   urgencyLevel: text('urgency_level'),
   reassignCount: integer('reassign_count').notNull().default(0),
+  // Source weight x intent: orders the queue of leads waiting for a rep or a manager.
+  priority: real('priority').notNull().default(1),
   statusHistory: jsonb('status_history').$type<LeadStatusChange[]>().notNull().default([]),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -133,7 +133,9 @@ export class FakeWecomServer {
       case '/cgi-bin/externalcontact/get': {
         const contact = this.externalContacts[query.external_userid ?? ''];
         if (!contact) return json(res, { errcode: 84061, errmsg: 'not external contact', follow_user: [] });
-        return json(res, { errcode: 0, errmsg: 'ok', external_contact: { external_userid: query.external_userid, ...contact }, follow_user: [] });
+        // A configured contact may carry its follow_user list (the reps who added it, with their remarks).
+        const { follow_user: followUser, ...ext } = contact as { follow_user?: unknown[] } & Record<string, unknown>;
+        return json(res, { errcode: 0, errmsg: 'ok', external_contact: { external_userid: query.external_userid, ...ext }, follow_user: followUser ?? [] });
       }
       case '/cgi-bin/get_jsapi_ticket':
         return json(res, { errcode: 0, errmsg: 'ok', ticket: `corp_ticket_${++this.seq}`, expires_in: this.opts.ticketTtlSeconds ?? 7200 });

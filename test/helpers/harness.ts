@@ -74,6 +74,8 @@ export async function startHarness(
     box,
     worker: { leaseMs: 1000, idlePollMs: 20, backoff: () => 50, ...(opts.worker ?? {}) },
     ...(opts.handlers ? { handlers: opts.handlers } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    timerPollMs: opts.timerPollMs ?? 50,
   });
   if (opts.startWorkers !== false) runtime.start();
   const server = await startServer({ database, logger, routers: runtime.routers }, 0, '127.0.0.1');
@@ -104,6 +106,19 @@ export function wecomCallback(innerXml: string, o: { timestamp?: number; corpId?
   if (o.badSignature) signature = signature.replace(/^./, (ch) => (ch === 'a' ? 'b' : 'a'));
   const body = `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID><![CDATA[${WECOM.agentId}]]></AgentID></xml>`;
   return { query: `msg_signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, body, encrypt, timestamp, nonce, signature };
+}
+
+/** A settable clock for timers (claim timeouts, reminders). */
+export function fakeClock(start = new Date()) {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms: number) => (now += ms), set: (d: Date) => (now = d.getTime()) };
+}
+
+export function cardEventXml(o: { from: string; taskId: string; eventKey: string; responseCode?: string; createTime?: number; selected?: { questionKey: string; optionIds: string[] } }) {
+  const sel = o.selected
+    ? `<SelectedItems><SelectedItem><QuestionKey><![CDATA[${o.selected.questionKey}]]></QuestionKey><OptionIds>${o.selected.optionIds.map((x) => `<OptionId><![CDATA[${x}]]></OptionId>`).join('')}</OptionIds></SelectedItem></SelectedItems>`
+    : '';
+  return `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${o.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[${o.eventKey}]]></EventKey><TaskId><![CDATA[${o.taskId}]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[${o.responseCode ?? `click-${o.from}-${Math.random().toString(36).slice(2, 8)}`}]]></ResponseCode><AgentID>${WECOM.agentId}</AgentID>${sel}</xml>`;
 }
 
 export function textMessageXml(o: { from: string; text: string; msgId: string; createTime?: number }) {

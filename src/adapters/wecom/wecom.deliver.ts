@@ -36,7 +36,8 @@ export function createWecomDeliverer(deps: WecomDelivererDeps): Deliverer & { cl
         return { ...res };
       }
       const res = await c.sendMessage(renderWecomMessage(env.agentId, msg.to, msg.reply));
-      return { ...res };
+      // Interactive cards come back with the one-time code that later updates them.
+      return { ...res, ...(res.response_code ? { responseCode: res.response_code } : {}) };
     },
   };
 }

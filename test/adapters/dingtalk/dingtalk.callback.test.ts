@@ -3,6 +3,7 @@ import { backends, openTestDatabase, type TestDatabase } from '../../helpers/tes
 import { DINGTALK, inboxRows, outboxRows, seedTenant, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
 import { json } from '../../helpers/test-app.js';
 import { eventCrypto, postEvent, postRobot, robotMessage } from './dingtalk.helpers.js';
+import { NOTHING_FOUND_TEXT } from '../../../src/bot/leads.flow.js';
 
 describe.each(backends)('DingTalk HTTP callbacks end to end on %s', (backend) => {
   let t: TestDatabase;
@@ -25,7 +26,7 @@ describe.each(backends)('DingTalk HTTP callbacks end to end on %s', (backend) =>
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({});
     await waitFor(async () => webhookSends('s-dt-msg-1').length > 0, 10_000, 'reply on the session webhook');
-    expect(webhookSends('s-dt-msg-1')[0]!.body).toEqual({ msgtype: 'text', text: { content: '已收到' } });
+    expect(webhookSends('s-dt-msg-1')[0]!.body).toEqual({ msgtype: 'text', text: { content: NOTHING_FOUND_TEXT } });
     const row = await waitFor(async () => (await inboxRows(t.database)).find((r) => r.event_id === 'dt-msg-1' && r.status === 'done'), 5_000, 'inbox done');
     expect(row.kind).toBe('text');
     await waitFor(async () => (await outboxRows(t.database)).find((r) => r.payload.platform === 'dingtalk' && r.status === 'done'), 5_000, 'outbox done');
@@ -37,7 +38,7 @@ describe.each(backends)('DingTalk HTTP callbacks end to end on %s', (backend) =>
     expect((await postRobot(h.server, m)).status).toBe(200);
     await waitFor(async () => h.dingtalk.requestsTo('/v1.0/robot/oToMessages/batchSend').length > before, 10_000, 'robot batchSend');
     const sent = h.dingtalk.requestsTo('/v1.0/robot/oToMessages/batchSend').at(-1)!.body;
-    expect(sent).toEqual({ robotCode: DINGTALK.robotCode, userIds: ['dt-rep-li'], msgKey: 'sampleText', msgParam: JSON.stringify({ content: '已收到' }) });
+    expect(sent).toEqual({ robotCode: DINGTALK.robotCode, userIds: ['dt-rep-li'], msgKey: 'sampleText', msgParam: JSON.stringify({ content: NOTHING_FOUND_TEXT }) });
     expect(webhookSends('s-dt-msg-expired')).toHaveLength(0);
   });
 

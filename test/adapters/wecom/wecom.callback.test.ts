@@ -4,6 +4,7 @@ import { backends, openTestDatabase, type TestDatabase } from '../../helpers/tes
 import { inboxRows, outboxRows, postWecom, seedTenant, startHarness, textMessageXml, waitFor, wecomCallback, WECOM, type Harness } from '../../helpers/harness.js';
 import { WecomCrypto } from '../../../src/adapters/wecom/wecom.crypto.js';
 import { json } from '../../helpers/test-app.js';
+import { NOTHING_FOUND_TEXT } from '../../../src/bot/leads.flow.js';
 
 describe.each(backends)('WeCom callback end to end on %s', (backend) => {
   let t: TestDatabase;
@@ -41,7 +42,7 @@ describe.each(backends)('WeCom callback end to end on %s', (backend) => {
     await waitFor(async () => sends().length > before, 10_000, 'reply');
     await waitFor(async () => (await outboxRows(t.database)).at(-1)?.status === 'done', 5_000, 'outbox row done');
     const reply = sends().at(-1)!.body as { touser: string; msgtype: string; text: { content: string } };
-    expect(reply).toMatchObject({ touser: 'rep-li', msgtype: 'text', text: { content: '已收到' } });
+    expect(reply).toMatchObject({ touser: 'rep-li', msgtype: 'text', text: { content: NOTHING_FOUND_TEXT } });
     const row = (await inboxRows(t.database)).find((r) => r.event_id === '7001')!;
     expect(row.status).toBe('done');
     const out = await outboxRows(t.database);

@@ -1,0 +1,148 @@
+import Router from '@koa/router';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import type { Context, Next } from 'koa';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../lib/logger.js';
+import { badRequest, notFound, unauthorized } from '../lib/errors.js';
+import { readJsonBody } from '../lib/body.js';
+import { parseWith, uuidParam } from './params.js';
+import { requireAdmin, safeEqual, type AdminState } from './auth.js';
+import { leadView } from './admin.routes.js';
+import { tenants } from '../db/schema.js';
+import { getLead } from '../crm/leads.repo.js';
+import { getTenant } from '../crm/tenants.repo.js';
+import { assignmentSettingsSchema, getAssignmentSettings, putAssignmentSettings } from '../crm/settings.js';
+import { getUser } from '../crm/users.repo.js';
+import { captureMessage } from '../bot/leads.flow.js';
+import type { FlowDeps } from '../bot/flow.js';
+import { enqueueOutbound } from '../queue/outbox.js';
+import { recordAudit } from '../crm/audit.repo.js';
+
+export interface LeadsRouteDeps {
+  database: Database;
+  adminToken?: string;
+  defaultTenantId: string;
+  bodyLimitBytes: number;
+  flow: FlowDeps;
+  logger: Logger;
+  afterCommit: () => void;
+}
+
+const utmSchema = z.object({
+  source: z.string().max(200).optional(),
+  medium: z.string().max(200).optional(),
+  campaign: z.string().max(200).optional(),
+  term: z.string().max(200).optional(),
+  content: z.string().max(200).optional(),
+}).strict();
+
+const newLeadBody = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  phone: z.string().trim().min(5).max(40).optional(),
+  email: z.string().trim().email().max(200).optional(),
+  wechatId: z.string().trim().min(1).max(100).optional(),
+  company: z.string().trim().min(1).max(200).optional(),
+  region: z.string().trim().min(1).max(50).optional(),
+  text: z.string().max(20_000).optional(),
+  sourceChannel: z.string().trim().min(1).max(50).optional(),
+  utm: utmSchema.optional(),
+}).strict().refine((b) => b.name || b.phone || b.email || b.wechatId || b.text, { message: 'give at least one of name, phone, email, wechatId, text' });
+
+/** Admin bearer token, or the tenant's form key (web forms, ad platforms) for lead intake only. */
+function adminOrFormKey(deps: LeadsRouteDeps) {
+  const admin = requireAdmin(deps.adminToken, deps.defaultTenantId);
+  return async (ctx: Context, next: Next) => {
+    const key = ctx.get('x-kelu-form-key');
+    if (!key) return admin(ctx, next);
+    if (key.length < 16 || key.length > 128) throw unauthorized('invalid form key');
+    const [t] = await deps.database.db.select({ tenantId: tenants.tenantId, formKey: tenants.formKey }).from(tenants).where(eq(tenants.formKey, key));
+    if (!t || !t.formKey || !safeEqual(t.formKey, key)) throw unauthorized('invalid form key');
+    ctx.state.admin = { tenantId: t.tenantId, actor: 'form' } satisfies AdminState;
+    return next();
+  };
+}
+
+export function leadsRouter(deps: LeadsRouteDeps): Router {
+  const r = new Router({ prefix: '/api/v1' });
+  const { db } = deps.database;
+  const state = (ctx: Context) => ctx.state.admin as AdminState;
+  const tenantExists = async (ctx: Context, next: Next) => {
+    if (!(await getTenant(db, state(ctx).tenantId))) throw notFound('tenant');
+    await next();
+  };
+
+  r.post('/leads', adminOrFormKey(deps), tenantExists, async (ctx) => {
+    const body = parseWith(newLeadBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
+    const { tenantId, actor } = state(ctx);
+    const idem = ctx.get('idempotency-key');
+    if (idem && !/^[\w.:-]{8,128}$/.test(idem)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 8-128 characters of [A-Za-z0-9_.:-]');
+    const utm = Object.fromEntries(Object.entries(body.utm ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    const out = await db.transaction(async (tx) => {
+      const o = await captureMessage(tx, deps.flow, {
+        tenantId,
+        text: body.text ?? '',
+        ref: deps.flow.now(),
+        owner: null,
+        sourceChannel: body.sourceChannel ?? utm.source ?? null,
+        sourceEventId: idem || null,
+        platform: idem ? 'api' : null,
+        platformMessageId: idem || null,
+        given: { name: body.name, phone: body.phone, email: body.email, wechatId: body.wechatId, company: body.company, region: body.region },
+        utm,
+        actor,
+      });
+      if (!o.result) throw badRequest('nothing_to_capture', 'no name, phone, email, WeChat id or product could be found');
+      let i = 0;
+      const batch = randomBytes(6).toString("hex");
+      for (const m of o.messages) await enqueueOutbound(tx, m, `api:${o.result.lead.id}:${batch}:${i++}`);
+      return o;
+    });
+    deps.afterCommit();
+    const r0 = out.result!;
+    ctx.status = r0.leadCreated ? 201 : 200;
+    ctx.body = { customerId: r0.customer.id, leadId: r0.lead.id, assigneeId: out.assigneeId ?? r0.lead.assigneeId, created: r0.leadCreated, duplicate: r0.duplicate };
+  });
+
+  r.get('/leads/:id', requireAdmin(deps.adminToken, deps.defaultTenantId), tenantExists, async (ctx) => {
+    const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
+    const lead = await getLead(db, state(ctx).tenantId, id);
+    if (!lead) throw notFound('lead');
+    const assignee = lead.assigneeId ? await getUser(db, state(ctx).tenantId, lead.assigneeId) : null;
+    ctx.body = { ...leadView(lead), assignee: assignee ? { id: assignee.id, name: assignee.name } : null };
+  });
+
+  r.get('/settings/assignment', requireAdmin(deps.adminToken, deps.defaultTenantId), tenantExists, async (ctx) => {
+    ctx.body = await getAssignmentSettings(db, state(ctx).tenantId);
+  });
+
+  r.put('/settings/assignment', requireAdmin(deps.adminToken, deps.defaultTenantId), tenantExists, async (ctx) => {
+    const settings = parseWith(assignmentSettingsSchema, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_settings');
+    const { tenantId, actor } = state(ctx);
+    const ids = new Set<string>();
+    for (const rule of settings.rules) {
+      if ('pool' in rule.target) rule.target.pool.forEach((x) => ids.add(x));
+      if ('rep' in rule.target) ids.add(rule.target.rep);
+    }
+    for (const id of ids) {
+      if (!(await getUser(db, tenantId, id))) throw badRequest('invalid_settings', `rules name user ${id}, who is not in this tenant`);
+    }
+    await db.transaction((tx) => putAssignmentSettings(tx, tenantId, settings, actor));
+    deps.flow.tenantInfo.invalidate(tenantId);
+    ctx.body = settings;
+  });
+
+  r.post('/settings/form-key', requireAdmin(deps.adminToken, deps.defaultTenantId), tenantExists, async (ctx) => {
+    const { tenantId, actor } = state(ctx);
+    const formKey = `fk_${randomBytes(24).toString('base64url')}`;
+    await db.transaction(async (tx) => {
+      await tx.update(tenants).set({ formKey, updatedAt: new Date() }).where(eq(tenants.tenantId, tenantId));
+      await recordAudit(tx, tenantId, { actor, action: 'tenant.form_key.rotate', entityType: 'tenant', entityId: tenantId });
+    });
+    ctx.status = 201;
+    ctx.body = { formKey };
+  });
+
+  return r;
+}

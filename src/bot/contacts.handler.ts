@@ -1,0 +1,47 @@
+import type { HandlerContext } from './bot.js';
+import type { OutboundMessage } from './replies.js';
+import type { FlowDeps } from './flow.js';
+import { captureMessage } from './leads.flow.js';
+
+/** What an adapter could learn about an external contact before the handler runs. */
+export interface ContactProfile {
+  name?: string;
+  company?: string;
+  title?: string;
+  phones?: string[];
+  unionId?: string;
+}
+
+/**
+ * A customer added a rep (external contact): create or merge the customer with that identity, owned
+ * by that rep. The profile was fetched before the transaction (see the inbox's prepare step).
+ */
+export function contactAddHandler(deps: FlowDeps, identityKind: (platform: string) => 'wecom_external_userid' | 'dingtalk_unionid' | 'openid') {
+  return async (ctx: HandlerContext): Promise<OutboundMessage[] | undefined> => {
+    const ev = ctx.event;
+    const profile = ctx.prepared as ContactProfile | null | undefined;
+    if (ev.kind !== 'contactChange') return undefined;
+    if (ev.change !== 'add' && ev.change !== 'addHalf') return [];
+    if (!ctx.user) return [];
+    const out = await captureMessage(ctx.tx, deps, {
+      tenantId: ev.tenantId,
+      text: '',
+      ref: new Date(ev.at),
+      owner: ctx.user,
+      sourceChannel: ev.platform,
+      sourceEventId: ev.eventId,
+      platform: ev.platform,
+      platformMessageId: null,
+      actor: ctx.user.id,
+      given: {
+        name: profile?.name,
+        company: profile?.company,
+        phone: profile?.phones?.[0],
+        externalIds: [{ kind: identityKind(ev.platform), value: ev.externalUserId }],
+      },
+    });
+    if (!out.result) return [];
+    const who = out.result.customer.name ?? profile?.name ?? '新客户';
+    return [ctx.replyTo({ kind: 'text', text: out.result.created ? `新客户 ${who} 加了你，已建档并归你跟进。` : `${who} 加了你，已关联到已有客户档案。` }), ...out.messages];
+  };
+}

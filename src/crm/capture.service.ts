@@ -1,0 +1,237 @@
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/database.js';
+import { customerIdentities, customers, interactions, leads, tasks, timers } from '../db/schema.js';
+import { resolveCustomer, type Profile, type ResolveResult } from './resolution.service.js';
+import { addInteraction } from './interactions.repo.js';
+import { createLead, type Lead } from './leads.repo.js';
+import { createTask } from './tasks.repo.js';
+import { scheduleTimer } from './timers.repo.js';
+import { recordAudit } from './audit.repo.js';
+import type { Identity } from './customers.repo.js';
+import type { User } from './users.repo.js';
+
+export interface FollowUp {
+  title: string;
+  dueAt: Date;
+  /** Day-grain dates have no clock time; the reminder goes out that morning. */
+  allDay: boolean;
+}
+
+export interface CaptureInput {
+  actor: string;
+  now: Date;
+  /** The rep who forwarded the message owns the customer and a claimed lead; null = unowned lead for assignment. */
+  owner: User | null;
+  identities: Identity[];
+  profile: Profile;
+  products: string[];
+  intentLevel: string | null;
+  urgencyLevel: string | null;
+  sourceChannel: string | null;
+  utm?: Record<string, string>;
+  priority?: number;
+  sourceEventId: string | null;
+  interaction: {
+    channel: string;
+    platform: string | null;
+    platformMessageId: string | null;
+    text: string;
+    occurredAt: Date;
+    authorId: string | null;
+    entities: Record<string, unknown> | null;
+  };
+  followUps: FollowUp[];
+  timeZone: string;
+}
+
+/** Exactly what one capture created or changed, so 不是客户 can take back that and only that. */
+export interface CaptureUndo {
+  customerId: string;
+  customerCreated: boolean;
+  leadId: string | null;
+  interactionId: string | null;
+  taskIds: string[];
+  addedIdentities: Identity[];
+  filledFields: string[];
+}
+
+export interface CaptureResult extends ResolveResult {
+  lead: Lead;
+  leadCreated: boolean;
+  tasks: { id: string; title: string; dueAt: Date }[];
+  undo: CaptureUndo;
+  duplicate: boolean;
+}
+
+const REMIND_BEFORE_MS = 30 * 60_000;
+export const REMIND_TIMER = 'task.remind';
+
+export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Promise<CaptureResult> {
+  const resolved = await resolveCustomer(tx, tenantId, {
+    identities: input.identities,
+    profile: input.profile,
+    ownerId: input.owner?.id ?? null,
+    sourceChannel: input.sourceChannel,
+    utm: input.utm,
+    actor: input.actor,
+    now: input.now,
+  });
+  const customer = resolved.customer;
+
+  let interactionId: string | null = null;
+  let duplicate = false;
+  if (input.interaction.text || input.interaction.platformMessageId) {
+    const { row, created } = await addInteraction(tx, tenantId, {
+      customerId: customer.id,
+      channel: input.interaction.channel,
+      direction: 'in',
+      authorId: input.interaction.authorId,
+      text: input.interaction.text,
+      platform: input.interaction.platform,
+      platformMessageId: input.interaction.platformMessageId,
+      occurredAt: input.interaction.occurredAt,
+      entities: input.interaction.entities,
+    });
+    interactionId = created ? row.id : null;
+    duplicate = !created;
+  }
+
+  // One open lead per customer: a new message about a known customer adds to it.
+  const [open] = await tx
+    .select()
+    .from(leads)
+    .where(and(eq(leads.tenantId, tenantId), eq(leads.customerId, customer.id), notInArray(leads.status, ['won', 'lost'])))
+    .orderBy(leads.createdAt)
+    .limit(1);
+  let lead: Lead;
+  let leadCreated = false;
+  if (open) {
+    lead = open;
+    const raise = higher(open.intentLevel, input.intentLevel) !== open.intentLevel || higher(open.urgencyLevel, input.urgencyLevel) !== open.urgencyLevel;
+    if (raise) {
+      const [u] = await tx
+        .update(leads)
+        .set({ intentLevel: higher(open.intentLevel, input.intentLevel), urgencyLevel: higher(open.urgencyLevel, input.urgencyLevel), updatedAt: input.now })
+        .where(eq(leads.id, open.id))
+        .returning();
+      lead = u!;
+    }
+  } else {
+    lead = await createLead(tx, tenantId, {
+      customerId: customer.id,
+      status: input.owner ? 'claimed' : 'new',
+      assigneeId: input.owner?.id ?? null,
+      sourceEventId: input.sourceEventId,
+      sourceChannel: input.sourceChannel,
+      utm: input.utm,
+      intentLevel: input.intentLevel,
+      urgencyLevel: input.urgencyLevel,
+    }, input.actor, input.now);
+    if (input.priority !== undefined && input.priority !== 1) {
+      await tx.update(leads).set({ priority: input.priority }).where(eq(leads.id, lead.id));
+      lead = { ...lead, priority: input.priority };
+    }
+    leadCreated = true;
+  }
+
+  const created: CaptureResult['tasks'] = [];
+  const assignee = input.owner?.id ?? customer.ownerId ?? lead.assigneeId ?? null;
+  if (!duplicate) {
+    for (const f of input.followUps) {
+      const t = await createTask(tx, tenantId, {
+        kind: 'follow_up',
+        title: f.title,
+        assigneeId: assignee,
+        customerId: customer.id,
+        leadId: lead.id,
+        dueAt: f.dueAt,
+        payload: { allDay: f.allDay },
+      }, input.actor);
+      const remindAt = f.allDay ? morningOf(f.dueAt, input.timeZone) : new Date(f.dueAt.getTime() - REMIND_BEFORE_MS);
+      await scheduleTimer(tx, tenantId, { kind: REMIND_TIMER, refId: t.id, fireAt: remindAt < input.now ? input.now : remindAt, payload: { taskId: t.id } });
+      created.push({ id: t.id, title: f.title, dueAt: f.dueAt });
+    }
+  }
+
+  return {
+    ...resolved,
+    lead,
+    leadCreated,
+    tasks: created,
+    duplicate,
+    undo: {
+      customerId: customer.id,
+      customerCreated: resolved.created,
+      leadId: leadCreated ? lead.id : null,
+      interactionId,
+      taskIds: created.map((t) => t.id),
+      addedIdentities: resolved.addedIdentities,
+      filledFields: resolved.filledFields,
+    },
+  };
+}
+
+const RANK: Record<string, number> = { low: 0, medium: 1, high: 2 };
+function higher(a: string | null, b: string | null): string | null {
+  if (!a) return b;
+  if (!b) return a;
+  return (RANK[b] ?? 0) > (RANK[a] ?? 0) ? b : a;
+}
+
+/** 09:00 local on the due day (dueAt is that day's 00:00 local). */
+function morningOf(dueAt: Date, _timeZone: string): Date {
+  return new Date(dueAt.getTime() + 9 * 3600_000);
+}
+
+/**
+ * 不是客户: removes what one capture created and nothing else. A customer that other messages have
+ * since touched is kept; only this message's additions to it are taken back.
+ */
+export async function undoCapture(tx: Tx, tenantId: string, u: CaptureUndo, actor: string): Promise<{ removedCustomer: boolean }> {
+  if (u.taskIds.length) {
+    await tx.delete(timers).where(and(eq(timers.tenantId, tenantId), inArray(timers.refId, u.taskIds)));
+    await tx.delete(tasks).where(and(eq(tasks.tenantId, tenantId), inArray(tasks.id, u.taskIds)));
+  }
+  if (u.interactionId) await tx.delete(interactions).where(and(eq(interactions.tenantId, tenantId), eq(interactions.id, u.interactionId)));
+  if (u.leadId) {
+    await tx.delete(timers).where(and(eq(timers.tenantId, tenantId), sql`${timers.refId} like ${`${u.leadId}:%`}`));
+    // Cards about this lead stay as history but can no longer act on it.
+    await tx
+      .update(tasks)
+      .set({ leadId: null, status: sql`case when ${tasks.status} = 'open' and ${tasks.kind} <> 'capture.confirm' then 'cancelled' else ${tasks.status} end` })
+      .where(and(eq(tasks.tenantId, tenantId), eq(tasks.leadId, u.leadId)));
+    await tx.delete(leads).where(and(eq(leads.tenantId, tenantId), eq(leads.id, u.leadId)));
+  }
+  let removedCustomer = false;
+  if (u.customerCreated) {
+    const [{ n }] = (await tx.execute(sql`
+      select (select count(*) from interactions where tenant_id = ${tenantId} and customer_id = ${u.customerId})
+           + (select count(*) from leads where tenant_id = ${tenantId} and customer_id = ${u.customerId})
+           + (select count(*) from tasks where tenant_id = ${tenantId} and customer_id = ${u.customerId} and kind <> 'capture.confirm') as n
+    `) as unknown as { rows: { n: number }[] }).rows as [{ n: number }];
+    if (Number(n) === 0) {
+      await tx.delete(customerIdentities).where(and(eq(customerIdentities.tenantId, tenantId), eq(customerIdentities.customerId, u.customerId)));
+      await tx.update(tasks).set({ customerId: null }).where(and(eq(tasks.tenantId, tenantId), eq(tasks.customerId, u.customerId)));
+      await tx.delete(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, u.customerId)));
+      removedCustomer = true;
+    }
+  }
+  if (!removedCustomer) {
+    for (const i of u.addedIdentities) {
+      await tx.delete(customerIdentities).where(and(eq(customerIdentities.tenantId, tenantId), eq(customerIdentities.customerId, u.customerId), eq(customerIdentities.kind, i.kind), eq(customerIdentities.value, i.value)));
+    }
+    if (u.filledFields.length) {
+      await tx.update(customers).set(Object.fromEntries(u.filledFields.map((f) => [f, null]))).where(and(eq(customers.tenantId, tenantId), eq(customers.id, u.customerId)));
+    }
+  }
+  await recordAudit(tx, tenantId, { actor, action: 'capture.undo', entityType: 'customer', entityId: u.customerId, before: u, after: { removedCustomer } });
+  return { removedCustomer };
+}
+
+/** The owner acted on the customer: the first time counts as the lead's response. */
+export async function markResponded(tx: Tx, tenantId: string, customerId: string, userId: string, at: Date): Promise<void> {
+  await tx
+    .update(leads)
+    .set({ firstResponseAt: at, updatedAt: at })
+    .where(and(eq(leads.tenantId, tenantId), eq(leads.customerId, customerId), eq(leads.assigneeId, userId), sql`${leads.firstResponseAt} is null`, notInArray(leads.status, ['won', 'lost'])));
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { Tx } from '../db/database.js';
+import { getTenant, updateTenantSettings } from './tenants.repo.js';
+
+const level = z.enum(['high', 'medium', 'low']);
+const list = z.array(z.string().trim().min(1).max(100)).min(1).max(200);
+
+export const assignmentRuleSchema = z.object({
+  name: z.string().trim().max(100).optional(),
+  when: z.object({
+    sourceChannel: list.optional(),
+    region: list.optional(),
+    product: list.optional(),
+    intent: z.array(level).min(1).optional(),
+  }).strict().default({}),
+  target: z.union([
+    z.object({ pool: z.array(z.string().uuid()).min(1).max(500) }).strict(),
+    z.object({ rep: z.string().uuid() }).strict(),
+    z.object({ managers: z.literal(true) }).strict(),
+  ]),
+}).strict();
+
+export const assignmentSettingsSchema = z.object({
+  claimTimeoutSeconds: z.number().int().min(30).max(7 * 86400).default(1800),
+  maxReassignments: z.number().int().min(0).max(20).default(2),
+  sourceWeights: z.record(z.string().trim().min(1).max(50), z.number().min(0).max(100)).default({}),
+  rules: z.array(assignmentRuleSchema).max(100).default([]),
+}).strict();
+
+export type AssignmentRule = z.infer<typeof assignmentRuleSchema>;
+export type AssignmentSettings = z.infer<typeof assignmentSettingsSchema>;
+
+export const defaultAssignmentSettings: AssignmentSettings = assignmentSettingsSchema.parse({});
+
+export async function getAssignmentSettings(tx: Tx, tenantId: string): Promise<AssignmentSettings> {
+  const t = await getTenant(tx, tenantId);
+  const parsed = assignmentSettingsSchema.safeParse(t?.settings.assignment ?? {});
+  return parsed.success ? parsed.data : defaultAssignmentSettings;
+}
+
+export async function putAssignmentSettings(tx: Tx, tenantId: string, s: AssignmentSettings, actor: string): Promise<void> {
+  await updateTenantSettings(tx, tenantId, 'assignment', s, actor);
+}

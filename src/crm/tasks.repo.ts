@@ -1,0 +1,38 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/database.js';
+import { tasks } from '../db/schema.js';
+import { recordAudit } from './audit.repo.js';
+
+export type Task = typeof tasks.$inferSelect;
+export type NewTask = Omit<typeof tasks.$inferInsert, 'tenantId' | 'id' | 'createdAt' | 'updatedAt'>;
+
+export async function createTask(tx: Tx, tenantId: string, t: NewTask, actor: string): Promise<Task> {
+  const [row] = await tx.insert(tasks).values({ ...t, tenantId }).returning();
+  await recordAudit(tx, tenantId, { actor, action: 'task.create', entityType: 'task', entityId: row!.id, after: { kind: row!.kind, assigneeId: row!.assigneeId, dueAt: row!.dueAt } });
+  return row!;
+}
+
+export async function getTask(tx: Tx, tenantId: string, id: string, forUpdate = false): Promise<Task | null> {
+  const q = tx.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id)));
+  const [row] = forUpdate ? await q.for('update') : await q;
+  return row ?? null;
+}
+
+/** Closes an open task; returns null when someone else closed it first (the first action wins). */
+export async function completeTask(tx: Tx, tenantId: string, id: string, by: string | null, outcome: Record<string, unknown>, status: 'done' | 'cancelled' = 'done'): Promise<Task | null> {
+  const [row] = await tx
+    .update(tasks)
+    .set({ status, doneBy: by, doneAt: new Date(), payload: sql`${tasks.payload} || ${JSON.stringify({ outcome })}::jsonb`, updatedAt: new Date() })
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id), eq(tasks.status, 'open')))
+    .returning();
+  if (row) await recordAudit(tx, tenantId, { actor: by ?? 'system', action: `task.${status}`, entityType: 'task', entityId: id, after: outcome });
+  return row ?? null;
+}
+
+/** Remembers where a card was shown (per recipient), e.g. the code needed to update it later. */
+export async function addCardRef(tx: Tx, tenantId: string, id: string, ref: Record<string, unknown>): Promise<void> {
+  await tx
+    .update(tasks)
+    .set({ cardRefs: sql`${tasks.cardRefs} || ${JSON.stringify([ref])}::jsonb` })
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id)));
+}

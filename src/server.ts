@@ -17,6 +17,8 @@ export interface RunningServer {
   app: Koa;
   server: http.Server;
   url: string;
+  /** Requests being handled right now. */
+  inFlight(): number;
   /** Stops accepting, waits for in-flight requests (bounded), then resolves. */
   close(graceMs?: number): Promise<void>;
 }
@@ -94,7 +96,7 @@ export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number;
 }
 
 export async function startServer(deps: ServerDeps, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const { app, idle } = createApp(deps);
+  const { app, idle, inFlight } = createApp(deps);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -110,6 +112,7 @@ export async function startServer(deps: ServerDeps, port: number, host = '127.0.
     app,
     server,
     url: `http://${shownHost}:${boundPort}`,
+    inFlight,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((res) => server.close(() => res()));
       server.closeIdleConnections();

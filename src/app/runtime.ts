@@ -56,6 +56,8 @@ export interface Runtime {
   /** DingTalk Stream mode for the default tenant; started by start() when DINGTALK_STREAM=on. */
   dingtalkStream: DingtalkStreamChannel;
   store(event: InboundEvent): Promise<{ stored: boolean }>;
+  /** Tells the inbox workers how busy the HTTP side is (they yield to acknowledgements). */
+  setLoadGauge(inFlight: () => number): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -140,6 +142,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   };
 
   const w = o.worker ?? {};
+  let gauge: () => number = () => 0;
+  const BUSY_IN_FLIGHT = 4;
   const outbox: QueueWorker = new QueueWorker(
     database,
     async (tx, row: QueueRow, outside: OutsideResult) => {
@@ -159,7 +163,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       await queue(tx, replies, `in:${event.platform}:${event.eventId}`);
     },
     logger,
-    { table: 'inbox_events', name: 'inbox', concurrency: Math.max(1, config.workers), onDone: () => outbox.notify(), ...w },
+    { table: 'inbox_events', name: 'inbox', concurrency: Math.max(1, config.workers), onDone: () => outbox.notify(), yieldWhile: () => gauge() > BUSY_IN_FLIGHT, ...w },
     async (row) => {
       const r = await prepare(row);
       if (r.ok && r.result) (row as { prepared?: unknown }).prepared = r.result.profile;
@@ -203,6 +207,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     tenantInfo,
     dingtalkStream,
     store,
+    setLoadGauge(inFlight) {
+      gauge = inFlight;
+    },
     start() {
       if (config.workers > 0) {
         inbox.start();

@@ -19,6 +19,8 @@ export interface Database {
   db: Db;
   /** Raw rows for hand-written SQL (bench and queue code). */
   query<T = Record<string, unknown>>(q: SQL): Promise<T[]>;
+  /** Hot paths only: a fixed statement, prepared once per connection on a server. */
+  prepared<T = Record<string, unknown>>(name: string, text: string, params: unknown[]): Promise<T[]>;
   ping(): Promise<void>;
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -59,6 +61,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     db,
     query: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
+    prepared: async <T>(_name: string, text: string, params: unknown[]) => (await client.query(text, params)).rows as T[],
     ping: async () => { await client.query('select 1'); },
     migrate: () => applyMigrations(runner),
     close: async () => {
@@ -103,6 +106,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     kind: 'postgres',
     db,
     query: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
+    prepared: async <T>(name: string, text: string, params: unknown[]) => (await pool.query({ name, text, values: params })).rows as T[],
     ping: async () => { await pool.query('select 1'); },
     migrate: () => applyMigrations(runner),
     close: async () => {

@@ -30,6 +30,11 @@ export interface WorkerOptions {
   backoff?: (attempts: number) => number;
   /** Runs after a row's transaction committed (e.g. wake the outbox). */
   onDone?: (row: QueueRow) => void;
+  /**
+   * While this says the process is busy acknowledging callbacks, wait a little before claiming:
+   * platforms give a hard deadline for the acknowledgement, processing only has to catch up.
+   */
+  yieldWhile?: () => boolean;
 }
 
 export const defaultBackoff = (attempts: number) => Math.min(5 * 60_000, 500 * 2 ** Math.min(attempts, 12)) * (0.75 + Math.random() * 0.5);
@@ -58,6 +63,7 @@ export class QueueWorker {
       maxAttempts: 8,
       backoff: defaultBackoff,
       onDone: () => undefined,
+      yieldWhile: () => false,
       ...opts,
     };
   }
@@ -95,6 +101,8 @@ export class QueueWorker {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      // At most a short pause per batch, so a long burst slows processing but never starves it.
+      for (let waited = 0; waited < 200 && this.running && this.opts.yieldWhile(); waited += 20) await new Promise((r) => setTimeout(r, 20));
       let n = 0;
       try {
         n = await this.runOnce();
@@ -147,17 +155,23 @@ export class QueueWorker {
         return;
       }
       try {
-        let done = false;
         await this.database.db.transaction(async (tx) => {
-          // The lease check makes a late finisher (whose lease expired and whose row was re-claimed) a no-op.
-          const [mine] = ((await tx.execute(sql`select id from ${t} where id = ${row.id} and status = 'processing' and attempts = ${row.attempts} for update`)) as unknown as { rows: unknown[] }).rows;
-          if (!mine) return;
           await this.handle(tx, row, outcome);
-          await tx.execute(sql`update ${t} set status = 'done', locked_until = null, last_error = null, ${sql.raw(this.opts.table === 'inbox_events' ? 'processed_at' : 'sent_at')} = now() where id = ${row.id}`);
-          done = true;
+          // Done only if the lease is still ours: a late finisher (its lease expired and the row was
+          // claimed again) finds no row here and rolls its whole transaction back.
+          const res = (await tx.execute(sql`
+            update ${t} set status = 'done', locked_until = null, last_error = null, ${sql.raw(this.opts.table === 'inbox_events' ? 'processed_at' : 'sent_at')} = now()
+            where id = ${row.id} and status = 'processing' and attempts = ${row.attempts}
+            returning id`)) as unknown as { rows: unknown[] };
+          if (res.rows.length === 0) throw new LeaseLost();
         });
+        const done = true;
         if (done) this.opts.onDone(row);
       } catch (err) {
+        if (err instanceof LeaseLost) {
+          this.logger.warn({ queue: this.opts.name, id: row.id }, 'lease lost: another worker owns this item now; rolled back');
+          return;
+        }
         await this.fail(row, errText(err), (err as { retryable?: boolean }).retryable !== false);
       }
     } finally {
@@ -180,6 +194,8 @@ export class QueueWorker {
     `);
   }
 }
+
+class LeaseLost extends Error {}
 
 export function errText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);

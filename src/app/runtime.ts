@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Config, DingtalkEnv, WecomEnv } from '../config.js';
-import type { Database } from '../db/database.js';
+import type { Database, Tx } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { TokenCache } from '../lib/token-cache.js';
@@ -10,7 +10,7 @@ import { DEFAULT_TENANT_ID } from './bootstrap.js';
 import { adminRouter } from '../api/admin.routes.js';
 import { QueueWorker, type QueueRow, type OutsideResult } from '../queue/worker.js';
 import { storeInboundEvent } from '../queue/inbox.js';
-import { DelivererRegistry, enqueueOutbound, recordDelivered } from '../queue/outbox.js';
+import { DelivererRegistry, enqueueOutbound } from '../queue/outbox.js';
 import { createBot, type EventHandler } from '../bot/bot.js';
 import type { InboundEvent } from '../bot/events.js';
 import type { PlatformAccount } from '../crm/users.repo.js';
@@ -136,7 +136,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     }
     return { ok: true };
   };
-  const queue = async (tx: Parameters<typeof recordDelivered>[0], messages: OutboundMessage[], keyPrefix: string) => {
+  const queue = async (tx: Tx, messages: OutboundMessage[], keyPrefix: string) => {
     let i = 0;
     for (const m of messages) await enqueueOutbound(tx, m, `${keyPrefix}:${i++}`);
   };
@@ -147,7 +147,6 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const outbox: QueueWorker = new QueueWorker(
     database,
     async (tx, row: QueueRow, outside: OutsideResult) => {
-      await recordDelivered(tx, row.id, outside.result ?? {});
       await rememberCard(tx, row.tenantId, row.payload as unknown as OutboundMessage, outside.result ?? {});
     },
     logger,

@@ -1,3 +1,4 @@
+import NodeCache from 'node-cache';
 import type { Tx } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { InboundEvent } from './events.js';
@@ -38,10 +39,19 @@ export function senderRecipient(event: InboundEvent): Recipient {
 
 /** The platform-free event router: runs inside the inbox row's transaction and returns replies. */
 export function createBot(deps: BotDeps) {
+  // Every message looks its sender up; bindings change rarely, so a short cache saves a query each.
+  const users = new NodeCache({ stdTTL: 15, useClones: false, checkperiod: 0 });
   return {
+    forgetUsers: () => users.flushAll(),
     async handle(tx: Tx, event: InboundEvent, prepared?: unknown): Promise<OutboundMessage[]> {
       const account = event.sender.userId ? deps.accountOf(event.platform, event.sender.userId, event.sender.unionId) : null;
-      const user = account ? await findUserByAccount(tx, event.tenantId, account) : null;
+      let user: User | null = null;
+      if (account) {
+        const key = `${event.tenantId}\u0000${account.field}\u0000${account.value}`;
+        const hit = users.get<User | null>(key);
+        user = hit !== undefined ? hit : await findUserByAccount(tx, event.tenantId, account);
+        if (hit === undefined && user) users.set(key, user);
+      }
       const ctx: HandlerContext = {
         tx,
         event,

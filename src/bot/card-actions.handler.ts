@@ -170,7 +170,7 @@ async function managerAssign(tx: Tx, deps: FlowDeps, ev: CardActionEvent, pick: 
 
 /** After a card is delivered: remember where it went (and the platform's code to update it later). */
 export async function rememberCard(tx: Tx, tenantId: string, msg: OutboundMessage, result: Record<string, unknown>): Promise<void> {
-  if (msg.reply.kind !== 'card' || !isUuid(msg.reply.card.cardId)) return;
+  if (msg.reply.kind !== 'card' || !msg.reply.card.track || !isUuid(msg.reply.card.cardId)) return;
   const responseCode = typeof result.responseCode === 'string' ? result.responseCode : undefined;
   await addCardRef(tx, tenantId, msg.reply.card.cardId, { platform: msg.platform, userIds: msg.to.userIds ?? [], ...(responseCode ? { responseCode } : {}) });
 }

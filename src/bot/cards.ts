@@ -73,6 +73,7 @@ export function claimCard(cardId: string, customer: string, fields: CardField[],
 export function managerTodoCard(cardId: string, customer: string, reason: string, fields: CardField[]): Card {
   return {
     cardId,
+    track: true,
     title: `待办：${customer}`,
     description: reason,
     fields,

@@ -21,6 +21,8 @@ export interface Card {
   /** A choice card (questionnaires): one question with options. */
   choice?: { questionKey: string; title: string; options: { id: string; text: string }[]; multiple?: boolean; submitText?: string };
   url?: string;
+  /** Remember per recipient where this card went, so every copy can be updated later (shared todo cards). */
+  track?: boolean;
   /** Also put this on the recipient's platform todo list where the platform has one (our cardId as its source id). */
   todo?: { subject: string; description?: string; dueAt?: string };
 }

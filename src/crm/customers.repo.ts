@@ -22,6 +22,7 @@ export interface CustomerFilter {
 }
 
 export interface NewCustomer {
+  region?: string | null;
   name?: string | null;
   company?: string | null;
   title?: string | null;
@@ -117,14 +118,11 @@ export async function createCustomer(tx: Tx, tenantId: string, c: NewCustomer, a
       utm: c.utm ?? {},
       stage: c.stage ?? 'new',
       customFields: c.customFields ?? {},
+      region: c.region ?? null,
     })
     .returning();
-  const identities: Identity[] = [];
-  for (const i of c.identities ?? []) {
-    const value = normalizeIdentity(i.kind, i.value);
-    await tx.insert(customerIdentities).values({ tenantId, customerId: row!.id, kind: i.kind, value });
-    identities.push({ kind: i.kind, value });
-  }
+  const identities: Identity[] = (c.identities ?? []).map((i) => ({ kind: i.kind, value: normalizeIdentity(i.kind, i.value) }));
+  if (identities.length) await tx.insert(customerIdentities).values(identities.map((i) => ({ tenantId, customerId: row!.id, ...i })));
   await recordAudit(tx, tenantId, { actor, action: 'customer.create', entityType: 'customer', entityId: row!.id, after: { ...row, identities } });
   return { ...row!, identities };
 }

@@ -1,7 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
 import { customerIdentities, customers, interactions, leads, tasks, type FieldConflict } from '../db/schema.js';
-import { createCustomer, findCustomersByIdentities, getCustomer, type Customer, type CustomerRow, type Identity } from './customers.repo.js';
+import { createCustomer, getCustomer, type CustomerRow, type Identity } from './customers.repo.js';
 import { normalizeIdentity } from './identity.js';
 import { recordAudit } from './audit.repo.js';
 
@@ -21,7 +21,7 @@ export interface ResolveInput {
 }
 
 export interface ResolveResult {
-  customer: Customer;
+  customer: CustomerRow;
   created: boolean;
   /** Customers merged into this one by this resolution. */
   mergedIds: string[];
@@ -51,60 +51,84 @@ function normalizeAll(list: Identity[]): Identity[] {
   return out;
 }
 
+/** The live customers holding any of these identities, oldest first, locked for this transaction. */
+async function lockHolders(tx: Tx, tenantId: string, idents: Identity[]): Promise<CustomerRow[]> {
+  if (idents.length === 0) return [];
+  const holders = tx
+    .select({ id: customerIdentities.customerId })
+    .from(customerIdentities)
+    .where(and(eq(customerIdentities.tenantId, tenantId), or(...idents.map((i) => and(eq(customerIdentities.kind, i.kind), eq(customerIdentities.value, i.value))))));
+  return tx
+    .select()
+    .from(customers)
+    // id = any(array(...)): the identity index is read first and customers by primary key, whatever
+    // the table statistics say (a fresh table's stale estimates otherwise pick a scan of all customers).
+    .where(and(eq(customers.tenantId, tenantId), isNull(customers.mergedInto), sql`${customers.id} = any(array(${holders}))`))
+    .orderBy(customers.createdAt, customers.id)
+    .for('update');
+}
+
 /**
  * Finds the customer behind these identities, merging several into the oldest, or creates one.
  * Disagreeing fields are kept as conflicts on the customer, never silently overwritten.
+ * Identity writes rely on the unique index: two transactions racing on a new identity cannot both
+ * win, and the loser is retried by its queue and then finds the winner's customer.
  */
 export async function resolveCustomer(tx: Tx, tenantId: string, input: ResolveInput): Promise<ResolveResult> {
   const now = input.now ?? new Date();
   const idents = normalizeAll(input.identities);
-  const matches = await findCustomersByIdentities(tx, tenantId, idents);
-  if (matches.length === 0) {
+  const locked = await lockHolders(tx, tenantId, idents);
+  if (locked.length === 0) {
     const c = await createCustomer(tx, tenantId, {
       name: input.profile.name ?? null,
       title: input.profile.title ?? null,
       company: input.profile.company ?? null,
+      region: input.profile.region ?? null,
       ownerId: input.ownerId ?? null,
       sourceChannel: input.sourceChannel ?? null,
       utm: input.utm ?? {},
       identities: idents,
     }, input.actor);
-    if (input.profile.region) await tx.update(customers).set({ region: input.profile.region }).where(eq(customers.id, c.id));
-    return { customer: { ...c, region: input.profile.region ?? null }, created: true, mergedIds: [], addedIdentities: [], filledFields: [], conflicts: [] };
+    return { customer: c, created: true, mergedIds: [], addedIdentities: [], filledFields: [], conflicts: [] };
   }
 
-  // Lock the matched rows so a concurrent resolution of the same person waits for this one.
-  const ids = matches.map((m) => m.id);
-  const locked = await tx.select().from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids))).orderBy(customers.createdAt).for('update');
-  const [primary, ...others] = locked;
+  const others = locked.slice(1);
+  let primary = locked[0];
   const mergedIds: string[] = [];
   for (const other of others) {
     await mergeCustomer(tx, tenantId, primary!, other, input.actor);
     mergedIds.push(other.id);
   }
+  if (mergedIds.length) [primary] = await tx.select().from(customers).where(eq(customers.id, primary!.id));
 
-  const fresh = (await getCustomer(tx, tenantId, primary!.id))!;
-  const held = new Set(fresh.identities.map((i) => `${i.kind}\u0000${i.value}`));
-  const addedIdentities: Identity[] = [];
-  for (const i of idents) {
-    if (held.has(`${i.kind}\u0000${i.value}`)) continue;
-    await tx.insert(customerIdentities).values({ tenantId, customerId: fresh.id, kind: i.kind, value: i.value });
-    addedIdentities.push(i);
+  // Upsert so every row comes back: new ones (xmax = 0) are this message's additions; one held by
+  // another customer means a concurrent capture created it after our lock, so retry and merge.
+  const rows = idents.length
+    ? await tx
+        .insert(customerIdentities)
+        .values(idents.map((i) => ({ tenantId, customerId: primary!.id, kind: i.kind, value: i.value })))
+        .onConflictDoUpdate({ target: [customerIdentities.tenantId, customerIdentities.kind, customerIdentities.value], set: { customerId: sql`${customerIdentities.customerId}` } })
+        .returning({ kind: customerIdentities.kind, value: customerIdentities.value, customerId: customerIdentities.customerId, inserted: sql<boolean>`(xmax = 0)` })
+    : [];
+  if (rows.some((r) => r.customerId !== primary!.id)) {
+    throw Object.assign(new Error('an identity was claimed by a concurrent capture; retrying'), { retryable: true });
   }
+  const addedIdentities: Identity[] = rows.filter((r) => r.inserted).map((r) => ({ kind: r.kind, value: r.value }));
 
   // Values from merged customers count as observations too.
   const observed: Profile[] = [input.profile, ...others.map((o) => ({ name: o.name, title: o.title, company: o.company, region: o.region }))];
-  const { patch, filled, conflicts } = reconcile(fresh, observed, now);
-  const ownerPatch = !fresh.ownerId && input.ownerId ? { ownerId: input.ownerId } : {};
+  const { patch, filled, conflicts } = reconcile(primary!, observed, now);
+  const ownerPatch = !primary!.ownerId && input.ownerId ? { ownerId: input.ownerId } : {};
+  let customer = primary!;
   if (Object.keys(patch).length || conflicts.length || Object.keys(ownerPatch).length) {
-    await tx
+    [customer] = await tx
       .update(customers)
-      .set({ ...patch, ...ownerPatch, conflicts: mergeConflicts(fresh.conflicts, conflicts), updatedAt: now })
-      .where(and(eq(customers.tenantId, tenantId), eq(customers.id, fresh.id)));
-    await recordAudit(tx, tenantId, { actor: input.actor, action: 'customer.enrich', entityType: 'customer', entityId: fresh.id, before: pick(fresh, filled), after: { ...patch, ...ownerPatch, conflicts } });
+      .set({ ...patch, ...ownerPatch, conflicts: mergeConflicts(primary!.conflicts, conflicts), updatedAt: now })
+      .where(and(eq(customers.tenantId, tenantId), eq(customers.id, primary!.id)))
+      .returning();
+    await recordAudit(tx, tenantId, { actor: input.actor, action: 'customer.enrich', entityType: 'customer', entityId: primary!.id, before: pick(primary!, filled), after: { ...patch, ...ownerPatch, conflicts } });
   }
-  const customer = (await getCustomer(tx, tenantId, fresh.id))!;
-  return { customer, created: false, mergedIds, addedIdentities, filledFields: filled, conflicts };
+  return { customer: customer!, created: false, mergedIds, addedIdentities, filledFields: filled, conflicts };
 }
 
 function pick(c: CustomerRow, fields: ProfileField[]): Record<string, unknown> {

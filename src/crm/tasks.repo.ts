@@ -6,9 +6,9 @@ import { recordAudit } from './audit.repo.js';
 export type Task = typeof tasks.$inferSelect;
 export type NewTask = Omit<typeof tasks.$inferInsert, 'tenantId' | 'id' | 'createdAt' | 'updatedAt'>;
 
-export async function createTask(tx: Tx, tenantId: string, t: NewTask, actor: string): Promise<Task> {
+/** Tasks are created by the system as a side effect of audited actions; their completion is audited. */
+export async function createTask(tx: Tx, tenantId: string, t: NewTask, _actor: string): Promise<Task> {
   const [row] = await tx.insert(tasks).values({ ...t, tenantId }).returning();
-  await recordAudit(tx, tenantId, { actor, action: 'task.create', entityType: 'task', entityId: row!.id, after: { kind: row!.kind, assigneeId: row!.assigneeId, dueAt: row!.dueAt } });
   return row!;
 }
 

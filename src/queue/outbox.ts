@@ -45,11 +45,3 @@ export class DelivererRegistry {
     }
   }
 }
-
-export async function recordDelivered(tx: Tx, id: number, result: Record<string, unknown>): Promise<void> {
-  await tx.execute(sql`
-    update outbox_messages set result = ${JSON.stringify(result)}::jsonb,
-      attempt_log = attempt_log || ${JSON.stringify([{ at: new Date().toISOString(), ok: true }])}::jsonb
-    where id = ${id}
-  `);
-}

@@ -95,8 +95,46 @@ export class QueueWorker {
   /** Claims and processes at most one batch; returns how many rows it handled. For tests and drains. */
   async runOnce(): Promise<number> {
     const rows = await this.claim();
-    for (const row of rows) await this.process(row);
+    if (rows.length === 1) await this.process(rows[0]!);
+    else if (rows.length > 1) await this.processBatch(rows);
     return rows.length;
+  }
+
+  /**
+   * Several rows in one transaction, each inside its own savepoint: one durable commit for the
+   * batch instead of one per row. A row whose handler throws is rolled back to its savepoint and
+   * failed on its own; if the batch as a whole cannot commit, every row goes through process().
+   */
+  private async processBatch(rows: QueueRow[]): Promise<void> {
+    this.active += rows.length;
+    try {
+      const ready: { row: QueueRow; outcome: OutsideResult }[] = [];
+      for (const row of rows) {
+        let outcome: OutsideResult = { ok: true };
+        if (this.handleOutside) outcome = await this.handleOutside(row).catch((e: unknown) => ({ ok: false as const, error: errText(e), retryable: true }));
+        if (outcome.ok) ready.push({ row, outcome });
+        else await this.fail(row, outcome.error, outcome.retryable);
+      }
+      if (ready.length === 0) return;
+      let committed: QueueRow[] = [];
+      try {
+        await this.database.db.transaction(async (tx) => {
+          // No savepoint per row (two round trips each): a failing row aborts the batch, and the
+          // fallback below then isolates it by processing every row on its own.
+          for (const r of ready) await this.handle(tx, r.row, r.outcome);
+          await this.markDone(tx, ready);
+          committed = ready.map((r) => r.row);
+        });
+      } catch (err) {
+        // Fall back to one transaction per row: the slow path is also the exact one.
+        if (!(err instanceof LeaseLost)) this.logger.warn({ queue: this.opts.name, err: errText(err) }, 'batch failed; processing rows one by one');
+        for (const r of ready) await this.process(r.row);
+        return;
+      }
+      for (const row of committed) this.opts.onDone(row);
+    } finally {
+      this.active -= rows.length;
+    }
   }
 
   private async loop(): Promise<void> {
@@ -146,7 +184,6 @@ export class QueueWorker {
 
   private async process(row: QueueRow): Promise<void> {
     this.active++;
-    const t = sql.raw(this.opts.table);
     try {
       let outcome: OutsideResult = { ok: true };
       if (this.handleOutside) outcome = await this.handleOutside(row).catch((e: unknown) => ({ ok: false as const, error: errText(e), retryable: true }));
@@ -157,13 +194,7 @@ export class QueueWorker {
       try {
         await this.database.db.transaction(async (tx) => {
           await this.handle(tx, row, outcome);
-          // Done only if the lease is still ours: a late finisher (its lease expired and the row was
-          // claimed again) finds no row here and rolls its whole transaction back.
-          const res = (await tx.execute(sql`
-            update ${t} set status = 'done', locked_until = null, last_error = null, ${sql.raw(this.opts.table === 'inbox_events' ? 'processed_at' : 'sent_at')} = now()
-            where id = ${row.id} and status = 'processing' and attempts = ${row.attempts}
-            returning id`)) as unknown as { rows: unknown[] };
-          if (res.rows.length === 0) throw new LeaseLost();
+          await this.markDone(tx, [{ row, outcome }]);
         });
         const done = true;
         if (done) this.opts.onDone(row);
@@ -177,6 +208,28 @@ export class QueueWorker {
     } finally {
       this.active--;
     }
+  }
+
+  /**
+   * Done only if the lease is still ours: a late finisher (its lease expired and the row was claimed
+   * again) matches fewer rows and rolls its whole transaction back. Outbox rows also keep the
+   * platform's answer and the attempt in their log, in the same statement.
+   */
+  private async markDone(tx: Tx, items: { row: QueueRow; outcome: OutsideResult }[]): Promise<void> {
+    const t = sql.raw(this.opts.table);
+    const ids = `{${items.map((i) => i.row.id).join(',')}}`;
+    const attempts = `{${items.map((i) => i.row.attempts).join(',')}}`;
+    const extra = this.opts.table === 'outbox_messages'
+      ? sql`, sent_at = now(), result = d.result, attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('at', now(), 'ok', true))`
+      : sql`, processed_at = now()`;
+    const results = JSON.stringify(items.map((i) => i.outcome.result ?? {}));
+    const res = (await tx.execute(sql`
+      update ${t} q set status = 'done', locked_until = null, last_error = null ${extra}
+      from (select * from unnest(${ids}::bigint[], ${attempts}::int[]) with ordinality as u(id, attempts, n)
+            join lateral (select ${results}::jsonb -> (u.n::int - 1) as result) r on true) d
+      where q.id = d.id and q.attempts = d.attempts and q.status = 'processing'
+      returning q.id`)) as unknown as { rows: unknown[] };
+    if (res.rows.length !== items.length) throw new LeaseLost();
   }
 
   private async fail(row: QueueRow, error: string, retryable: boolean): Promise<void> {

@@ -65,7 +65,7 @@ async function main() {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     env: {
       PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: u.toString(), DATABASE_POOL_SIZE: '16',
-      KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789', KELU_WORKERS: process.env.BENCH_WORKERS ?? '4',
+      KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789', KELU_WORKERS: process.env.BENCH_WORKERS ?? '4', KELU_PROCESSES: process.env.BENCH_PROCESSES ?? '2',
       WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: fakeUrl,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -138,7 +138,7 @@ async function main() {
     select count(*)::int as events, count(*) filter (where n = 1)::int as exactly_one from (
       select e.event_id, (select count(*) from outbox_messages o where o.dedupe_key like 'in:wecom:' || e.event_id || ':%' and (o.payload->'to'->'userIds'->>0) like 'rep%') as n
       from inbox_events e) x`)).rows[0];
-  console.log(`bench:pipeline — ${N} messages, ${CUSTOMERS} customers (7 identities each, 3 of 10 messages repeat an earlier identity), offered ${RATE}/s, ${process.env.BENCH_WORKERS ?? 4} inbox + outbox workers, PostgreSQL server`);
+  console.log(`bench:pipeline — ${N} messages, ${CUSTOMERS} customers (7 identities each, 3 of 10 messages repeat an earlier identity), offered ${RATE}/s, ${process.env.BENCH_PROCESSES ?? 2} server processes x ${process.env.BENCH_WORKERS ?? 4} inbox + outbox workers, PostgreSQL server`);
   console.log(`acknowledged ${result['2xx']}/${N} (non-2xx ${result.non2xx}), ack latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
   console.log(`processed ${counts.processed} in ${fmt(span, 1)} s = ${fmt(counts.processed / span, 0)} messages/s (first acknowledged -> last committed)`);
   console.log(`acknowledge -> committed lead: p50 ${fmt(l.p50, 0)} ms, p95 ${fmt(l.p95, 0)} ms, p99 ${fmt(l.p99, 0)} ms, max ${fmt(l.max, 0)} ms; retried ${counts.retried}, dead ${counts.dead}`);

@@ -26,7 +26,7 @@ async function main() {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     env: {
       PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: u.toString(), DATABASE_POOL_SIZE: '16',
-      KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789', KELU_WORKERS: process.env.BENCH_WORKERS ?? '2',
+      KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789', KELU_WORKERS: process.env.BENCH_WORKERS ?? '2', KELU_PROCESSES: process.env.BENCH_PROCESSES ?? '1',
       WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: fakeUrl,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

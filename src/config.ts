@@ -31,6 +31,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KELU_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
   KELU_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  KELU_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
 
   WECOM_CORP_ID: optionalString,
   WECOM_AGENT_ID: optionalString,
@@ -86,6 +87,8 @@ export interface Config {
   logLevel: string;
   bodyLimitBytes: number;
   workers: number;
+  /** Server processes sharing the port (node cluster); more than one needs a PostgreSQL server. */
+  processes: number;
   wecom: { apiBase: string; default?: WecomEnv };
   dingtalk: { apiBase: string; oapiBase: string; gatewayUrl?: string; stream: boolean; default?: DingtalkEnv };
 }
@@ -105,6 +108,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const problems: string[] = [];
+  if (e.KELU_PROCESSES > 1 && !e.DATABASE_URL) {
+    problems.push('KELU_PROCESSES: more than one process needs DATABASE_URL (the embedded database belongs to one process)');
+  }
   if (e.DATABASE_URL && !e.KELU_MASTER_KEY) {
     problems.push('KELU_MASTER_KEY: required when DATABASE_URL is set (tenant secrets are encrypted with it)');
   }
@@ -137,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.KELU_BODY_LIMIT_BYTES,
     workers: e.KELU_WORKERS,
+    processes: e.KELU_PROCESSES,
     wecom: { apiBase: e.WECOM_API_BASE, default: wecomSet === 5 ? (wecomVars as WecomEnv) : undefined },
     dingtalk: {
       apiBase: e.DINGTALK_API_BASE,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import cluster from 'node:cluster';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './lib/logger.js';
 import { SecretBox } from './lib/secret-box.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  if (config.processes > 1 && cluster.isPrimary) return runPrimary(config.processes);
   const logger = createLogger(config.logLevel);
   const { key, generated } = resolveMasterKey(config);
   if (generated) logger.info({ file: path.resolve(config.dataDir, 'master.key') }, 'generated a master key for the embedded database');
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     `  admin API   ${server.url}/api/v1/customers   (Authorization: Bearer <token>${admin.file ? ` from ${admin.file}` : admin.token ? ' = KELU_ADMIN_TOKEN' : '; set KELU_ADMIN_TOKEN to enable'})`,
     `  WeCom       ${server.url}/wecom/callback   (回调 URL; /wecom/callback/<tenantId> for other tenants)`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  if (cluster.isPrimary || cluster.worker?.id === 1) process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -78,6 +80,29 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * Several server processes on one port (node cluster): each runs the HTTP side and its own queue
+ * workers; SKIP LOCKED leases and advisory locks already make them safe to run side by side.
+ */
+function runPrimary(n: number): void {
+  let stopping = false;
+  for (let i = 0; i < n; i++) cluster.fork();
+  cluster.on('exit', (worker, code) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    process.stderr.write(`kelu: process ${worker.process.pid} exited with ${code}; starting another\n`);
+    cluster.fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 main().catch((err) => {

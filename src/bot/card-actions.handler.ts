@@ -17,6 +17,7 @@ interface CardRef {
   platform: string;
   userIds?: string[];
   responseCode?: string;
+  ref?: Record<string, unknown>;
 }
 
 /** Card clicks: the task behind the card decides what the click means. */
@@ -108,7 +109,7 @@ function updateAll(ev: CardActionEvent, task: Task, resultText: string): Outboun
   for (const ref of task.cardRefs as unknown as CardRef[]) {
     const others = (ref.userIds ?? []).filter((u) => !(ref.platform === ev.platform && u === ev.sender.userId));
     if (others.length === 0) continue;
-    out.push({ platform: ref.platform, tenantId: ev.tenantId, to: { userIds: others }, reply: { kind: 'cardUpdate', cardId: task.id, resultText, responseCode: ref.responseCode } });
+    out.push({ platform: ref.platform, tenantId: ev.tenantId, to: { userIds: others }, reply: { kind: 'cardUpdate', cardId: task.id, resultText, responseCode: ref.responseCode, ...(ref.ref ? { ref: ref.ref } : {}) } });
   }
   return out;
 }
@@ -155,7 +156,7 @@ async function managerAssign(tx: Tx, deps: FlowDeps, ev: CardActionEvent, pick: 
   const out: OutboundMessage[] = [update(`已指派给${rep.name}`)];
   // The todo cards of every manager show the result (the clicker's original card included).
   for (const ref of todo.cardRefs as unknown as CardRef[]) {
-    out.push({ platform: ref.platform, tenantId: ev.tenantId, to: { userIds: ref.userIds ?? [] }, reply: { kind: 'cardUpdate', cardId: todo.id, resultText: `${user.name} 已指派给 ${rep.name}`, responseCode: ref.responseCode } });
+    out.push({ platform: ref.platform, tenantId: ev.tenantId, to: { userIds: ref.userIds ?? [] }, reply: { kind: 'cardUpdate', cardId: todo.id, resultText: `${user.name} 已指派给 ${rep.name}`, responseCode: ref.responseCode, ...(ref.ref ? { ref: ref.ref } : {}) } });
   }
   if (todo.leadId) {
     const lead = await getLead(tx, ev.tenantId, todo.leadId);
@@ -172,6 +173,7 @@ async function managerAssign(tx: Tx, deps: FlowDeps, ev: CardActionEvent, pick: 
 export async function rememberCard(tx: Tx, tenantId: string, msg: OutboundMessage, result: Record<string, unknown>): Promise<void> {
   if (msg.reply.kind !== 'card' || !msg.reply.card.track || !isUuid(msg.reply.card.cardId)) return;
   const responseCode = typeof result.responseCode === 'string' ? result.responseCode : undefined;
-  await addCardRef(tx, tenantId, msg.reply.card.cardId, { platform: msg.platform, userIds: msg.to.userIds ?? [], ...(responseCode ? { responseCode } : {}) });
+  const ref = result.cardRef && typeof result.cardRef === 'object' ? (result.cardRef as Record<string, unknown>) : undefined;
+  await addCardRef(tx, tenantId, msg.reply.card.cardId, { platform: msg.platform, userIds: msg.to.userIds ?? [], ...(responseCode ? { responseCode } : {}), ...(ref ? { ref } : {}) });
 }
 

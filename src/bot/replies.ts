@@ -32,7 +32,15 @@ export type Reply =
   | { kind: 'markdown'; title?: string; text: string }
   | { kind: 'card'; card: Card }
   /** Replaces a card already shown (after an action): the buttons give way to a result line. */
-  | { kind: 'cardUpdate'; cardId: string; resultText: string; responseCode?: string; card?: Card };
+  | {
+      kind: 'cardUpdate';
+      cardId: string;
+      resultText: string;
+      responseCode?: string;
+      card?: Card;
+      /** Whatever the adapter returned as `cardRef` when it sent this card (e.g. a platform todo id), handed back untouched. */
+      ref?: Record<string, unknown>;
+    };
 
 export interface Recipient {
   /** Platform user ids (users bound to the CRM). */

@@ -55,6 +55,10 @@ export class FakeDingtalkServer {
   readonly gatewayOpens: { clientId: string; subscriptions: { type: string; topic: string }[] }[] = [];
   connectionCount = 0;
   issuedTokens: string[] = [];
+  /** Staff userid -> unionid answered by user/get; unknown users get `union-<userid>`. */
+  readonly unionIds = new Map<string, string>();
+  /** Todos created through the todo API, by id, with every later update applied. */
+  readonly todos = new Map<string, { id: string; creatorUnionId: string; sourceId: string; subject: string; description?: string; executorIds: string[]; done: boolean; body: Record<string, unknown> }>();
 
   private server?: Server;
   private wss?: WsServer;
@@ -274,7 +278,7 @@ export class FakeDingtalkServer {
     if (path === '/topapi/v2/user/get') {
       if (!this.validTokens.has(u.searchParams.get('access_token') ?? '')) return send(200, { errcode: 40014, errmsg: '不合法的access_token' });
       if (b.userid === 'missing') return send(200, { errcode: 60121, errmsg: '找不到该用户' });
-      return send(200, { errcode: 0, errmsg: 'ok', result: { userid: b.userid, unionid: `union-${String(b.userid)}`, name: '王小明' } });
+      return send(200, { errcode: 0, errmsg: 'ok', result: { userid: b.userid, unionid: this.unionIds.get(String(b.userid)) ?? `union-${String(b.userid)}`, name: '王小明' } });
     }
 
     const token = String(req.headers['x-acs-dingtalk-access-token'] ?? '');
@@ -285,8 +289,18 @@ export class FakeDingtalkServer {
     if (path === '/v1.0/card/instances/createAndDeliver' && req.method === 'POST') return send(200, { success: true, result: { outTrackId: b.outTrackId, deliverResults: [{ success: true }] } });
     if (path === '/v1.0/card/instances' && req.method === 'PUT') return send(200, { success: true, result: true });
     const todo = /^\/v1\.0\/todo\/users\/([^/]+)\/tasks(?:\/([^/]+))?$/.exec(path);
-    if (todo && req.method === 'POST' && !todo[2]) return send(200, { id: `todo-${++this.seq}`, subject: b.subject, sourceId: b.sourceId });
-    if (todo && req.method === 'PUT' && todo[2]) return send(200, { result: true });
+    if (todo && req.method === 'POST' && !todo[2]) {
+      const id = `todo-${++this.seq}`;
+      const creatorUnionId = decodeURIComponent(todo[1]!);
+      this.todos.set(id, { id, creatorUnionId, sourceId: String(b.sourceId), subject: String(b.subject), ...(typeof b.description === 'string' ? { description: b.description } : {}), executorIds: (b.executorIds as string[]) ?? [], done: false, body: b });
+      return send(200, { id, subject: b.subject, sourceId: b.sourceId });
+    }
+    if (todo && req.method === 'PUT' && todo[2]) {
+      const t = this.todos.get(decodeURIComponent(todo[2]));
+      if (!t || t.creatorUnionId !== decodeURIComponent(todo[1]!)) return send(404, { code: 'todo.notFound', message: '待办不存在' });
+      if (typeof b.done === 'boolean') t.done = b.done;
+      return send(200, { result: true });
+    }
     return send(404, { code: 'InvalidAction.NotFound', message: 'Specified api is not found' });
   }
 

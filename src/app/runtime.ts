@@ -87,7 +87,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const wecomChannel = async (tenantId: string) => (await channels.get<WecomEnv>(tenantId, 'wecom'))?.creds ?? null;
   deliverers.register('wecom', { deliver: (m) => wecomDeliverer.deliver(m) });
   const dingtalkChannel = async (tenantId: string) => (await channels.get<DingtalkEnv>(tenantId, 'dingtalk'))?.creds ?? null;
-  deliverers.register('dingtalk', createDingtalkDeliverer({ apiBase: config.dingtalk.apiBase, oapiBase: config.dingtalk.oapiBase, tokens, channel: dingtalkChannel, fetchImpl: o.fetchImpl }));
+  deliverers.register('dingtalk', createDingtalkDeliverer({ apiBase: config.dingtalk.apiBase, oapiBase: config.dingtalk.oapiBase, tokens, channel: dingtalkChannel, fetchImpl: o.fetchImpl, logger }));
 
   const clock = o.clock ?? (() => new Date());
   const tenantInfo = new TenantInfoCache();

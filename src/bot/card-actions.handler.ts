@@ -105,7 +105,11 @@ async function leadClaim(tx: Tx, deps: FlowDeps, ev: CardActionEvent, task: Task
 
 /** Every recipient's card shows the result; the clicker's with the fresh code from the click. */
 function updateAll(ev: CardActionEvent, task: Task, resultText: string): OutboundMessage[] {
-  const out: OutboundMessage[] = [updateForClicker(ev, resultText)];
+  // The clicker's copy: the fresh code from the click, plus what the adapter remembered when it sent it.
+  const own = (task.cardRefs as unknown as CardRef[]).find((r) => r.platform === ev.platform && (r.userIds ?? []).includes(ev.sender.userId));
+  const mine = updateForClicker(ev, resultText);
+  if (own?.ref && mine.reply.kind === 'cardUpdate') mine.reply.ref = own.ref;
+  const out: OutboundMessage[] = [mine];
   for (const ref of task.cardRefs as unknown as CardRef[]) {
     const others = (ref.userIds ?? []).filter((u) => !(ref.platform === ev.platform && u === ev.sender.userId));
     if (others.length === 0) continue;

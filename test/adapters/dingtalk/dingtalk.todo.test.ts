@@ -200,9 +200,8 @@ describe('DingTalk manager todo end to end (Stream, real pipeline, PostgreSQL)',
     expect(h.dingtalk.requestsTo('/v1.0/card/instances').length).toBeGreaterThanOrEqual(1);
   }, 30_000);
 
-  // The clicker's own card update is built from the click (src/bot updateForClicker) and carries no ref, so the
-  // adapter cannot know the clicker's todo id. Flips to passing once the bot hands the clicker's ref back too.
-  it.failing('the clicker\'s own todo is completed too', async () => {
+  // The clicker's own card update is built from the click; the bot adds the ref remembered for the clicker's copy.
+  it('the clicker\'s own todo is completed too', async () => {
     const task = (await t.database.query<{ id: string }>(sql`select id from tasks where kind = 'manager.todo'`))[0]!;
     const chen = [...h.dingtalk.todos.values()].find((x) => x.sourceId === task.id && x.creatorUnionId === 'u-mgr-chen')!;
     expect(chen.done).toBe(true);

@@ -10,7 +10,7 @@ import { DEFAULT_TENANT_ID } from './bootstrap.js';
 import { adminRouter } from '../api/admin.routes.js';
 import { QueueWorker, type QueueRow, type OutsideResult } from '../queue/worker.js';
 import { storeInboundEvent } from '../queue/inbox.js';
-import { DelivererRegistry, enqueueOutbound } from '../queue/outbox.js';
+import { DelivererRegistry, enqueueOutbound, outboundRows } from '../queue/outbox.js';
 import { createBot, type EventHandler } from '../bot/bot.js';
 import type { InboundEvent } from '../bot/events.js';
 import type { PlatformAccount } from '../crm/users.repo.js';
@@ -159,7 +159,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       const event = row.payload as unknown as InboundEvent;
       const prepared = (row as { prepared?: unknown }).prepared;
       const replies = await bot.handle(tx, event, prepared);
-      await queue(tx, replies, `in:${event.platform}:${event.eventId}`);
+      return outboundRows(replies, `in:${event.platform}:${event.eventId}`);
     },
     logger,
     { table: 'inbox_events', name: 'inbox', concurrency: Math.max(1, config.workers), onDone: () => outbox.notify(), yieldWhile: () => gauge() > BUSY_IN_FLIGHT, ...w },

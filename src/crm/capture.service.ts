@@ -1,8 +1,7 @@
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { Tx } from '../db/database.js';
+import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { customerIdentities, customers, interactions, leads, tasks, timers } from '../db/schema.js';
 import { resolveCustomer, type Profile, type ResolveResult } from './resolution.service.js';
-import { addInteraction } from './interactions.repo.js';
 import { createLead, type Lead } from './leads.repo.js';
 import { createTask } from './tasks.repo.js';
 import { scheduleTimer } from './timers.repo.js';
@@ -64,6 +63,18 @@ export interface CaptureResult extends ResolveResult {
 }
 
 const REMIND_BEFORE_MS = 30 * 60_000;
+
+// An interaction already archived for this platform message (a redelivery) inserts nothing.
+const INTERACTION_AND_OPEN_LEAD = `with ins as (
+    insert into interactions (tenant_id, customer_id, channel, direction, author_id, text, platform, platform_message_id, occurred_at, entities)
+    select $1, $2, $3, 'in', $4, coalesce($5, ''), $6, $7, $8::timestamptz, $9::jsonb where $10::boolean
+    on conflict do nothing
+    returning id
+  )
+  select (select id from ins) as "interactionId", ${selectList(leads, 'l')}
+  from (select 1) one left join lateral (
+    select * from leads where tenant_id = $1 and customer_id = $2 and status not in ('won', 'lost') order by created_at limit 1
+  ) l on true`;
 export const REMIND_TIMER = 'task.remind';
 
 export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Promise<CaptureResult> {
@@ -78,31 +89,18 @@ export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Pr
   });
   const customer = resolved.customer;
 
-  let interactionId: string | null = null;
-  let duplicate = false;
-  if (input.interaction.text || input.interaction.platformMessageId) {
-    const { row, created } = await addInteraction(tx, tenantId, {
-      customerId: customer.id,
-      channel: input.interaction.channel,
-      direction: 'in',
-      authorId: input.interaction.authorId,
-      text: input.interaction.text,
-      platform: input.interaction.platform,
-      platformMessageId: input.interaction.platformMessageId,
-      occurredAt: input.interaction.occurredAt,
-      entities: input.interaction.entities,
-    });
-    interactionId = created ? row.id : null;
-    duplicate = !created;
-  }
-
-  // One open lead per customer: a new message about a known customer adds to it.
-  const [open] = await tx
-    .select()
-    .from(leads)
-    .where(and(eq(leads.tenantId, tenantId), eq(leads.customerId, customer.id), notInArray(leads.status, ['won', 'lost'])))
-    .orderBy(leads.createdAt)
-    .limit(1);
+  // The interaction insert and the open-lead lookup share one round trip. One open lead per
+  // customer: a new message about a known customer adds to it.
+  const archive = !!(input.interaction.text || input.interaction.platformMessageId);
+  const [found] = await runPrepared<Lead & { interactionId: string | null }>(tx, 'kelu_capture_interaction_lead', INTERACTION_AND_OPEN_LEAD, [
+    tenantId, customer.id, input.interaction.channel, input.interaction.authorId, input.interaction.text, input.interaction.platform,
+    input.interaction.platformMessageId, input.interaction.occurredAt.toISOString(),
+    input.interaction.entities === null ? null : JSON.stringify(input.interaction.entities), archive,
+  ]);
+  const interactionId: string | null = found!.interactionId;
+  const duplicate = archive && !interactionId;
+  const { interactionId: _i, ...openRow } = found!;
+  const open: Lead | undefined = openRow.id ? openRow : undefined;
   let lead: Lead;
   let leadCreated = false;
   if (open) {

@@ -1,5 +1,5 @@
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import type { Tx } from '../db/database.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { customerIdentities, customers, interactions, leads, tasks, type FieldConflict } from '../db/schema.js';
 import { createCustomer, getCustomer, type CustomerRow, type Identity } from './customers.repo.js';
 import { normalizeIdentity } from './identity.js';
@@ -51,21 +51,41 @@ function normalizeAll(list: Identity[]): Identity[] {
   return out;
 }
 
-/** The live customers holding any of these identities, oldest first, locked for this transaction. */
-async function lockHolders(tx: Tx, tenantId: string, idents: Identity[]): Promise<CustomerRow[]> {
-  if (idents.length === 0) return [];
-  const holders = tx
-    .select({ id: customerIdentities.customerId })
-    .from(customerIdentities)
-    .where(and(eq(customerIdentities.tenantId, tenantId), or(...idents.map((i) => and(eq(customerIdentities.kind, i.kind), eq(customerIdentities.value, i.value))))));
-  return tx
-    .select()
-    .from(customers)
-    // id = any(array(...)): the identity index is read first and customers by primary key, whatever
-    // the table statistics say (a fresh table's stale estimates otherwise pick a scan of all customers).
-    .where(and(eq(customers.tenantId, tenantId), isNull(customers.mergedInto), sql`${customers.id} = any(array(${holders}))`))
-    .orderBy(customers.createdAt, customers.id)
-    .for('update');
+/**
+ * The live customers holding any of these identities, oldest first, locked for this transaction.
+ * When exactly one holds them (the usual case) the same statement also upserts every identity onto
+ * it and hands the upserted rows back in `upserted`; otherwise `upserted` is empty and nothing was written.
+ * id = any(array(...)): the identity index is read first and customers by primary key, whatever
+ * the table statistics say (a fresh table's stale estimates otherwise pick a scan of all customers).
+ * Upserting returns every row: new ones (xmax = 0) are this message's additions; one held by
+ * another customer means a concurrent capture created it after our lock.
+ */
+const LOCK_AND_UPSERT = `with holders as (
+    select * from customers
+    where tenant_id = $1 and merged_into is null and id = any(array(
+      select ci.customer_id from customer_identities ci join unnest($2::text[], $3::text[]) as u(kind, value)
+        on ci.kind = u.kind and ci.value = u.value
+      where ci.tenant_id = $1))
+    order by created_at, id
+    for update
+  ), sole as (
+    select id from holders where (select count(*) from holders) = 1
+  ), ins as (
+    insert into customer_identities (tenant_id, customer_id, kind, value)
+    select $1, sole.id, u.kind, u.value from sole, unnest($2::text[], $3::text[]) with ordinality as u(kind, value, n) order by u.n
+    on conflict (tenant_id, kind, value) do update set customer_id = customer_identities.customer_id
+    returning kind, value, customer_id as "customerId", (xmax = 0) as inserted
+  )
+  select ${selectList(customers, 'h')}, (select coalesce(json_agg(ins), '[]'::json) from ins) as upserted
+  from holders h order by h.created_at, h.id`;
+
+type Upserted = { kind: Identity['kind']; value: string; customerId: string; inserted: boolean };
+
+async function lockHolders(tx: Tx, tenantId: string, idents: Identity[]): Promise<{ holders: CustomerRow[]; upserted: Upserted[] }> {
+  if (idents.length === 0) return { holders: [], upserted: [] };
+  const rows = await runPrepared<CustomerRow & { upserted: Upserted[] }>(tx, 'kelu_resolve_lock_upsert', LOCK_AND_UPSERT, [tenantId, idents.map((i) => i.kind), idents.map((i) => i.value)]);
+  const upserted = rows.length === 1 ? rows[0]!.upserted : [];
+  return { holders: rows.map(({ upserted: _u, ...c }) => c), upserted };
 }
 
 /**
@@ -77,7 +97,7 @@ async function lockHolders(tx: Tx, tenantId: string, idents: Identity[]): Promis
 export async function resolveCustomer(tx: Tx, tenantId: string, input: ResolveInput): Promise<ResolveResult> {
   const now = input.now ?? new Date();
   const idents = normalizeAll(input.identities);
-  const locked = await lockHolders(tx, tenantId, idents);
+  const { holders: locked, upserted } = await lockHolders(tx, tenantId, idents);
   if (locked.length === 0) {
     const c = await createCustomer(tx, tenantId, {
       name: input.profile.name ?? null,
@@ -101,9 +121,11 @@ export async function resolveCustomer(tx: Tx, tenantId: string, input: ResolveIn
   }
   if (mergedIds.length) [primary] = await tx.select().from(customers).where(eq(customers.id, primary!.id));
 
-  // Upsert so every row comes back: new ones (xmax = 0) are this message's additions; one held by
-  // another customer means a concurrent capture created it after our lock, so retry and merge.
-  const rows = idents.length
+  // One holder: lockHolders already upserted. Several (now merged): upsert so every row comes back;
+  // one held by another customer means a concurrent capture created it after our lock, so retry and merge.
+  const rows = locked.length === 1
+    ? upserted
+    : idents.length
     ? await tx
         .insert(customerIdentities)
         .values(idents.map((i) => ({ tenantId, customerId: primary!.id, kind: i.kind, value: i.value })))

@@ -1,14 +1,21 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../db/database.js';
+import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { tasks } from '../db/schema.js';
 import { recordAudit } from './audit.repo.js';
 
 export type Task = typeof tasks.$inferSelect;
-export type NewTask = Omit<typeof tasks.$inferInsert, 'tenantId' | 'id' | 'createdAt' | 'updatedAt'>;
+export type NewTask = Pick<typeof tasks.$inferInsert, 'kind' | 'title' | 'assigneeId' | 'customerId' | 'leadId' | 'dueAt' | 'status' | 'payload'>;
+
+const INSERT_TASK = `insert into tasks (tenant_id, kind, title, assignee_id, customer_id, lead_id, due_at, status, payload)
+  values ($1, $2, coalesce($3, ''), $4, $5, $6, $7::timestamptz, coalesce($8, 'open'), coalesce($9::jsonb, '{}'::jsonb))
+  returning ${selectList(tasks)}`;
 
 /** Tasks are created by the system as a side effect of audited actions; their completion is audited. */
 export async function createTask(tx: Tx, tenantId: string, t: NewTask, _actor: string): Promise<Task> {
-  const [row] = await tx.insert(tasks).values({ ...t, tenantId }).returning();
+  const [row] = await runPrepared<Task>(tx, 'kelu_task_insert', INSERT_TASK, [
+    tenantId, t.kind, t.title ?? null, t.assigneeId ?? null, t.customerId ?? null, t.leadId ?? null,
+    t.dueAt ? t.dueAt.toISOString() : null, t.status ?? null, t.payload === undefined ? null : JSON.stringify(t.payload),
+  ]);
   return row!;
 }
 

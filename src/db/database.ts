@@ -3,8 +3,8 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
 import { applyMigrations, type SqlRunner } from './migrate.js';
@@ -115,6 +115,25 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await pool.end();
     },
   };
+}
+
+/**
+ * Hot paths only: a fixed statement on the connection behind `tx` (inside its transaction when it
+ * is one). On a server it is a named statement, parsed and planned once per connection; on PGlite a
+ * plain query. Rows come back as the driver gives them (snake_case unless the text aliases them).
+ */
+export async function runPrepared<T = Record<string, unknown>>(tx: Tx, name: string, text: string, params: unknown[]): Promise<T[]> {
+  const client = (tx as unknown as { session: { client: unknown } }).session.client;
+  if (client instanceof pg.Client || client instanceof pg.Pool) {
+    return (await (client as pg.ClientBase).query({ name, text, values: params })).rows as T[];
+  }
+  return (await (client as { query(t: string, p: unknown[]): Promise<{ rows: unknown[] }> }).query(text, params)).rows as T[];
+}
+
+/** A select list giving a table's rows the shape drizzle gives them (camelCase keys), for runPrepared. */
+export function selectList(table: PgTable, alias?: string): string {
+  const p = alias ? `${alias}.` : '';
+  return Object.entries(getTableColumns(table)).map(([key, col]) => `${p}"${col.name}" as "${key}"`).join(', ');
 }
 
 export { sql };

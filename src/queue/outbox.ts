@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
-import type { Tx } from '../db/database.js';
+import { runPrepared, type Tx } from '../db/database.js';
 import type { OutboundMessage } from '../bot/replies.js';
-import type { Outcome, QueueRow } from './worker.js';
+import type { Outbound, Outcome, QueueRow } from './worker.js';
 import { PlatformApiError } from '../lib/platform-error.js';
 
 /** Sends one message on its platform; throws PlatformApiError (retryable or not) on failure. */
@@ -13,14 +12,19 @@ export interface Deliverer {
  * Queues a message in the caller's transaction. The dedupe key makes a re-run of the same handler
  * (a redelivered event) enqueue nothing new.
  */
+const INSERT = `insert into outbox_messages (tenant_id, platform, dedupe_key, kind, payload)
+  values ($1, $2, $3, $4, $5::jsonb)
+  on conflict (tenant_id, platform, dedupe_key) do nothing
+  returning id`;
+
 export async function enqueueOutbound(tx: Tx, msg: OutboundMessage, dedupeKey: string): Promise<boolean> {
-  const res = (await tx.execute(sql`
-    insert into outbox_messages (tenant_id, platform, dedupe_key, kind, payload)
-    values (${msg.tenantId}, ${msg.platform}, ${dedupeKey}, ${msg.reply.kind}, ${JSON.stringify(msg)}::jsonb)
-    on conflict (tenant_id, platform, dedupe_key) do nothing
-    returning id
-  `)) as unknown as { rows: unknown[] };
-  return res.rows.length > 0;
+  const rows = await runPrepared(tx, 'kelu_outbox_insert', INSERT, [msg.tenantId, msg.platform, dedupeKey, msg.reply.kind, JSON.stringify(msg)]);
+  return rows.length > 0;
+}
+
+/** Messages as outbox rows for a queue handler to return (see QueueWorker): same keys as enqueueOutbound. */
+export function outboundRows(messages: OutboundMessage[], keyPrefix: string): Outbound[] {
+  return messages.map((m, i) => ({ tenantId: m.tenantId, platform: m.platform, kind: m.reply.kind, dedupeKey: `${keyPrefix}:${i}`, payload: m }));
 }
 
 export class DelivererRegistry {

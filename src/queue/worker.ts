@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database, Tx } from '../db/database.js';
+import { runPrepared, type Database, type Tx } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 
 /**
@@ -16,6 +16,14 @@ export interface QueueRow {
 }
 
 export type Outcome = { ok: true } | { ok: false; error: string; retryable: boolean };
+/** An outbox row a handler wants queued; written by the statement that marks its row done. */
+export interface Outbound {
+  tenantId: string;
+  platform: string;
+  kind: string;
+  dedupeKey: string;
+  payload: unknown;
+}
 export type OutsideResult = Outcome & { result?: Record<string, unknown> };
 
 export interface WorkerOptions {
@@ -49,7 +57,11 @@ export class QueueWorker {
 
   constructor(
     private readonly database: Database,
-    private readonly handle: (tx: Tx, row: QueueRow, outside: OutsideResult) => Promise<void>,
+    /**
+     * Runs in the row's transaction. Outbox rows it returns are inserted (deduplicated on their key)
+     * by the same statement that marks the row done, so they commit with it at no extra round trip.
+     */
+    private readonly handle: (tx: Tx, row: QueueRow, outside: OutsideResult) => Promise<Outbound[] | void>,
     private readonly logger: Logger,
     opts: WorkerOptions,
     /** Called outside the row's transaction for work that must not hold it (network sends). */
@@ -121,8 +133,9 @@ export class QueueWorker {
         await this.database.db.transaction(async (tx) => {
           // No savepoint per row (two round trips each): a failing row aborts the batch, and the
           // fallback below then isolates it by processing every row on its own.
-          for (const r of ready) await this.handle(tx, r.row, r.outcome);
-          await this.markDone(tx, ready);
+          const outbound: Outbound[] = [];
+          for (const r of ready) outbound.push(...((await this.handle(tx, r.row, r.outcome)) ?? []));
+          await this.markDone(tx, ready, outbound);
           committed = ready.map((r) => r.row);
         });
       } catch (err) {
@@ -166,20 +179,18 @@ export class QueueWorker {
   }
 
   private async claim(): Promise<QueueRow[]> {
-    const t = sql.raw(this.opts.table);
-    const lease = `${Math.ceil(this.opts.leaseMs)} milliseconds`;
-    return this.database.query<QueueRow>(sql`
-      update ${t} set status = 'processing', attempts = attempts + 1, locked_until = now() + ${lease}::interval
+    const t = this.opts.table;
+    return this.database.prepared<QueueRow>(`kelu_claim_${t}`, `
+      update ${t} set status = 'processing', attempts = attempts + 1, locked_until = now() + $1::interval
       where id in (
         select id from ${t}
         where (status = 'pending' and next_attempt_at <= now())
            or (status = 'processing' and locked_until < now())
         order by next_attempt_at, id
-        limit ${this.opts.batchSize}
+        limit $2
         for update skip locked
       )
-      returning id, tenant_id as "tenantId", attempts, platform, kind, payload
-    `);
+      returning id, tenant_id as "tenantId", attempts, platform, kind, payload`, [`${Math.ceil(this.opts.leaseMs)} milliseconds`, this.opts.batchSize]);
   }
 
   private async process(row: QueueRow): Promise<void> {
@@ -193,8 +204,8 @@ export class QueueWorker {
       }
       try {
         await this.database.db.transaction(async (tx) => {
-          await this.handle(tx, row, outcome);
-          await this.markDone(tx, [{ row, outcome }]);
+          const outbound = (await this.handle(tx, row, outcome)) ?? [];
+          await this.markDone(tx, [{ row, outcome }], outbound);
         });
         const done = true;
         if (done) this.opts.onDone(row);
@@ -215,21 +226,30 @@ export class QueueWorker {
    * again) matches fewer rows and rolls its whole transaction back. Outbox rows also keep the
    * platform's answer and the attempt in their log, in the same statement.
    */
-  private async markDone(tx: Tx, items: { row: QueueRow; outcome: OutsideResult }[]): Promise<void> {
-    const t = sql.raw(this.opts.table);
-    const ids = `{${items.map((i) => i.row.id).join(',')}}`;
-    const attempts = `{${items.map((i) => i.row.attempts).join(',')}}`;
-    const extra = this.opts.table === 'outbox_messages'
-      ? sql`, sent_at = now(), result = d.result, attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('at', now(), 'ok', true))`
-      : sql`, processed_at = now()`;
-    const results = JSON.stringify(items.map((i) => i.outcome.result ?? {}));
-    const res = (await tx.execute(sql`
+  private async markDone(tx: Tx, items: { row: QueueRow; outcome: OutsideResult }[], outbound: Outbound[]): Promise<void> {
+    const t = this.opts.table;
+    const extra = t === 'outbox_messages'
+      ? `, sent_at = now(), result = d.result, attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('at', now(), 'ok', true))`
+      : `, processed_at = now()`;
+    const rows = await runPrepared(tx, `kelu_done_${t}`, `
+      with queued as (
+        insert into outbox_messages (tenant_id, platform, dedupe_key, kind, payload)
+        select o.v->>'tenant_id', o.v->>'platform', o.v->>'dedupe_key', o.v->>'kind', o.v->'payload'
+        from jsonb_array_elements($4::jsonb) with ordinality as o(v, n)
+        order by o.n
+        on conflict (tenant_id, platform, dedupe_key) do nothing
+      )
       update ${t} q set status = 'done', locked_until = null, last_error = null ${extra}
-      from (select * from unnest(${ids}::bigint[], ${attempts}::int[]) with ordinality as u(id, attempts, n)
-            join lateral (select ${results}::jsonb -> (u.n::int - 1) as result) r on true) d
+      from (select * from unnest($1::bigint[], $2::int[]) with ordinality as u(id, attempts, n)
+            join lateral (select $3::jsonb -> (u.n::int - 1) as result) r on true) d
       where q.id = d.id and q.attempts = d.attempts and q.status = 'processing'
-      returning q.id`)) as unknown as { rows: unknown[] };
-    if (res.rows.length !== items.length) throw new LeaseLost();
+      returning q.id`, [
+      `{${items.map((i) => i.row.id).join(',')}}`,
+      `{${items.map((i) => i.row.attempts).join(',')}}`,
+      JSON.stringify(items.map((i) => i.outcome.result ?? {})),
+      JSON.stringify(outbound.map((o) => ({ tenant_id: o.tenantId, platform: o.platform, dedupe_key: o.dedupeKey, kind: o.kind, payload: o.payload }))),
+    ]);
+    if (rows.length !== items.length) throw new LeaseLost();
   }
 
   private async fail(row: QueueRow, error: string, retryable: boolean): Promise<void> {

@@ -11,5 +11,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
-  maxWorkers: 2,
+  // One file at a time: the start-up test measures the 20 s embedded start, and PGlite suites are CPU-heavy.
+  maxWorkers: 1,
 };

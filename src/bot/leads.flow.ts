@@ -23,6 +23,8 @@ export interface CaptureRequest {
   sourceEventId: string | null;
   platform: string | null;
   platformMessageId: string | null;
+  /** See CaptureInput.confirmTask. */
+  confirmTask?: CaptureInput['confirmTask'];
   /** Fields given explicitly (web forms); they win over what extraction finds. */
   given?: { name?: string; phone?: string; email?: string; wechatId?: string; company?: string; region?: string; externalIds?: Identity[] };
   utm?: Record<string, string>;
@@ -92,6 +94,7 @@ export async function captureMessage(tx: Tx, deps: FlowDeps, req: CaptureRequest
     },
     followUps: followUpsOf(entities, who),
     timeZone: tenant.timeZone,
+    confirmTask: req.confirmTask,
   };
   const result = await capture(tx, req.tenantId, input);
   const messages: OutboundMessage[] = [];
@@ -112,17 +115,17 @@ export async function captureMessage(tx: Tx, deps: FlowDeps, req: CaptureRequest
 
 /** A rep's forwarded message: capture, then answer the rep with the card (or a question). */
 export async function captureForRep(tx: Tx, deps: FlowDeps, req: CaptureRequest & { owner: User }, replyTo: (m: OutboundMessage['reply']) => OutboundMessage): Promise<OutboundMessage[]> {
-  const out = await captureMessage(tx, deps, req);
+  const confirmTask = (customer: CaptureResult['customer']) => ({ kind: 'capture.confirm', title: `确认客户 ${customerLabel(customer)}`, assigneeId: req.owner.id });
+  const out = await captureMessage(tx, deps, { ...req, confirmTask });
   if (!out.result) {
     return [replyTo({ kind: 'text', text: NOTHING_FOUND_TEXT })];
   }
   const r = out.result;
   if (r.duplicate) return out.messages;
   const tenant = await deps.tenantInfo.get(tx, req.tenantId);
-  const confirm = await createTask(tx, req.tenantId, {
-    kind: 'capture.confirm',
-    title: `确认客户 ${customerLabel(r.customer)}`,
-    assigneeId: req.owner.id,
+  // Usually capture already wrote it (same statement as the interaction).
+  const confirm = r.confirmTaskId ? { id: r.confirmTaskId } : await createTask(tx, req.tenantId, {
+    ...confirmTask(r.customer),
     customerId: r.customer.id,
     leadId: r.lead.id,
     payload: { undo: r.undo },

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { customerIdentities, customers, interactions, leads, tasks, timers } from '../db/schema.js';
 import { resolveCustomer, type Profile, type ResolveResult } from './resolution.service.js';
+import type { CustomerRow } from './customers.repo.js';
 import { createLead, type Lead } from './leads.repo.js';
 import { createTask } from './tasks.repo.js';
 import { scheduleTimer } from './timers.repo.js';
@@ -41,6 +43,12 @@ export interface CaptureInput {
   };
   followUps: FollowUp[];
   timeZone: string;
+  /**
+   * The task the caller would create right after a capture that archived a new message about a
+   * customer with an open lead and no follow-ups (payload { undo }). Given, capture writes it in
+   * the same statement as the interaction and returns its id as confirmTaskId.
+   */
+  confirmTask?: (customer: CustomerRow) => { kind: string; title: string; assigneeId: string | null };
 }
 
 /** Exactly what one capture created or changed, so 不是客户 can take back that and only that. */
@@ -60,21 +68,28 @@ export interface CaptureResult extends ResolveResult {
   tasks: { id: string; title: string; dueAt: Date }[];
   undo: CaptureUndo;
   duplicate: boolean;
+  /** Set when input.confirmTask was written by capture itself. */
+  confirmTaskId?: string;
 }
 
 const REMIND_BEFORE_MS = 30 * 60_000;
 
 // An interaction already archived for this platform message (a redelivery) inserts nothing.
+// The optional confirm task goes in only with a new interaction and an open lead ($16).
 const INTERACTION_AND_OPEN_LEAD = `with ins as (
-    insert into interactions (tenant_id, customer_id, channel, direction, author_id, text, platform, platform_message_id, occurred_at, entities)
-    select $1, $2, $3, 'in', $4, coalesce($5, ''), $6, $7, $8::timestamptz, $9::jsonb where $10::boolean
+    insert into interactions (id, tenant_id, customer_id, channel, direction, author_id, text, platform, platform_message_id, occurred_at, entities)
+    select $11::uuid, $1, $2, $3, 'in', $4, coalesce($5, ''), $6, $7, $8::timestamptz, $9::jsonb where $10::boolean
     on conflict do nothing
     returning id
-  )
-  select (select id from ins) as "interactionId", ${selectList(leads, 'l')}
-  from (select 1) one left join lateral (
+  ), open as (
     select * from leads where tenant_id = $1 and customer_id = $2 and status not in ('won', 'lost') order by created_at limit 1
-  ) l on true`;
+  ), confirm as (
+    insert into tasks (id, tenant_id, kind, title, assignee_id, customer_id, lead_id, payload)
+    select $12::uuid, $1, $13, $14, $15::uuid, $2, open.id, $17::jsonb from open where $16::boolean and exists (select 1 from ins)
+    returning id
+  )
+  select (select id from ins) as "interactionId", (select id from confirm) as "confirmTaskId", ${selectList(leads, 'l')}
+  from (select 1) one left join open l on true`;
 export const REMIND_TIMER = 'task.remind';
 
 export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Promise<CaptureResult> {
@@ -92,14 +107,23 @@ export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Pr
   // The interaction insert and the open-lead lookup share one round trip. One open lead per
   // customer: a new message about a known customer adds to it.
   const archive = !!(input.interaction.text || input.interaction.platformMessageId);
-  const [found] = await runPrepared<Lead & { interactionId: string | null }>(tx, 'kelu_capture_interaction_lead', INTERACTION_AND_OPEN_LEAD, [
+  const newInteractionId = randomUUID();
+  const confirm = input.confirmTask && input.followUps.length === 0 ? input.confirmTask(customer) : null;
+  const confirmId = randomUUID();
+  // What undo will say if the open lead is kept and no follow-up is created (the only case confirm is written).
+  const confirmUndo: CaptureUndo = {
+    customerId: customer.id, customerCreated: resolved.created, leadId: null, interactionId: newInteractionId, taskIds: [],
+    addedIdentities: resolved.addedIdentities, filledFields: resolved.filledFields,
+  };
+  const [found] = await runPrepared<Lead & { interactionId: string | null; confirmTaskId: string | null }>(tx, 'kelu_capture_interaction_lead', INTERACTION_AND_OPEN_LEAD, [
     tenantId, customer.id, input.interaction.channel, input.interaction.authorId, input.interaction.text, input.interaction.platform,
     input.interaction.platformMessageId, input.interaction.occurredAt.toISOString(),
-    input.interaction.entities === null ? null : JSON.stringify(input.interaction.entities), archive,
+    input.interaction.entities === null ? null : JSON.stringify(input.interaction.entities), archive, newInteractionId,
+    confirmId, confirm?.kind ?? null, confirm?.title ?? null, confirm?.assigneeId ?? null, !!confirm, JSON.stringify({ undo: confirmUndo }),
   ]);
   const interactionId: string | null = found!.interactionId;
   const duplicate = archive && !interactionId;
-  const { interactionId: _i, ...openRow } = found!;
+  const { interactionId: _i, confirmTaskId, ...openRow } = found!;
   const open: Lead | undefined = openRow.id ? openRow : undefined;
   let lead: Lead;
   let leadCreated = false;
@@ -157,6 +181,7 @@ export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Pr
     leadCreated,
     tasks: created,
     duplicate,
+    ...(confirmTaskId ? { confirmTaskId } : {}),
     undo: {
       customerId: customer.id,
       customerCreated: resolved.created,

@@ -10,6 +10,7 @@ import { resolveMasterKey } from './app/master-key.js';
 import { bootstrapDefaultTenant } from './app/bootstrap.js';
 import { startServer } from './server.js';
 import { createRuntime } from './app/runtime.js';
+import { warmUp } from './nlp/index.js';
 
 function resolveAdminToken(config: Config): { token?: string; file?: string } {
   if (config.adminToken) return { token: config.adminToken };
@@ -46,6 +47,10 @@ async function main(): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const { demo } = await bootstrapDefaultTenant(config, database, box, logger);
 
+  // Load the segmenter's dictionary now, not inside the first customer's message.
+  const warm = performance.now();
+  warmUp();
+  logger.debug({ ms: Math.round(performance.now() - warm) }, 'extraction engine warmed up');
   const runtime = createRuntime({ config: { ...config, adminToken: admin.token }, database, logger, box });
   runtime.start();
   const server = await startServer({ database, logger, routers: runtime.routers }, config.port, config.host);

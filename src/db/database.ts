@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePg, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
@@ -32,6 +32,41 @@ export interface OpenOptions {
   dataDir?: string;
   poolSize?: number;
 }
+
+// drizzle-orm 0.45 sends BEGIN outside its try/finally, so a connection that dies at BEGIN (a database
+// restart, a killed backend) is never released and the pool shrinks for good. Same method, with the
+// client released on every path.
+type SessionInternals = { client: unknown; dialect: unknown; schema: unknown; options: unknown };
+(NodePgSession.prototype as unknown as { transaction: unknown }).transaction = async function (
+  this: SessionInternals,
+  transaction: (tx: unknown) => Promise<unknown>,
+  config?: unknown,
+) {
+  const isPool = this.client instanceof pg.Pool;
+  const client = isPool ? await (this.client as pg.Pool).connect() : null;
+  let releaseErr: Error | undefined;
+  try {
+    const Session = NodePgSession as unknown as new (...a: unknown[]) => unknown;
+    const Tx = NodePgTransaction as unknown as new (...a: unknown[]) => { execute(q: SQL): Promise<unknown>; getTransactionConfigSQL(c: unknown): SQL };
+    const session = client ? new Session(client, this.dialect, this.schema, this.options) : this;
+    const tx = new Tx(this.dialect, session, this.schema);
+    await tx.execute(sql`begin${config ? sql` ${tx.getTransactionConfigSQL(config)}` : undefined}`);
+    try {
+      const result = await transaction(tx);
+      await tx.execute(sql`commit`);
+      return result;
+    } catch (error) {
+      await tx.execute(sql`rollback`).catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    releaseErr = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    // A client whose connection broke is destroyed rather than returned to the pool.
+    client?.release(releaseErr && !(client as unknown as { _queryable?: boolean })._queryable ? releaseErr : undefined);
+  }
+};
 
 // pg returns int8/numeric as strings by default; counts here are small enough for JS numbers.
 pg.types.setTypeParser(20, (v) => Number(v));

@@ -147,13 +147,21 @@ describe('WeCom processing survives a crash between acknowledge and process', ()
       void a.runtime.outbox.stop();
       await second.query(sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
       // Instance B (the restart) takes over once A's lease expires.
-      b = await startHarness(second, { wecom: { server: a.wecom, url: a.wecomUrl }, worker: { leaseMs: 800, idlePollMs: 20 } });
+      // B's own lease is long: its first message also loads the segmenter's dictionary.
+      b = await startHarness(second, { wecom: { server: a.wecom, url: a.wecomUrl }, worker: { leaseMs: 10_000, idlePollMs: 20 } });
       const done = await waitFor(async () => (await inboxRows(second)).find((r) => r.event_id === '9001' && r.status === 'done'), 10_000, 'processed after restart');
       expect(done.attempts).toBe(2);
       await waitFor(async () => (await outboxRows(second)).find((r) => r.status === 'done'), 10_000, 'reply sent');
       const replies = (await outboxRows(second)).filter((r) => r.payload.to.userIds[0] === 'rep-li');
       expect(replies).toHaveLength(1);
       expect(a.wecom.calls('/cgi-bin/message/send')).toHaveLength(1);
+      // A's pool kept no client whose connection was killed mid-transaction (drizzle leaked it at BEGIN).
+      release();
+      await a.close();
+      await waitFor(async () => {
+        const pool = (t.database.db as unknown as { $client: { totalCount: number; idleCount: number } }).$client;
+        return pool.totalCount === pool.idleCount;
+      }, 5_000, 'every pool client released');
     } finally {
       release();
       await b?.close();

@@ -1,17 +1,15 @@
 // npm run bench:db — 200,000 interactions for 2,000 customers on PGlite and on the PostgreSQL server:
 // batched insert throughput, and the per-customer weekday-by-hour heat map query latency.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { customers, interactions, tenants } from '../src/db/schema.js';
 import { interactionHeatmap } from '../src/crm/interactions.repo.js';
 import { fmt, summarize } from './stats.js';
+import { benchDatabase } from './harness.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 2000);
 const PER_CUSTOMER = Number(process.env.BENCH_PER_CUSTOMER ?? 100);
 const BATCH = 1000;
 const QUERIES = 500;
-const SERVER = process.env.KELU_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function run(database: Database, label: string): Promise<void> {
   const { db } = database;
@@ -73,19 +71,13 @@ async function main() {
   } finally {
     await lite.close();
   }
-  const name = `kelu_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const u = new URL(SERVER);
-  u.pathname = `/${name}`;
-  const server = await openDatabase({ databaseUrl: u.toString(), poolSize: 4 });
+  const fresh = await benchDatabase();
+  const server = await openDatabase({ databaseUrl: fresh.url, poolSize: 4 });
   try {
     await run(server, 'PostgreSQL');
   } finally {
     await server.close();
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
+    await fresh.drop();
   }
   console.log('targets on the PostgreSQL server: >= 5,000 rows/s batched, heat map p95 < 20 ms');
 }

@@ -3,8 +3,6 @@
 // acknowledged (the product's real path: runtime.store -> one insert -> ACK).
 // Reports events/s for a burst, ACK latency (push -> ACK seen at the gateway) at a steady rate, and
 // checks that the inbox holds exactly the events sent.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/db/database.js';
 import { loadConfig } from '../src/config.js';
@@ -14,12 +12,12 @@ import { createRuntime } from '../src/app/runtime.js';
 import { setChannelCredentials, upsertTenant } from '../src/crm/tenants.repo.js';
 import { FakeDingtalkServer, type StreamAck } from '../test/fakes/fake-dingtalk-server.js';
 import { fmt, summarize } from './stats.js';
+import { benchDatabase } from './harness.js';
 
 const BURST = Number(process.env.BENCH_DT_BURST ?? 5000);
 const STEADY = Number(process.env.BENCH_DT_STEADY ?? 5000);
 const RATE = Number(process.env.BENCH_DT_RATE ?? 1000);
 const POOL = Number(process.env.BENCH_DT_POOL ?? 10);
-const SERVER = process.env.KELU_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let seq = 0;
 const robotMessage = (fakeUrl: string) => {
@@ -49,13 +47,8 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
 }
 
 async function main() {
-  const name = `kelu_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const u = new URL(SERVER);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: u.toString(), poolSize: POOL });
+  const fresh = await benchDatabase();
+  const database = await openDatabase({ databaseUrl: fresh.url, poolSize: POOL });
   const fake = new FakeDingtalkServer();
   const { gatewayUrl } = await fake.start();
   // The SDK announces connects on the console.
@@ -79,7 +72,7 @@ async function main() {
 
   const box = new SecretBox('bench-master-key-0123456789abcdef');
   const runtime = createRuntime({
-    config: loadConfig({ DATABASE_URL: u.toString(), KELU_MASTER_KEY: 'bench-master-key-0123456789abcdef', DINGTALK_STREAM: 'on', DINGTALK_GATEWAY_URL: gatewayUrl, KELU_WORKERS: '0' }),
+    config: loadConfig({ DATABASE_URL: fresh.url, KELU_MASTER_KEY: 'bench-master-key-0123456789abcdef', DINGTALK_STREAM: 'on', DINGTALK_GATEWAY_URL: gatewayUrl, KELU_WORKERS: '0' }),
     database,
     logger: createLogger('silent'),
     box,
@@ -139,8 +132,7 @@ async function main() {
     console.info = consoleInfo;
     await fake.stop();
     await database.close();
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
+    await fresh.drop();
   }
 }
 

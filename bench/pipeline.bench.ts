@@ -4,18 +4,16 @@
 // and 3 of the 10 only repeat an earlier identity, so resolution must link all 7 to one customer.
 // Prints messages/s, p50/p99 from acknowledgement to committed lead, and checks
 // customers = simulated customers, identities = distinct identities, one reply per message.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { WecomCrypto } from '../src/adapters/wecom/wecom.crypto.js';
+import { benchDatabase, startFakeWecomProcess, startServerProcess } from './harness.js';
 import { fmt, summarize } from './stats.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1000);
 const PER_CUSTOMER = 10;
 const RATE = Number(process.env.BENCH_RATE ?? 350); // offered messages per second
 const REPS = 20;
-const SERVER = process.env.KELU_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const W = { corpId: 'wwbench0000000001', agentId: '1000002', secret: 'bench-secret', token: 'benchtoken', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
 const SURNAMES = '王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高';
 const PRODUCTS = ['血压计', '血糖仪', '助行器', '轮椅', '制氧机', '监护仪', '检漏仪'];
@@ -53,35 +51,14 @@ function messageText(c: number, k: number): string {
 }
 
 async function main() {
-  const name = `kelu_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const u = new URL(SERVER);
-  u.pathname = `/${name}`;
-  const fake = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-wecom.child.ts', W.corpId, W.secret], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const fakeUrl = await new Promise<string>((res) => fake.stdout!.once('data', (d) => res(String(d).trim())));
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: u.toString(), DATABASE_POOL_SIZE: '16',
-      KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789', KELU_WORKERS: process.env.BENCH_WORKERS ?? '4', KELU_PROCESSES: process.env.BENCH_PROCESSES ?? '2',
-      WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: fakeUrl,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const fresh = await benchDatabase();
+  const fake = await startFakeWecomProcess(W.corpId, W.secret);
+  const server = await startServerProcess({
+    DATABASE_URL: fresh.url, DATABASE_POOL_SIZE: '16', KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    KELU_WORKERS: process.env.BENCH_WORKERS ?? '4', KELU_PROCESSES: process.env.BENCH_PROCESSES ?? '2',
+    WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: fake.url,
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  const base = await new Promise<string>((res, rej) => {
-    const t = setInterval(() => {
-      const m = /readiness\s+(http:\/\/[^/\s]+)\/readyz/.exec(out);
-      if (m) {
-        clearInterval(t);
-        res(m[1]!);
-      }
-    }, 50);
-    child.once('exit', (c) => rej(new Error(`server exited ${c}: ${out}`)));
-  });
+  const base = server.base;
   const auth = { authorization: 'Bearer bench-admin-token-0123456789', 'content-type': 'application/json' };
   for (let r = 0; r < REPS; r++) {
     const res = await fetch(`${base}/api/v1/users`, { method: 'POST', headers: auth, body: JSON.stringify({ name: `销售${r}`, role: 'rep', wecomUserId: `rep${r}` }) });
@@ -114,7 +91,7 @@ async function main() {
     headers: { 'content-type': 'text/xml' },
     requests: [{ setupRequest: (req) => ({ ...req, ...requests[next++ % N]!, method: 'POST' }) }],
   });
-  const db = new pg.Client({ connectionString: u.toString() });
+  const db = new pg.Client({ connectionString: fresh.url });
   await db.connect();
   for (;;) {
     const r = await db.query(`select count(*) filter (where status = 'done')::int as done, count(*) filter (where status in ('dead','failed'))::int as dead from inbox_events`);
@@ -149,11 +126,9 @@ async function main() {
   console.log(ok ? 'checks: OK' : 'checks: MISMATCH');
   console.log('targets: >= 300 messages/s, p99 < 1 s');
   await db.end();
-  child.kill('SIGTERM');
-  fake.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-  await admin.query(`drop database ${name} with (force)`);
-  await admin.end();
+  await server.stop();
+  fake.stop();
+  await fresh.drop();
   if (!ok) process.exit(1);
 }
 

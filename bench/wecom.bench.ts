@@ -1,48 +1,24 @@
 // npm run bench:wecom — distinct, pre-encrypted WeCom callbacks posted by autocannon to a Kelu server
 // (a child process, as in production) on the PostgreSQL server with its workers running.
 // Prints acknowledged callbacks/s, p50/p99 acknowledge latency, and checks stored == sent.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { WecomCrypto } from '../src/adapters/wecom/wecom.crypto.js';
+import { benchDatabase, startFakeWecomProcess, startServerProcess } from './harness.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const SERVER = process.env.KELU_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const W = { corpId: 'wwbench0000000001', agentId: '1000002', secret: 'bench-secret', token: 'benchtoken', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
 
 async function main() {
-  const name = `kelu_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const u = new URL(SERVER);
-  u.pathname = `/${name}`;
-  const fake = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-wecom.child.ts', W.corpId, W.secret], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const fakeUrl = await new Promise<string>((res) => fake.stdout!.once('data', (d) => res(String(d).trim())));
-
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: u.toString(), DATABASE_POOL_SIZE: '16',
-      KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789', KELU_WORKERS: process.env.BENCH_WORKERS ?? '2', KELU_PROCESSES: process.env.BENCH_PROCESSES ?? '1',
-      WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: fakeUrl,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const fresh = await benchDatabase();
+  const fake = await startFakeWecomProcess(W.corpId, W.secret);
+  const server = await startServerProcess({
+    DATABASE_URL: fresh.url, DATABASE_POOL_SIZE: '16', KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    KELU_WORKERS: process.env.BENCH_WORKERS ?? '2', KELU_PROCESSES: process.env.BENCH_PROCESSES ?? '1',
+    WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: fake.url,
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  const base = await new Promise<string>((res, rej) => {
-    const t = setInterval(() => {
-      const m = /readiness\s+(http:\/\/[^/\s]+)\/readyz/.exec(out);
-      if (m) {
-        clearInterval(t);
-        res(m[1]!);
-      }
-    }, 50);
-    child.once('exit', (c) => rej(new Error(`server exited ${c}: ${out}`)));
-  });
+  const base = server.base;
 
   const crypto = new WecomCrypto(W.token, W.encodingAesKey);
   const ts = String(Math.floor(Date.now() / 1000));
@@ -71,7 +47,7 @@ async function main() {
   console.log(`acknowledged ${ok}/${N} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}) in ${secs.toFixed(2)} s = ${Math.round(ok / secs)} callbacks/s`);
   console.log(`acknowledge latency p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
 
-  const db = new pg.Client({ connectionString: u.toString() });
+  const db = new pg.Client({ connectionString: fresh.url });
   await db.connect();
   const t0 = Date.now();
   for (;;) {
@@ -87,12 +63,9 @@ async function main() {
   console.log(`processed ${s.processed}, replies queued ${outbox.rows[0].n}; workers drained the backlog ${drained.toFixed(1)} s after the load ended`);
   console.log('targets: >= 1,500 acknowledged callbacks/s, p99 < 50 ms, zero lost or doubled');
   await db.end();
-  if (process.env.BENCH_DEBUG) console.log(`server output ${out.length} bytes: ${out.slice(-600)}`);
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-  fake.kill('SIGTERM');
-  await admin.query(`drop database ${name} with (force)`);
-  await admin.end();
+  await server.stop();
+  fake.stop();
+  await fresh.drop();
   if (s.stored !== N || s.distinct_ids !== N) process.exit(1);
 }
 

@@ -1,0 +1,52 @@
+// What every benchmark needs: a fresh database on the PostgreSQL server, and Kelu (and the fake
+// WeCom API) running as child processes, the way production runs them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServerDatabase } from '../test/helpers/test-db.js';
+
+export { createServerDatabase as benchDatabase };
+
+export interface ServerProcess {
+  base: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `src/main.ts` with this environment and resolves once it prints its readiness URL. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const base = await new Promise<string>((res, rej) => {
+    const t = setInterval(() => {
+      const m = /readiness\s+(http:\/\/[^/\s]+)\/readyz/.exec(out);
+      if (m) {
+        clearInterval(t);
+        res(m[1]!);
+      }
+    }, 50);
+    child.once('exit', (c) => {
+      clearInterval(t);
+      rej(new Error(`server exited ${c}: ${out}`));
+    });
+  });
+  return {
+    base,
+    child,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The fake WeCom API in its own process, so the load generator does not also serve every reply. */
+export async function startFakeWecomProcess(corpId: string, secret: string): Promise<{ url: string; stop(): void }> {
+  const fake = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-wecom.child.ts', corpId, secret], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((res) => fake.stdout!.once('data', (d) => res(String(d).trim())));
+  return { url, stop: () => void fake.kill('SIGTERM') };
+}

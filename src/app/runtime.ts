@@ -9,7 +9,7 @@ import { ChannelDirectory } from './channels.js';
 import { DEFAULT_TENANT_ID } from './bootstrap.js';
 import { adminRouter } from '../api/admin.routes.js';
 import { QueueWorker, type QueueRow, type OutsideResult } from '../queue/worker.js';
-import { storeInboundEvent } from '../queue/inbox.js';
+import { InboxWriter } from '../queue/inbox.js';
 import { DelivererRegistry, enqueueOutbound, outboundRows } from '../queue/outbox.js';
 import { createBot, type EventHandler } from '../bot/bot.js';
 import type { InboundEvent } from '../bot/events.js';
@@ -150,7 +150,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       await rememberCard(tx, row.tenantId, row.payload as unknown as OutboundMessage, outside.result ?? {});
     },
     logger,
-    { table: 'outbox_messages', name: 'outbox', concurrency: Math.max(1, config.workers), ...w },
+    { table: 'outbox_messages', name: 'outbox', concurrency: Math.max(1, config.workers), yieldWhile: () => gauge() > BUSY_IN_FLIGHT, ...w },
     (row) => deliverers.send(row),
   );
   const inbox: QueueWorker = new QueueWorker(
@@ -181,8 +181,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     o.timerPollMs ?? 1000,
   );
 
+  const inboxWriter = new InboxWriter(database);
   const store = async (event: InboundEvent) => {
-    const r = await storeInboundEvent(database, event);
+    const r = await inboxWriter.store(event);
     if (r.stored) inbox.notify();
     return r;
   };

@@ -2,15 +2,75 @@ import type { Database } from '../db/database.js';
 import type { InboundEvent } from '../bot/events.js';
 
 const INSERT = `insert into inbox_events (tenant_id, platform, event_id, kind, payload)
-  values ($1, $2, $3, $4, $5::jsonb)
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
   on conflict (tenant_id, platform, event_id) do nothing
-  returning id`;
+  returning tenant_id, platform, event_id`;
+
+interface Waiting {
+  event: InboundEvent;
+  resolve(r: { stored: boolean }): void;
+  reject(e: unknown): void;
+}
+
+const MAX_BATCH = 200;
 
 /**
- * The only thing a callback does before answering: one insert. A retry of the same platform event
- * hits the unique index and changes nothing.
+ * The only thing a callback does before answering: its event is inserted and committed. Callbacks
+ * that arrive together share one multi-row insert (one commit, one WAL flush), and each is answered
+ * only after that commit. A retry of the same platform event hits the unique index and changes nothing.
  */
+export class InboxWriter {
+  private pending: Waiting[] = [];
+  private scheduled = false;
+
+  constructor(private readonly database: Database) {}
+
+  store(event: InboundEvent): Promise<{ stored: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // Whatever else arrives in this turn of the event loop joins the same insert.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      // Run batches concurrently; the pool bounds how many are in flight.
+      void this.write(batch);
+    }
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    try {
+      const rows = await this.database.prepared<{ tenant_id: string; platform: string; event_id: string }>('kelu_inbox_insert_many', INSERT, [
+        batch.map((w) => w.event.tenantId),
+        batch.map((w) => w.event.platform),
+        batch.map((w) => w.event.eventId),
+        batch.map((w) => w.event.kind),
+        batch.map((w) => JSON.stringify(w.event)),
+      ]);
+      const inserted = new Set(rows.map((r) => key(r.tenant_id, r.platform, r.event_id)));
+      for (const w of batch) {
+        // Two deliveries of one event in the same batch: the first one counts as stored.
+        const k = key(w.event.tenantId, w.event.platform, w.event.eventId);
+        w.resolve({ stored: inserted.delete(k) });
+      }
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
+  }
+}
+
+function key(tenantId: string, platform: string, eventId: string): string {
+  return `${tenantId}\u0000${platform}\u0000${eventId}`;
+}
+
+/** One event, one statement (tools and tests that do not hold an InboxWriter). */
 export async function storeInboundEvent(database: Database, event: InboundEvent): Promise<{ stored: boolean }> {
-  const rows = await database.prepared<{ id: number }>('kelu_inbox_insert', INSERT, [event.tenantId, event.platform, event.eventId, event.kind, JSON.stringify(event)]);
-  return { stored: rows.length > 0 };
+  return new InboxWriter(database).store(event);
 }

@@ -8,6 +8,7 @@ import type { InboundEvent } from '../../bot/events.js';
 import { DingtalkCryptoError, DingtalkEventCrypto, randomNonce, verifyRobotSign } from './dingtalk.crypto.js';
 import { DingtalkPayloadError, mapDingtalkEvent, mapDingtalkRobotMessage } from './dingtalk.mapper.js';
 import type { DingtalkEventPayload, DingtalkRobotMessage } from './dingtalk.types.js';
+import { channelResolver } from '../channel-routing.js';
 
 export interface DingtalkRouteDeps {
   defaultTenantId: string;
@@ -60,13 +61,7 @@ export function dingtalkRouter(deps: DingtalkRouteDeps): Router {
     return c;
   };
 
-  const resolve = async (ctx: Context) => {
-    const tenantId = (ctx.params as { tenantId?: string }).tenantId ?? deps.defaultTenantId;
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(tenantId)) throw notFound('tenant');
-    const env = await deps.channel(tenantId);
-    if (!env) throw notFound('tenant');
-    return { tenantId, env };
-  };
+  const resolve = channelResolver(deps.defaultTenantId, deps.channel);
 
   const rejected = (ctx: Context, channel: string, tenantId: string, err: unknown) => {
     // The reason and code only: never the payload, the headers or a secret.

@@ -1,13 +1,14 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from '../../lib/logger.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError } from '../../lib/errors.js';
 import { readRawBody } from '../../lib/body.js';
 import type { WecomEnv } from '../../config.js';
 import type { InboundEvent } from '../../bot/events.js';
 import { WecomCrypto, isTimestampFresh } from './wecom.crypto.js';
 import { parseWecomEnvelope, parseWecomXml } from './wecom.xml.js';
 import { mapWecomMessage } from './wecom.mapper.js';
+import { channelResolver } from '../channel-routing.js';
 
 export interface WecomRouteDeps {
   defaultTenantId: string;
@@ -41,13 +42,7 @@ export function wecomRouter(deps: WecomRouteDeps): Router {
     return c;
   };
 
-  const resolve = async (ctx: Context) => {
-    const tenantId = (ctx.params as { tenantId?: string }).tenantId ?? deps.defaultTenantId;
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(tenantId)) throw notFound('tenant');
-    const env = await deps.channel(tenantId);
-    if (!env) throw notFound('tenant');
-    return { tenantId, env };
-  };
+  const resolve = channelResolver(deps.defaultTenantId, deps.channel);
 
   const query = (ctx: Context) => {
     const q = ctx.query as Record<string, string | string[] | undefined>;

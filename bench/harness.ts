@@ -5,6 +5,19 @@ import { createServerDatabase } from '../test/helpers/test-db.js';
 
 export { createServerDatabase as benchDatabase };
 
+/** The WeCom app every benchmark's server is configured with (the fake WeCom accepts its secret). */
+export const BENCH_WECOM = { corpId: 'wwbench0000000001', agentId: '1000002', secret: 'bench-secret', token: 'benchtoken', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
+
+/** Server environment for a WeCom benchmark on a fresh database; BENCH_WORKERS / BENCH_PROCESSES override. */
+export function wecomServerEnv(databaseUrl: string, wecomApiBase: string, defaults: { workers: string; processes: string }): Record<string, string> {
+  const W = BENCH_WECOM;
+  return {
+    DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '16', KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    KELU_WORKERS: process.env.BENCH_WORKERS ?? defaults.workers, KELU_PROCESSES: process.env.BENCH_PROCESSES ?? defaults.processes,
+    WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: wecomApiBase,
+  };
+}
+
 export interface ServerProcess {
   base: string;
   child: ChildProcess;

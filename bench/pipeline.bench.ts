@@ -7,14 +7,14 @@
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { WecomCrypto } from '../src/adapters/wecom/wecom.crypto.js';
-import { benchDatabase, startFakeWecomProcess, startServerProcess } from './harness.js';
+import { BENCH_WECOM, benchDatabase, startFakeWecomProcess, startServerProcess, wecomServerEnv } from './harness.js';
 import { fmt, summarize } from './stats.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1000);
 const PER_CUSTOMER = 10;
 const RATE = Number(process.env.BENCH_RATE ?? 350); // offered messages per second
 const REPS = 20;
-const W = { corpId: 'wwbench0000000001', agentId: '1000002', secret: 'bench-secret', token: 'benchtoken', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
+const W = BENCH_WECOM;
 const SURNAMES = '王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高';
 const PRODUCTS = ['血压计', '血糖仪', '助行器', '轮椅', '制氧机', '监护仪', '检漏仪'];
 
@@ -53,11 +53,7 @@ function messageText(c: number, k: number): string {
 async function main() {
   const fresh = await benchDatabase();
   const fake = await startFakeWecomProcess(W.corpId, W.secret);
-  const server = await startServerProcess({
-    DATABASE_URL: fresh.url, DATABASE_POOL_SIZE: '16', KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    KELU_WORKERS: process.env.BENCH_WORKERS ?? '4', KELU_PROCESSES: process.env.BENCH_PROCESSES ?? '2',
-    WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: fake.url,
-  });
+  const server = await startServerProcess(wecomServerEnv(fresh.url, fake.url, { workers: '4', processes: '2' }));
   const base = server.base;
   const auth = { authorization: 'Bearer bench-admin-token-0123456789', 'content-type': 'application/json' };
   for (let r = 0; r < REPS; r++) {

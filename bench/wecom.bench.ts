@@ -4,20 +4,16 @@
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { WecomCrypto } from '../src/adapters/wecom/wecom.crypto.js';
-import { benchDatabase, startFakeWecomProcess, startServerProcess } from './harness.js';
+import { BENCH_WECOM, benchDatabase, startFakeWecomProcess, startServerProcess, wecomServerEnv } from './harness.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const W = { corpId: 'wwbench0000000001', agentId: '1000002', secret: 'bench-secret', token: 'benchtoken', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
+const W = BENCH_WECOM;
 
 async function main() {
   const fresh = await benchDatabase();
   const fake = await startFakeWecomProcess(W.corpId, W.secret);
-  const server = await startServerProcess({
-    DATABASE_URL: fresh.url, DATABASE_POOL_SIZE: '16', KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    KELU_WORKERS: process.env.BENCH_WORKERS ?? '2', KELU_PROCESSES: process.env.BENCH_PROCESSES ?? '1',
-    WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: fake.url,
-  });
+  const server = await startServerProcess(wecomServerEnv(fresh.url, fake.url, { workers: '2', processes: '1' }));
   const base = server.base;
 
   const crypto = new WecomCrypto(W.token, W.encodingAesKey);

@@ -23,6 +23,7 @@ import { TimerWorker } from '../queue/timer-worker.js';
 import { TenantInfoCache } from '../bot/tenant-info.js';
 import type { Address, FlowDeps } from '../bot/flow.js';
 import type { User } from '../crm/users.repo.js';
+import type { IdentityKind } from '../db/schema.js';
 import { cardActionHandler, rememberCard } from '../bot/card-actions.handler.js';
 import { textCaptureHandler } from '../bot/messages.handler.js';
 import { contactAddHandler, type ContactProfile } from '../bot/contacts.handler.js';
@@ -77,7 +78,7 @@ function addressOf(user: User, preferred?: string): Address | null {
 }
 
 // The identity a platform's external contact id is stored as.
-const CONTACT_IDENTITY: Record<string, 'wecom_external_userid' | 'dingtalk_unionid'> = { wecom: 'wecom_external_userid', dingtalk: 'dingtalk_unionid' };
+const CONTACT_IDENTITY: Record<string, IdentityKind> = { wecom: 'wecom_external_userid', dingtalk: 'dingtalk_unionid' };
 
 export function createRuntime(o: RuntimeOptions): Runtime {
   const { config, database, logger } = o;

@@ -1,6 +1,7 @@
 import type { HandlerContext } from './bot.js';
 import type { OutboundMessage } from './replies.js';
 import type { FlowDeps } from './flow.js';
+import type { IdentityKind } from '../db/schema.js';
 import { captureMessage } from './leads.flow.js';
 
 /** What an adapter could learn about an external contact before the handler runs. */
@@ -16,7 +17,7 @@ export interface ContactProfile {
  * A customer added a rep (external contact): create or merge the customer with that identity, owned
  * by that rep. The profile was fetched before the transaction (see the inbox's prepare step).
  */
-export function contactAddHandler(deps: FlowDeps, identityKind: (platform: string) => 'wecom_external_userid' | 'dingtalk_unionid' | 'openid') {
+export function contactAddHandler(deps: FlowDeps, identityKind: (platform: string) => IdentityKind) {
   return async (ctx: HandlerContext): Promise<OutboundMessage[] | undefined> => {
     const ev = ctx.event;
     const profile = ctx.prepared as ContactProfile | null | undefined;

@@ -69,8 +69,3 @@ export class InboxWriter {
 function key(tenantId: string, platform: string, eventId: string): string {
   return `${tenantId}\u0000${platform}\u0000${eventId}`;
 }
-
-/** One event, one statement (tools and tests that do not hold an InboxWriter). */
-export async function storeInboundEvent(database: Database, event: InboundEvent): Promise<{ stored: boolean }> {
-  return new InboxWriter(database).store(event);
-}

@@ -42,13 +42,14 @@ export function extract(text: string, options: ExtractOptions = {}): Entities {
   const intent = classifyIntent(norm, products.length > 0);
   const urgency = classifyUrgency(norm, dates, ctx.ms, ctx.civil, intent.level);
   const wechat = extractWechatIds(norm, orig);
+  const organizations = extractOrganizations(norm, orig, tokens);
 
   return {
-    persons: extractPersons(norm, orig, tokens),
+    persons: extractPersons(norm, orig, tokens, organizations.map((o) => [o.index, o.index + o.name.length] as const)),
     phones: extractPhones(norm).map((p) => p.phone),
     emails: extractEmails(norm).map((e) => e.value),
     wechatIds: wechat.map((w) => w.value),
-    organizations: extractOrganizations(norm, orig, tokens).map(({ name, text: t }) => ({ name, text: t })),
+    organizations: organizations.map(({ name, text: t }) => ({ name, text: t })),
     products,
     dates: dates.map(({ text: t, start, end, grain }): DateMention => ({ text: t, start, end, grain })),
     budget: extractBudget(norm, orig),

@@ -4,14 +4,17 @@
 import type { Budget, Currency } from './types.js';
 import { CN_NUM_CHARS, parseNumber } from './cn-number.parser.js';
 
-const AMOUNT = `(?:\\d+(?:,\\d{3})*(?:\\.\\d+)?|[${CN_NUM_CHARS}]+)`;
-const MULT = '(万元|万块|万|w|千|k|百万|亿)?';
+// A Chinese numeral must start with a digit or 十: a lone 万/千/亿 (万一, 千万别, 两个亿) is a word.
+const AMOUNT = `(?:\\d+(?:,\\d{3})*(?:\\.\\d+)?|[零〇一二两三四五六七八九十廿卅][${CN_NUM_CHARS}]*)`;
+const MULT = '(?:\\s?(万元|万块|万|w|千|k|百万|亿))?';
+/** Colloquial tail after 万/千: 9万8 = 98000, 1万5千 = 15000, 3千5 = 3500. */
+const TAIL = '(?:([1-9一二两三四五六七八九])(千)?(?![0-9.]))?';
 const CUR_PRE = '(¥|￥|\\$|€|rmb|cny|usd|eur|人民币|美元|美金)?\\s?';
 const CUR_POST = '\\s?(块钱|元|块|rmb|cny|usd|eur|美元|美金|欧元|人民币)?';
 const RANGE = '\\s?(到|至|-|~|—)\\s?';
 
 const AMOUNT_RE = new RegExp(
-  `${CUR_PRE}(${AMOUNT})${MULT}(?:${RANGE}${CUR_PRE}(${AMOUNT})${MULT})?${CUR_POST}`, 'g');
+  `${CUR_PRE}(${AMOUNT})${MULT}${TAIL}(?:${RANGE}${CUR_PRE}(${AMOUNT})${MULT}${TAIL})?${CUR_POST}`, 'g');
 
 const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右)/;
 const MAX_BEFORE = /(不超过|不高于|不能超过|最多|最高|顶多|上限|封顶|以内|低于|少于|不到)\s?$/;
@@ -23,6 +26,18 @@ const QUANTITY_AFTER = /^\s?(台|个|套|件|盒|支|只|人|次|天|年|月|号
 const MULTIPLIER: Record<string, number> = {
   '万元': 1e4, '万块': 1e4, '万': 1e4, 'w': 1e4, '千': 1e3, 'k': 1e3, '百万': 1e6, '亿': 1e8,
 };
+
+/** What may follow a Chinese-numeral amount: bound words, budget words, 的. */
+const CN_FOLLOWERS = /^(的|左右|上下|以|之|起|多|来|预算|报价|价|费|人民币|美元|美金|欧元|封顶|打底|为限)/;
+
+/** The colloquial tail in the multiplied unit's terms: 9万8 → 0.8 (万), 3千5 → 0.5 (千). */
+function tailValue(mult: string | undefined, tail: string | undefined, tailK: string | undefined): number {
+  if (!tail || !mult) return 0;
+  const k = MULTIPLIER[mult];
+  const d = parseNumber(tail);
+  if (tailK) return k === 1e4 ? d / 10 : NaN; // 1万5千
+  return k === 1e4 || k === 1e3 ? d / 10 : NaN;
+}
 
 function currencyOf(...marks: Array<string | undefined>): Currency {
   for (const m of marks) {
@@ -43,7 +58,7 @@ export function extractBudget(norm: string, orig: string): Budget | null {
   let m: RegExpExecArray | null;
   while ((m = AMOUNT_RE.exec(norm))) {
     if (m[0].trim().length === 0) { AMOUNT_RE.lastIndex++; continue; }
-    const [, pre1, a1, mult1, , pre2, a2, mult2, post] = m;
+    const [, pre1, a1, mult1, tail1, tailK1, , pre2, a2, mult2, tail2, tailK2, post] = m;
     const start = m.index;
     const end = start + m[0].length;
     const prevCh = norm[start - 1];
@@ -52,21 +67,24 @@ export function extractBudget(norm: string, orig: string): Budget | null {
     const after = norm.slice(end, end + 4);
     if (!post && QUANTITY_AFTER.test(after)) continue;
     const before = norm.slice(Math.max(0, start - 8), start);
-    const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2) || /[万亿]/.test(a1);
+    const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2) || /[千万亿]/.test(a1);
     const context = BUDGET_WORDS.test(before) || BUDGET_WORDS.test(after);
     if (!hasUnit && !context) continue;
     // A bare digit string longer than 9 is an ID or phone, not a budget.
     if (!hasUnit && /^\d{9,}$/.test(a1)) continue;
     // Leading zero: an area code or a serial, never an amount.
     if (/^0\d/.test(a1)) continue;
-    const v1raw = parseNumber(a1);
+    // A Chinese numeral glued to a following word is part of that word (十万火急, 三千里).
+    if (!/\d/.test(a1) && !pre1 && !post && /[\u4e00-\u9fff]/.test(norm[end] ?? '') && !CN_FOLLOWERS.test(norm.slice(end, end + 3))) continue;
+    if ((tail1 && !mult1) || (tail2 && !mult2)) continue;
+    const v1raw = parseNumber(a1) + tailValue(mult1, tail1, tailK1);
     if (!Number.isFinite(v1raw)) continue;
     // Chinese numerals alone (三, 十) need a money unit; otherwise every "一" is a price.
-    if (!/\d/.test(a1) && !/[万亿]/.test(a1) && !(mult1 || mult2 || post || pre1) && !(context && /[千百]/.test(a1))) continue;
+    if (!/\d/.test(a1) && !/[千万亿]/.test(a1) && !(mult1 || mult2 || post || pre1) && !(context && /百/.test(a1))) continue;
     let min: number | null;
     let max: number | null;
     if (a2 !== undefined) {
-      const v2raw = parseNumber(a2);
+      const v2raw = parseNumber(a2) + tailValue(mult2, tail2, tailK2);
       if (!Number.isFinite(v2raw)) continue;
       // 5到10万: the shared multiplier applies to both ends.
       const k2 = MULTIPLIER[mult2 ?? ''] ?? 1;

@@ -77,12 +77,18 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number } | 
  * character (黄了, 马上说, 高的). */
 const NOT_GIVEN = new Set('了的着过吗呢吧啊呀哦嘛么们是在和与就都也还又很太最说给把被让要会能想去来到上下里个这那不没有一'.split(''));
 
+/** Surnames that are, far more often, function words; an HMM word starting with one
+ * (那家, 来谈, 和平) is not taken as a name without jieba's name tag. */
+const FUNCTION_SURNAMES = new Set('那来和于将都向但由时全相初国平计区位原应连以及只把被对给让当与为所之其可已也就又才再更最'.split(''));
+
 function isGivenName(g: string): boolean {
   for (const c of g) if (!isHan(c) || NOT_GIVEN.has(c)) return false;
   return true;
 }
 
-export function extractPersons(norm: string, orig: string, tokens: Token[]): Person[] {
+/** `inside`: spans of organization names; a bare name within one (东莞华宇电子厂 → 华宇)
+ * is part of that name, not a person. */
+export function extractPersons(norm: string, orig: string, tokens: Token[], inside: ReadonlyArray<readonly [number, number]> = []): Person[] {
   const found: Found[] = [];
   const taken = new Uint8Array(norm.length);
   const push = (p: Found): void => {
@@ -136,6 +142,9 @@ export function extractPersons(norm: string, orig: string, tokens: Token[]): Per
     if (sl === 0 || w.length === sl) continue;
     if (w.length - sl > 2 && !(t.tag === 'x' && sl === 1)) continue;
     if (t.tag === 'x' && !isGivenName(w.slice(sl))) continue;
+    // An unknown word starting with a rare surname that is also a function word
+    // (那家, 和平, 来谈) is that word; jieba's own name tag is needed for those.
+    if (t.tag === 'x' && sl === 1 && FUNCTION_SURNAMES.has(w[0])) continue;
     if (w[0] === '老' || w[0] === '小') continue;
     // Reduplication (谢谢, 常常) is a word, not a surname plus a given name.
     if (w.length === 2 && w[0] === w[1]) continue;
@@ -157,6 +166,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[]): Per
   const seen = new Set<string>();
   const out: Person[] = [];
   for (const f of found) {
+    if (f.title === null && inside.some(([a, b]) => f.index >= a && f.end <= b)) continue;
     const key = `${f.name}|${f.title}`;
     if (seen.has(key)) continue;
     seen.add(key);

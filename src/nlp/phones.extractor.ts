@@ -18,7 +18,7 @@ function classify(digits: string): string | null {
   if (d.length === 14 && d.startsWith('0086') && /^1[3-9]/.test(d.slice(4))) d = d.slice(4);
   if (d.length === 11 && /^1[3-9]\d{9}$/.test(d)) return d;
   if (d.length === 10 && /^[48]00\d{7}$/.test(d)) return d;
-  if (/^0\d{9,11}$/.test(d)) {
+  if (/^0[1-9]\d{8,10}$/.test(d)) {
     // Beijing, Tianjin, Shanghai, Chongqing and the 02X cities have 3-digit area codes.
     const area = /^0(10|2\d)/.test(d) ? 3 : 4;
     const local = d.slice(area);
@@ -30,18 +30,20 @@ function classify(digits: string): string | null {
 export function extractPhones(norm: string): Array<{ phone: string; index: number }> {
   const out: Array<{ phone: string; index: number }> = [];
   const seen = new Set<string>();
+  // (021) 6437-1111: an area code in brackets is a group like any other (same length).
+  const text = norm.includes('(') ? norm.replace(/\((0[1-9]\d{1,2})\)/g, ' $1 ') : norm;
   GROUP_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = GROUP_RE.exec(norm))) {
+  while ((m = GROUP_RE.exec(text))) {
     const start = m.index;
-    const prev = norm[start - 1];
+    const prev = text[start - 1];
     if (prev !== undefined && /[a-z0-9_/]/.test(prev)) continue;
-    if (ID_BEFORE.test(norm.slice(Math.max(0, start - 12), start))) continue;
+    if (ID_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
     const parts = m[0].split(SEP_RE);
     const offsets: number[] = [];
     let pos = start;
     for (const p of parts) {
-      const at = norm.indexOf(p, pos);
+      const at = text.indexOf(p, pos);
       offsets.push(at);
       pos = at + p.length;
     }
@@ -53,7 +55,7 @@ export function extractPhones(norm: string): Array<{ phone: string; index: numbe
         const phone = classify(digits);
         if (!phone) continue;
         const endPos = offsets[b] + parts[b].length;
-        const next = norm[endPos];
+        const next = text[endPos];
         if (b === parts.length - 1 && next !== undefined && UNIT_AFTER.has(next)) continue;
         if (b < parts.length - 1 && digits.length < 10) continue;
         if (!seen.has(phone)) {

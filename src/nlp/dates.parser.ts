@@ -374,7 +374,9 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | n
   let day: number;
   if (part?.day !== undefined) day = part.day;
   else if (part?.bareWeekday !== undefined) {
-    day = ctx.day + ((part.bareWeekday - isoWeekday(ctx.day) + 7) % 7);
+    // The second half of a range counts from the first (下周一到周三 ends on 下周三).
+    const from = base ? base.start.day : ctx.day;
+    day = from + ((part.bareWeekday - isoWeekday(from) + 7) % 7);
   } else if (base) day = base.start.day;
   else day = ctx.day;
   if (!clock) {

@@ -12,9 +12,9 @@ const SUFFIXES = [
 
 /** A suffix followed by these is a longer common word (厂家, 公司章程 is fine, 学院路 is a road). */
 const BREAK_AFTER = new Set('家商长路街区'.split(''));
-const NAME_TAGS = new Set(['vn', 'ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'm', 'n', 'b', 'x', 'an', 'ng', 'f', 's']);
+const NAME_TAGS = new Set(['vn', 'a', 'ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'm', 'n', 'b', 'x', 'an', 'ng', 'f', 's']);
 /** Tags a name may contain but not start with. */
-const INNER_ONLY_TAGS = new Set(['vn']);
+const INNER_ONLY_TAGS = new Set(['vn', 'a']);
 const PROPER_TAGS = new Set(['ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'x', 'm']);
 const GENERIC = new Set([
   '客户', '对方', '我们', '你们', '他们', '贵', '本', '这家', '那家', '一家', '该', '合作', '大', '小', '总', '分', '新', '老',
@@ -70,7 +70,8 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
       walked.push(t);
       k--;
     }
-    // A verbal noun (实验, 培训) is inside a name (海淀区实验小学) but never begins one.
+    // A verbal noun or an adjective (实验, 精密) is inside a name (海淀区实验小学,
+    // 昆山市精密模具厂) but never begins one.
     while (walked.length && INNER_ONLY_TAGS.has(walked[walked.length - 1].tag)) walked.pop();
     for (const t of walked) {
       start = t.start;

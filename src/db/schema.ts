@@ -206,7 +206,9 @@ export const inboxEvents = pgTable('inbox_events', {
   processedAt: ts('processed_at'),
 }, (t) => [
   uniqueIndex('inbox_events_uq').on(t.tenantId, t.platform, t.eventId),
-  index('inbox_events_due_idx').on(t.status, t.nextAttemptAt),
+  // Claims read only what is due: done rows (nearly all of them) are in neither index.
+  index('inbox_events_pending_idx').on(t.nextAttemptAt, t.id).where(sql`status = 'pending'`),
+  index('inbox_events_lease_idx').on(t.lockedUntil).where(sql`status = 'processing'`),
 ]);
 
 export const outboxMessages = pgTable('outbox_messages', {
@@ -227,7 +229,8 @@ export const outboxMessages = pgTable('outbox_messages', {
   sentAt: ts('sent_at'),
 }, (t) => [
   uniqueIndex('outbox_dedupe_uq').on(t.tenantId, t.platform, t.dedupeKey),
-  index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+  index('outbox_pending_idx').on(t.nextAttemptAt, t.id).where(sql`status = 'pending'`),
+  index('outbox_lease_idx').on(t.lockedUntil).where(sql`status = 'processing'`),
 ]);
 
 export interface OutboxAttempt {

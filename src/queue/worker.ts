@@ -180,17 +180,21 @@ export class QueueWorker {
 
   private async claim(): Promise<QueueRow[]> {
     const t = this.opts.table;
-    return this.database.prepared<QueueRow>(`kelu_claim_${t}`, `
-      update ${t} set status = 'processing', attempts = attempts + 1, locked_until = now() + $1::interval
-      where id in (
-        select id from ${t}
-        where (status = 'pending' and next_attempt_at <= now())
-           or (status = 'processing' and locked_until < now())
-        order by next_attempt_at, id
-        limit $2
-        for update skip locked
+    // Two index-ordered reads (due rows; expired leases) instead of one OR: an OR with ORDER BY
+    // reads and sorts the whole backlog on every claim, which slows claims as the backlog grows.
+    const rows = await this.database.prepared<QueueRow>(`kelu_claim_${t}`, `
+      with due as (
+        select id from ${t} where status = 'pending' and next_attempt_at <= now()
+        order by next_attempt_at, id limit $2 for update skip locked
+      ), expired as (
+        select id from ${t} where status = 'processing' and locked_until < now()
+        order by locked_until limit $2 for update skip locked
       )
+      update ${t} set status = 'processing', attempts = attempts + 1, locked_until = now() + $1::interval
+      where id in (select id from due union all select id from expired)
       returning id, tenant_id as "tenantId", attempts, platform, kind, payload`, [`${Math.ceil(this.opts.leaseMs)} milliseconds`, this.opts.batchSize]);
+    // Oldest first within the batch, as they arrived.
+    return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   private async process(row: QueueRow): Promise<void> {

@@ -17,11 +17,16 @@ const AMOUNT_RE = new RegExp(
   `${CUR_PRE}(${AMOUNT})${MULT}${TAIL}(?:${RANGE}${CUR_PRE}(${AMOUNT})${MULT}${TAIL})?${CUR_POST}`, 'g');
 
 const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右)/;
-const MAX_BEFORE = /(不超过|不高于|不能超过|最多|最高|顶多|上限|封顶|以内|低于|少于|不到)\s?$/;
-const MIN_BEFORE = /(至少|不低于|最少|最低|起码|下限|高于|超过|多于)\s?$/;
+/** A bound word may be followed by a short verb phrase: 最多能接受2万5, 至少要出5万. */
+const GAP = '(?:能|可以|只能|愿意|要|得|需要)?(?:接受|出|给|付|花|投|到)?';
+const MAX_BEFORE = new RegExp(`(不超过|不高于|不能超过|最多|最高|顶多|上限|封顶|以内|低于|少于|不到)${GAP}\\s?$`);
+const MIN_BEFORE = new RegExp(`(至少|不低于|最少|最低|起码|下限|高于|超过|多于)${GAP}\\s?$`);
+const NEGATED_MIN_BEFORE = new RegExp(`(不低于|不少于)${GAP}\\s?$`);
+/** A w or k after a physical quantity is watts or pixels, not 万 or 千 (功率800w, 分辨率4k). */
+const PHYSICAL_BEFORE = /(功率|瓦数|电压|电流|分辨率|像素|内存|容量|带宽|转速|频率|屏幕|显示屏)\s?[:：为是]?\s?$/;
 const MAX_AFTER = /^\s?(以内|之内|以下|内|封顶|为限|上限)/;
 const MIN_AFTER = /^\s?(起|以上|起步|打底|往上)/;
-const QUANTITY_AFTER = /^\s?(台|个|套|件|盒|支|只|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍)/;
+const QUANTITY_AFTER = /^\s?(台|个|套|件|盒|支|只|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍|度|℃|°|瓦|伏|升|毫|厘|寸|片|条|粒|袋|桶|根|位|名|页|例|室|间|mm|cm|ml|kg|mg|g\b|m\b)/;
 
 const MULTIPLIER: Record<string, number> = {
   '万元': 1e4, '万块': 1e4, '万': 1e4, 'w': 1e4, '千': 1e3, 'k': 1e3, '百万': 1e6, '亿': 1e8,
@@ -67,6 +72,7 @@ export function extractBudget(norm: string, orig: string): Budget | null {
     const after = norm.slice(end, end + 4);
     if (!post && QUANTITY_AFTER.test(after)) continue;
     const before = norm.slice(Math.max(0, start - 8), start);
+    if ((mult1 === 'w' || mult1 === 'k') && !pre1 && !post && PHYSICAL_BEFORE.test(before)) continue;
     const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2) || /[千万亿]/.test(a1);
     const context = BUDGET_WORDS.test(before) || BUDGET_WORDS.test(after);
     if (!hasUnit && !context) continue;
@@ -97,7 +103,7 @@ export function extractBudget(norm: string, orig: string): Budget | null {
       min = v;
       max = v;
       // 不低于 ends in 低于 and 不超过 in 超过: the negated forms are read first.
-      if (/(不低于|不少于)\s?$/.test(before)) max = null;
+      if (NEGATED_MIN_BEFORE.test(before)) max = null;
       else if (MAX_BEFORE.test(before) || MAX_AFTER.test(after)) min = null;
       else if (MIN_BEFORE.test(before) || MIN_AFTER.test(after)) max = null;
     }
@@ -107,11 +113,12 @@ export function extractBudget(norm: string, orig: string): Budget | null {
     const tail = norm.slice(end).match(/^\s?(以内|之内|以下|起|以上|左右)/);
     if (tail) textEnd += tail[0].length;
     let textStart = start;
-    const head = before.match(/(不超过|不高于|最多|至少|不低于|最少|约|大约|大概)\s?$/);
+    const head = before.match(new RegExp(`(?:(?:不超过|不高于|最多|至少|不低于|最少)${GAP}|约|大约|大概)\\s?$`));
     if (head) textStart -= head[0].length;
     cands.push({
       budget: { min, max, currency: cur, text: orig.slice(textStart, textEnd).trim() },
-      score: (context ? 2 : 0) + (pre1 || post ? 1 : 0) + (mult1 || mult2 ? 1 : 0),
+      // A bound (最多, 以内, 起) marks what the customer can spend: 3万太贵了,最多能接受2万5.
+      score: (context ? 2 : 0) + (pre1 || post ? 1 : 0) + (mult1 || mult2 ? 1 : 0) + (min === null || max === null ? 1 : 0),
     });
   }
   if (cands.length === 0) return null;

@@ -13,6 +13,7 @@ const SUFFIXES = [
 /** A suffix followed by these is a longer common word (厂家, 公司章程 is fine, 学院路 is a road). */
 const BREAK_AFTER = new Set('家商长路街区'.split(''));
 const NAME_TAGS = new Set(['vn', 'a', 'ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'm', 'n', 'b', 'x', 'an', 'ng', 'f', 's']);
+const ADMIN_UNITS = new Set(['省', '市', '区', '县', '镇', '州', '乡']);
 /** Tags a name may contain but not start with. */
 const INNER_ONLY_TAGS = new Set(['vn', 'a']);
 const PROPER_TAGS = new Set(['ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'x', 'm']);
@@ -66,7 +67,9 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     const walked: Token[] = [];
     while (k >= 0 && i - tokens[k].start <= 16) {
       const t = tokens[k];
-      if (!NAME_TAGS.has(t.tag) || GENERIC.has(t.word) || /[\s,.:;!?()]/.test(t.word)) break;
+      // jieba splits 西湖区 into 西湖/ns + 区: a lone admin unit after a place belongs to it.
+      const unitOfPlace = ADMIN_UNITS.has(t.word) && k > 0 && tokens[k - 1].end === t.start && tokens[k - 1].tag === 'ns';
+      if (!unitOfPlace && (!NAME_TAGS.has(t.tag) || GENERIC.has(t.word) || /[\s,.:;!?()]/.test(t.word))) break;
       walked.push(t);
       k--;
     }

@@ -61,6 +61,7 @@ export const DAY_ONLY_RE = new RegExp(`(${SMALL_NUM})(号|日)`, 'y');
 /** 号 after these is a building, line or bed number, not a day. */
 export const NOT_DAY_AFTER = new Set('楼线床房厅馆门机柜口位院室仓台站车码'.split(''));
 
+export const XUN_RE = /(上|中|下)旬/y;
 export const EDGE_RE = /(月底|月末|月初|月中|年底|年末|年初)/y;
 export const NTH_WEEKDAY_RE = new RegExp(`的?第(${SMALL_NUM})个?(周|星期|礼拜)([一二三四五六日天1-7])`, 'y');
 
@@ -97,4 +98,6 @@ export const CLOCK_CN_RE = new RegExp(
   `(${SMALL_NUM})(点钟|点|时)(?:(半)|(一刻|三刻)|零(${SMALL_NUM})分?|[踏搭](${SMALL_NUM}|半)|(${SMALL_NUM})个字|(${SMALL_NUM})(分)?)?`, 'y');
 
 export const RANGE_RE = /\s?(到|至|~|-|—|–)\s?/y;
+/** Joiners of alternative dates (周三或周四): two dates, not a range. */
+export const ALT_RE = /\s?(或者|或是|或|还是|、)\s?/y;
 export const DEADLINE_RE = /(之前|以前|前)/y;

@@ -8,8 +8,8 @@ import {
 import {
   CLOCK_AMPM_RE, CLOCK_CN_RE, CLOCK_COLON_RE, DAY_ONLY_RE, DEADLINE_RE, EDGE_RE, HOLIDAYS, HOLIDAY_RE,
   ISO_DATE_RE, MONTH_DAY_RE, MONTH_MOD, MONTH_REL_RE, NOT_DAY_AFTER, NTH_WEEKDAY_RE, OFFSET_PREFIX_RE,
-  OFFSET_SUFFIX_RE, POD_MAP, POD_RE, type Pod, RANGE_RE, REL_DAYS, REL_DAY_RE, UNIT_MAP, type Unit,
-  US_DATE_RE, WEEKDAY_CHAR, WEEK_MOD, WEEK_RE, YEAR_ABS_RE, YEAR_REL, YEAR_REL_RE,
+  ALT_RE, OFFSET_SUFFIX_RE, POD_MAP, POD_RE, type Pod, RANGE_RE, REL_DAYS, REL_DAY_RE, UNIT_MAP, type Unit,
+  US_DATE_RE, WEEKDAY_CHAR, WEEK_MOD, WEEK_RE, XUN_RE, YEAR_ABS_RE, YEAR_REL, YEAR_REL_RE,
 } from './dates.lexicon.js';
 
 export interface RefContext {
@@ -107,9 +107,17 @@ function twoDigitYear(ctx: RefContext, yy: number): number {
   return y;
 }
 
+/** 上旬/中旬/下旬: days 1–10, 11–20, 21–end of the month, as a range of days. */
+function xunSpan(y: number, m: number, which: string): { start: Point; end: Point } {
+  const [a, b] = which === '上' ? [1, 10] : which === '中' ? [11, 20] : [21, daysInMonth(y, m)];
+  return { start: { day: dayNumber(y, m, a), h: 0, mi: 0, grain: 'day' }, end: { day: dayNumber(y, m, b), h: 0, mi: 0, grain: 'day' } };
+}
+
 /** Month-level continuation after a known year/month: 底, 初, N号, 第N个星期X. */
-function afterMonth(s: string, i: number, y: number, m: number): { day?: number; end: number } {
-  let e = exec(EDGE_RE, s, i);
+function afterMonth(s: string, i: number, y: number, m: number): { day?: number; span?: { start: Point; end: Point }; end: number } {
+  let e = exec(XUN_RE, s, i);
+  if (e) return { span: xunSpan(y, m, e[1]), end: i + e[0].length };
+  e = exec(EDGE_RE, s, i);
   if (e && e[1][0] === '月') {
     const d = e[1] === '月初' ? 1 : e[1] === '月中' ? 15 : daysInMonth(y, m);
     return { day: dayNumber(y, m, d), end: i + e[0].length };
@@ -185,6 +193,7 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
     const ym = addMonths(c.y, c.m, MONTH_MOD[e[1]]);
     const after = afterMonth(s, i + e[0].length, ym.y, ym.m);
     if (after.day !== undefined) return { day: after.day, end: after.end };
+    if (after.span) return { span: after.span, end: after.end };
     return { span: { start: { day: dayNumber(ym.y, ym.m, 1), h: 0, mi: 0, grain: 'month' }, end: null }, ym, end: after.end };
   }
   let year: number | undefined;
@@ -209,6 +218,7 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
       const y = year ?? (m < c.m ? c.y + 1 : c.y);
       const after = afterMonth(s, end, y, m);
       if (after.day !== undefined) return { day: after.day, end: after.end };
+      if (after.span) return { span: after.span, end: after.end };
       return { span: { start: { day: dayNumber(y, m, 1), h: 0, mi: 0, grain: 'month' }, end: null }, ym: { y, m }, end };
     }
   }
@@ -221,6 +231,7 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
     if (s[j] === '底' || s[j] === '末') return { day: dayNumber(year, 12, 31), end: j + 1 };
     return { span: { start: { day: dayNumber(year, 1, 1), h: 0, mi: 0, grain: 'year' }, end: null }, end: j };
   }
+  if ((e = exec(XUN_RE, s, i)) && s[i - 1] !== '月') return { span: xunSpan(c.y, c.m, e[1]), end: i + e[0].length };
   if ((e = exec(EDGE_RE, s, i))) {
     const w = e[1];
     const day = w === '月初' ? dayNumber(c.y, c.m, 1)
@@ -341,7 +352,7 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | n
   if (!part && base) {
     // Second half of a range may omit what the first half said: 3月15日到20日.
     const e = exec(DAY_ONLY_RE, s, i);
-    if (e) {
+    if (e && !NOT_DAY_AFTER.has(s[i + e[0].length])) {
       const bd = fromDayNumber(base.start.day);
       const d = num(e[1]);
       if (d >= 1 && d <= daysInMonth(bd.y, bd.m)) {
@@ -417,9 +428,13 @@ export function parseDates(norm: string, orig: string, ctx: RefContext): Resolve
   const out: ResolvedDate[] = [];
   const seen = new Set<string>();
   let i = 0;
+  /** The date before 或/还是/、: an alternative that omits its week, month, day or part
+   * of day takes them from it (下周三或周四, 3月15日或20日, 下午2点或3点). */
+  let alt: Expr | undefined;
   while (i < norm.length) {
-    if (!START_CHARS.has(norm[i])) { i++; continue; }
-    const a = parseExpr(norm, i, ctx);
+    if (!START_CHARS.has(norm[i])) { i++; alt = undefined; continue; }
+    const a = (alt && parseExpr(norm, i, ctx, alt)) || parseExpr(norm, i, ctx);
+    alt = undefined;
     if (!a) { i++; continue; }
     let expr = a;
     let endPoint: Point | null = a.end;
@@ -445,6 +460,8 @@ export function parseDates(norm: string, orig: string, ctx: RefContext): Resolve
     i = expr.to;
     const dl = exec(DEADLINE_RE, norm, i);
     if (dl) i += dl[0].length;
+    const or = exec(ALT_RE, norm, i);
+    if (or && endPoint === null) { alt = expr; i += or[0].length; }
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { CN_NUM_CHARS, parseNumber } from './cn-number.parser.js';
 
 // A Chinese numeral must start with a digit or 十: a lone 万/千/亿 (万一, 千万别, 两个亿) is a word.
 const AMOUNT = `(?:\\d+(?:,\\d{3})*(?:\\.\\d+)?|[零〇一二两三四五六七八九十廿卅][${CN_NUM_CHARS}]*)`;
-const MULT = '(?:\\s?(万元|万块|万|w|千|k|百万|亿))?';
+const MULT = '(?:\\s?(个)?(万元|万块|万|w|千|k|百万|亿))?';
 /** Colloquial tail after 万/千: 9万8 = 98000, 1万5千 = 15000, 3千5 = 3500. */
 const TAIL = '(?:([1-9一二两三四五六七八九])(千)?(?![0-9.]))?';
 const CUR_PRE = '(¥|￥|\\$|€|rmb|cny|usd|eur|人民币|美元|美金)?\\s?';
@@ -25,7 +25,7 @@ const NEGATED_MIN_BEFORE = new RegExp(`(不低于|不少于)${GAP}\\s?$`);
 /** A w or k after a physical quantity is watts or pixels, not 万 or 千 (功率800w, 分辨率4k). */
 const PHYSICAL_BEFORE = /(功率|瓦数|电压|电流|分辨率|像素|内存|容量|带宽|转速|频率|屏幕|显示屏)\s?[:：为是]?\s?$/;
 const MAX_AFTER = /^\s?(以内|之内|以下|内|封顶|为限|上限)/;
-const MIN_AFTER = /^\s?(起|以上|起步|打底|往上)/;
+const MIN_AFTER = /^\s?(起|以上|起步|打底|往上|\+)/;
 const QUANTITY_AFTER = /^\s?(台|个|套|件|盒|支|只|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍|度|℃|°|瓦|伏|升|毫|厘|寸|片|条|粒|袋|桶|根|位|名|页|例|室|间|mm|cm|ml|kg|mg|g\b|m\b)/;
 
 const MULTIPLIER: Record<string, number> = {
@@ -63,12 +63,18 @@ export function extractBudget(norm: string, orig: string): Budget | null {
   let m: RegExpExecArray | null;
   while ((m = AMOUNT_RE.exec(norm))) {
     if (m[0].trim().length === 0) { AMOUNT_RE.lastIndex++; continue; }
-    const [, pre1, a1, mult1, tail1, tailK1, , pre2, a2, mult2, tail2, tailK2, post] = m;
+    const [, pre1, a1raw, ge1, mult1, tail1, tailK1, , pre2, a2, ge2, mult2, tail2, tailK2, post] = m;
     const start = m.index;
     const end = start + m[0].length;
     const prevCh = norm[start - 1];
     // Part of a longer token: phone digits, model numbers (x3000), dates (2026-03).
     if (prevCh !== undefined && /[a-z0-9_.:/-]/.test(prevCh) && !pre1) continue;
+    // 两三万, 二三十万, 七八千, 三五万: two neighbouring digits are a rough range (20000–30000).
+    const rough = a2 === undefined ? /^([一二两三四五六七八九])([二三四五六七八九])([十百千万亿]*)$/.exec(a1raw) : null;
+    const a1 = rough ? rough[1] + rough[3] : a1raw;
+    const step = rough ? parseNumber(rough[2]) - parseNumber(rough[1]) : 0;
+    const roughHigh = rough && (step === 1 || rough[1] + rough[2] === '三五') ? rough[2] + rough[3] : undefined;
+    if (rough && roughHigh === undefined) continue;
     const after = norm.slice(end, end + 4);
     if (!post && QUANTITY_AFTER.test(after)) continue;
     const before = norm.slice(Math.max(0, start - 8), start);
@@ -76,6 +82,8 @@ export function extractBudget(norm: string, orig: string): Budget | null {
     const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2) || /[千万亿]/.test(a1);
     const context = BUDGET_WORDS.test(before) || BUDGET_WORDS.test(after);
     if (!hasUnit && !context) continue;
+    // 5个w, 两个亿: spoken amounts, a budget only when a budget word says so (年产值两个亿 is not).
+    if ((ge1 || ge2) && !context) continue;
     // A bare digit string longer than 9 is an ID or phone, not a budget.
     if (!hasUnit && /^\d{9,}$/.test(a1)) continue;
     // Leading zero: an area code or a serial, never an amount.
@@ -89,7 +97,11 @@ export function extractBudget(norm: string, orig: string): Budget | null {
     if (!/\d/.test(a1) && !/[千万亿]/.test(a1) && !(mult1 || mult2 || post || pre1) && !(context && /百/.test(a1))) continue;
     let min: number | null;
     let max: number | null;
-    if (a2 !== undefined) {
+    if (roughHigh !== undefined) {
+      const k = MULTIPLIER[mult1 ?? ''] ?? 1;
+      min = round(v1raw * k);
+      max = round(parseNumber(roughHigh) * k);
+    } else if (a2 !== undefined) {
       const v2raw = parseNumber(a2) + tailValue(mult2, tail2, tailK2);
       if (!Number.isFinite(v2raw)) continue;
       // 5到10万: the shared multiplier applies to both ends.

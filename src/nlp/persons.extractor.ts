@@ -46,6 +46,20 @@ function titleAt(s: string, i: number): string | null {
   return null;
 }
 
+/** The longest title at `i` whose last character does not start a longer word:
+ * 张总工作很忙 is 张总 + 工作, 王总工说 is 王 + 总工. */
+function fittingTitle(s: string, tokens: Token[], i: number): string | null {
+  let first: string | null = null;
+  for (const t of TITLES) {
+    if (!s.startsWith(t, i)) continue;
+    first ??= t;
+    if (t.length === 1) return t; // the one-character rule below decides
+    const last = tokenAt(tokens, i + t.length - 1);
+    if (!last || last.end <= i + t.length || last.start < i + t.length - 1) return t;
+  }
+  return first;
+}
+
 /** Name ending right before a title at `t`: full name when jieba agrees, else surname. */
 /** Tags a name-initial token may carry; conjunctions and prepositions (和, 向) may not. */
 const NAME_START_TAGS = new Set(['nr', 'nrfg', 'nrt', 'x', 'ns', 'ng', 'zg', 'n', 'nz']);
@@ -99,7 +113,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
 
   for (let i = 1; i < norm.length; i++) {
     if (!isHan(norm[i])) continue;
-    const title = titleAt(norm, i);
+    const title = fittingTitle(norm, tokens, i);
     if (!title) continue;
     const name = nameBefore(norm, tokens, i);
     if (!name) continue;

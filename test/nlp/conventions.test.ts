@@ -303,3 +303,77 @@ describe('shape', () => {
     expect(extract('明天', { ref: new Date(REF) }).dates).toEqual(run('明天').dates);
   });
 });
+
+describe('rules added from the held-out-style messages (docs/extraction-conventions.md)', () => {
+  it.each([
+    ['下周三或周四', [d('03-18'), d('03-19')]], // the alternative keeps the week of the first
+    ['3月15日或20日', [d('03-15'), d('03-20')]],
+    ['下午2点或3点', [d('03-10', '14:00'), d('03-10', '15:00')]],
+    ['下周一到周三', [d('03-16')]],
+  ])('%s → %j', (text, starts) => {
+    expect(run(text).dates.map((x) => x.start)).toEqual(starts);
+  });
+
+  it.each([
+    ['4月中旬', d('04-11'), d('04-20')],
+    ['3月下旬', d('03-21'), d('03-31')],
+    ['下个月上旬', d('04-01'), d('04-10')],
+  ])('%s is a range of days', (text, start, end) => {
+    expect(run(text).dates[0]).toMatchObject({ start, end, grain: 'day' });
+  });
+
+  it.each([
+    ['两三万', 20000, 30000],
+    ['二三十万', 200000, 300000],
+    ['七八千', 7000, 8000],
+    ['三五万', 30000, 50000],
+    ['总价9万8', 98000, 98000],
+    ['1万5左右', 15000, 15000],
+    ['3千5', 3500, 3500],
+    ['4.5 万元', 45000, 45000],
+    ['最多八千', null, 8000],
+    ['最多能接受2万5', null, 25000],
+    ['3万太贵了,最多能接受2万5', null, 25000],
+    ['10W+', 100000, null],
+    ['预算有5个W', 50000, 50000],
+  ])('%s', (text, min, max) => {
+    expect(run(text).budget).toMatchObject({ min, max });
+  });
+
+  it.each(['十万火急', '千万别忘了', '万一不行', '年产值两个亿', '温度控制在25度以内', '功率800W', '分辨率4k'])('%s has no budget', (text) => {
+    expect(run(text).budget).toBeNull();
+  });
+
+  it.each([
+    ['电话:(021) 6437-1111', ['021-64371111']],
+    ['0086-138 0013 8000', ['13800138000']],
+  ])('%s → %j', (text, phones) => {
+    expect(run(text).phones).toEqual(phones);
+  });
+
+  it.each([
+    ['東莞華宇電子廠的周經理', ['周']], // 華宇 is part of the factory's name
+    ['邱园路那家药房', []],
+    ['王总工说', ['王']],
+    ['张总工作很忙', ['张']],
+  ])('%s persons %j', (text, names) => {
+    expect(run(text).persons.map((p) => p.name)).toEqual(names);
+  });
+
+  it('王总工 has the title 总工', () => {
+    expect(run('王总工说').persons[0].title).toBe('总工');
+  });
+
+  it.each([
+    ['北京市海淀区实验小学的赵校长', ['北京市海淀区实验小学']],
+    ['昆山市精密模具厂要两台', ['昆山市精密模具厂']],
+    ['杭州市西湖区教育局下发了通知', ['杭州市西湖区教育局']],
+    ['做实验小学生', []],
+  ])('%s organizations %j', (text, orgs) => {
+    expect(run(text).organizations.map((o) => o.name)).toEqual(orgs);
+  });
+
+  it('normalizes common Traditional characters (簽約 is a high-intent word)', () => {
+    expect(run('下週二到張總辦公室簽約').intent.level).toBe('high');
+  });
+});

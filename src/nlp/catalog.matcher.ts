@@ -16,7 +16,11 @@ const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/lev
   DamerauLevenshteinDistance: (a: string, b: string) => number;
 };
 
-interface Key { key: string; product: CatalogProduct }
+interface Key { key: string; product: CatalogProduct; variant: boolean }
+
+/** Interchangeable last characters of instrument names. */
+const INSTRUMENT = '仪计器机表';
+const GENERIC_TAIL = /(方案|系统|服务)$/;
 
 export interface CompiledCatalog {
   /** Keys grouped by first character, longest first. */
@@ -51,15 +55,29 @@ export function validateCatalog(x: unknown): Catalog {
 function compile(catalog: Catalog): CompiledCatalog {
   const keys: Key[] = [];
   const seen = new Set<string>();
+  const add = (key: string, product: CatalogProduct, variant: boolean): void => {
+    if (key.length < 2 || seen.has(key)) return;
+    seen.add(key);
+    keys.push({ key, product, variant });
+    // Keeps jieba from cutting 血糖仪 into pieces a name rule could pick up.
+    if (/[\u4e00-\u9fff]/.test(key)) addWord(key, 'nz');
+  };
   for (const product of catalog) {
-    for (const raw of [product.name, ...(product.aliases ?? [])]) {
-      const key = normalizeKey(raw);
-      if (key.length < 2 || seen.has(key)) continue;
-      seen.add(key);
-      keys.push({ key, product });
-      // Keeps jieba from cutting 血糖仪 into pieces a name rule could pick up.
-      if (/[\u4e00-\u9fff]/.test(key)) addWord(key, 'nz');
+    for (const raw of [product.name, ...(product.aliases ?? [])]) add(normalizeKey(raw), product, false);
+  }
+  // Variants come second, so a product's own name always beats another one's variant.
+  for (const product of catalog) {
+    const name = normalizeKey(product.name);
+    for (const key of [name, ...(product.aliases ?? []).map(normalizeKey)]) {
+      // 血压计 is also typed 血压仪 or 血压表: instrument suffixes stand in for each other.
+      // (Keys of four or more characters already tolerate one typo.)
+      if (key.length === 3 && INSTRUMENT.includes(key[2]) && /[\u4e00-\u9fff]{2}/.test(key.slice(0, 2))) {
+        for (const c of INSTRUMENT) add(key.slice(0, 2) + c, product, true);
+      }
     }
+    // The name without a generic last word (消毒供应室改造方案 → 消毒供应室改造).
+    const bare = name.replace(GENERIC_TAIL, '');
+    if (bare.length >= 6) add(bare, product, true);
   }
   keys.sort((a, b) => b.key.length - a.key.length);
   const byFirst = new Map<string, Key[]>();
@@ -68,7 +86,7 @@ function compile(catalog: Catalog): CompiledCatalog {
     if (list) list.push(k);
     else byFirst.set(k.key[0], [k]);
   }
-  return { byFirst, fuzzy: keys.filter((k) => k.key.length >= 4), size: keys.length };
+  return { byFirst, fuzzy: keys.filter((k) => k.key.length >= 4 && !k.variant), size: keys.length };
 }
 
 export function compileCatalog(catalog: Catalog): CompiledCatalog {
@@ -97,7 +115,7 @@ function standsAlone(norm: string, s: number, e: number): boolean {
 /** Products mentioned in `norm`, longest match first, each product once, in text order. */
 export function matchProducts(norm: string, orig: string, compiled: CompiledCatalog): ProductMention[] {
   if (compiled.size === 0) return [];
-  const hits: Array<{ index: number; end: number; product: CatalogProduct }> = [];
+  const hits: Array<{ index: number; end: number; product: CatalogProduct; variant: boolean }> = [];
   const taken = new Uint8Array(norm.length);
   // Map positions of the space-free key back onto the text with spaces.
   const chars: number[] = [];
@@ -120,14 +138,14 @@ export function matchProducts(norm: string, orig: string, compiled: CompiledCata
       for (let p = s; p < e; p++) if (taken[p]) { free = false; break; }
       if (!free) continue;
       for (let p = s; p < e; p++) taken[p] = 1;
-      hits.push({ index: s, end: e, product: k.product });
+      hits.push({ index: s, end: e, product: k.product, variant: k.variant });
       i += k.key.length - 1;
       break;
     }
   }
   // One typo in a long name (心电监护器 for 心电监护仪) when nothing exact covers it.
   for (const k of compiled.fuzzy) {
-    if (hits.some((h) => h.product.id === k.product.id)) continue;
+    if (hits.some((h) => h.product.id === k.product.id && !h.variant)) continue;
     const L = k.key.length;
     for (let i = 0; i + L <= squeezed.length; i++) {
       if (squeezed[i] !== k.key[0] || squeezed[i + 1] !== k.key[1]) continue;
@@ -136,11 +154,15 @@ export function matchProducts(norm: string, orig: string, compiled: CompiledCata
       const s = chars[i];
       const e = chars[i + L - 1] + 1;
       if (!standsAlone(norm, s, e)) continue;
+      // A variant match inside this window (监护器 in 心电监护器) gives way to it.
+      const inner = hits.findIndex((h) => h.variant && h.product.id === k.product.id && h.index >= s && h.end <= e);
+      const own = (p: number): boolean => inner >= 0 && p >= hits[inner].index && p < hits[inner].end;
       let free = true;
-      for (let p = s; p < e; p++) if (taken[p]) { free = false; break; }
+      for (let p = s; p < e; p++) if (taken[p] && !own(p)) { free = false; break; }
       if (!free) continue;
+      if (inner >= 0) hits.splice(inner, 1);
       for (let p = s; p < e; p++) taken[p] = 1;
-      hits.push({ index: s, end: e, product: k.product });
+      hits.push({ index: s, end: e, product: k.product, variant: false });
       break;
     }
   }

@@ -37,7 +37,9 @@ export function extractPhones(norm: string): Array<{ phone: string; index: numbe
   while ((m = GROUP_RE.exec(text))) {
     const start = m.index;
     const prev = text[start - 1];
-    if (prev !== undefined && /[a-z0-9_/]/.test(prev)) continue;
+    if (prev !== undefined && /[a-z0-9_]/.test(prev)) continue;
+    // 3/20 is a date, but 13812345678/13912345678 lists two phones.
+    if (prev === '/' && !/\d{7}\/$/.test(text.slice(Math.max(0, start - 8), start))) continue;
     if (ID_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
     const parts = m[0].split(SEP_RE);
     const offsets: number[] = [];

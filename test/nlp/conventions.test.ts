@@ -377,3 +377,30 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     expect(run('下週二到張總辦公室簽約').intent.level).toBe('high');
   });
 });
+
+describe('catalog variants and phone lists', () => {
+  const catalog = [
+    { id: 'sku-bp', name: '家用血压计', aliases: ['血压计'] },
+    { id: 'sku-oxygen', name: '家用制氧机', aliases: ['制氧机'] },
+    { id: 'sku-disinfect', name: '消毒供应室改造方案', aliases: ['消毒供应室方案'] },
+    { id: 'sku-monitor', name: '心电监护仪', aliases: ['监护仪'] },
+  ];
+  it.each([
+    ['血压仪多少钱', ['sku-bp'], '血压仪'],
+    ['制氧器', ['sku-oxygen'], '制氧器'],
+    ['消毒供应室改造', ['sku-disinfect'], '消毒供应室改造'],
+    ['心电监护器有货吗', ['sku-monitor'], '心电监护器'],
+  ])('%s', (text, ids, first) => {
+    const p = extract(text, { ref: REF, catalog }).products;
+    expect(p.map((x) => x.id)).toEqual(ids);
+    expect(p[0].text).toBe(first);
+  });
+
+  it('消毒供应室 alone is the department, not the product', () => {
+    expect(extract('消毒供应室', { ref: REF, catalog }).products).toEqual([]);
+  });
+
+  it('13812345678/13912345678 lists two phones', () => {
+    expect(run('13812345678/13912345678').phones).toEqual(['13812345678', '13912345678']);
+  });
+});

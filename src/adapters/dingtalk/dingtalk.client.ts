@@ -1,4 +1,5 @@
 import type { Recipient, Reply } from '../../bot/replies.js';
+import { nodeHttp, type HttpFetch, type HttpResponse } from '../../lib/http.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import type { TokenCache, TokenKey } from '../../lib/token-cache.js';
 import { renderCard, renderCardUpdate, renderRobotPayload, renderWebhookBody } from './dingtalk.render.js';
@@ -14,7 +15,7 @@ export interface DingtalkClientOptions {
   cardTemplateId?: string;
   apiBase?: string;
   oapiBase?: string;
-  fetchImpl?: typeof fetch;
+  fetchImpl?: HttpFetch;
   timeoutMs?: number;
   now?: () => number;
 }
@@ -51,7 +52,7 @@ type Base = 'api' | 'oapi' | 'none';
 export class DingtalkClient {
   private readonly apiBase: string;
   private readonly oapiBase: string;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: HttpFetch;
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly tokenKey: TokenKey;
@@ -60,7 +61,7 @@ export class DingtalkClient {
     if (!opts.appKey || !opts.appSecret) throw new Error('dingtalk client: appKey and appSecret are required');
     this.apiBase = (opts.apiBase ?? 'https://api.dingtalk.com').replace(/\/$/, '');
     this.oapiBase = (opts.oapiBase ?? 'https://oapi.dingtalk.com').replace(/\/$/, '');
-    this.fetchImpl = opts.fetchImpl ?? fetch;
+    this.fetchImpl = opts.fetchImpl ?? nodeHttp;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.now = opts.now ?? Date.now;
     this.tokenKey = { tenantId: opts.tenantId, platform: 'dingtalk', kind: 'access_token' };
@@ -193,10 +194,10 @@ export class DingtalkClient {
     if (token && base === 'oapi') url.searchParams.set('access_token', token);
     // Only the path goes into errors: oapi queries carry the token and session webhook queries are credentials.
     const where = `${method} ${url.pathname}`;
-    let res: Response;
+    let res: HttpResponse;
     let text: string;
     try {
-      res = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: this.timeoutMs });
       text = await res.text();
     } catch (e) {
       // Duck-typed: the DOMException from AbortSignal.timeout is not an `Error` of every realm (jest's vm).

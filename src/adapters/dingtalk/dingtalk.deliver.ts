@@ -1,4 +1,5 @@
 import type { DingtalkEnv } from '../../config.js';
+import type { HttpFetch } from '../../lib/http.js';
 import type { OutboundMessage, Reply } from '../../bot/replies.js';
 import type { Deliverer } from '../../queue/outbox.js';
 import type { TokenCache } from '../../lib/token-cache.js';
@@ -13,7 +14,7 @@ export interface DingtalkDelivererDeps {
   oapiBase: string;
   tokens: TokenCache;
   channel(tenantId: string): Promise<DingtalkEnv | null>;
-  fetchImpl?: typeof fetch;
+  fetchImpl?: HttpFetch;
   /** Todo failures that do not fail the delivery are logged here (and kept in the outbox row's result). */
   logger?: Logger;
   /** Pause before the one in-place retry of a todo create that failed transiently; default 500 ms. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { nodeHttp, type HttpFetch, type HttpResponse } from '../../lib/http.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import type { FetchedToken, TokenCache, TokenKey } from '../../lib/token-cache.js';
 import type { WecomApiResult, WecomExternalContact, WecomSendResult } from './wecom.types.js';
@@ -11,7 +12,7 @@ export interface WecomClientOptions {
   agentId: string | number;
   secret: string;
   tokens: TokenCache;
-  fetchImpl?: typeof fetch;
+  fetchImpl?: HttpFetch;
   timeoutMs?: number;
 }
 
@@ -33,13 +34,13 @@ type Query = Record<string, string>;
  * never contain the secret or a token.
  */
 export class WecomClient {
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: HttpFetch;
   private readonly timeoutMs: number;
   private readonly base: string;
 
   constructor(private readonly o: WecomClientOptions) {
     if (!o.corpId || !o.secret || o.agentId === '' || o.agentId === undefined) throw new Error('wecom client: corpId, agentId and secret are required');
-    this.fetchImpl = o.fetchImpl ?? fetch;
+    this.fetchImpl = o.fetchImpl ?? nodeHttp;
     this.timeoutMs = o.timeoutMs ?? 10_000;
     this.base = o.apiBase.replace(/\/+$/, '');
   }
@@ -113,13 +114,13 @@ export class WecomClient {
     const url = `${this.base}${path}?${new URLSearchParams(query).toString()}`;
     // Only the path goes into messages: the query holds the secret or the token.
     const what = `wecom ${method} ${path}`;
-    let res: Response;
+    let res: HttpResponse;
     try {
       res = await this.fetchImpl(url, {
         method,
         headers: body === undefined ? undefined : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (e) {
       const name = (e as Error)?.name;
@@ -128,7 +129,6 @@ export class WecomClient {
       throw new PlatformApiError(`${what}: network error (${cause})`, true, 'network');
     }
     if (res.status >= 500 || res.status === 429) {
-      await res.body?.cancel().catch(() => undefined);
       throw new PlatformApiError(`${what}: HTTP ${res.status}`, true, `http_${res.status}`, res.status);
     }
     let data: T;

@@ -1,4 +1,5 @@
 import type { WecomEnv } from '../../config.js';
+import type { HttpFetch } from '../../lib/http.js';
 import type { OutboundMessage } from '../../bot/replies.js';
 import type { Deliverer } from '../../queue/outbox.js';
 import type { TokenCache } from '../../lib/token-cache.js';
@@ -10,7 +11,7 @@ export interface WecomDelivererDeps {
   apiBase: string;
   tokens: TokenCache;
   channel(tenantId: string): Promise<WecomEnv | null>;
-  fetchImpl?: typeof fetch;
+  fetchImpl?: HttpFetch;
 }
 
 /** One deliver() for every reply kind: render, then message/send or update_template_card. */

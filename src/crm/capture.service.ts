@@ -110,9 +110,23 @@ export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Pr
   const newInteractionId = randomUUID();
   const confirm = input.confirmTask && input.followUps.length === 0 ? input.confirmTask(customer) : null;
   const confirmId = randomUUID();
-  // What undo will say if the open lead is kept and no follow-up is created (the only case confirm is written).
+  const newLead = () => createLead(tx, tenantId, {
+    customerId: customer.id,
+    status: input.owner ? 'claimed' : 'new',
+    assigneeId: input.owner?.id ?? null,
+    sourceEventId: input.sourceEventId,
+    sourceChannel: input.sourceChannel,
+    utm: input.utm,
+    intentLevel: input.intentLevel,
+    urgencyLevel: input.urgencyLevel,
+    priority: input.priority,
+  }, input.actor, input.now);
+  // A new customer has no lead: create it first, so the statement below finds it as the open lead
+  // and writes the confirm task in the same round trip.
+  const earlyLead = resolved.created ? await newLead() : null;
+  // What undo will say if no follow-up is created (the only case confirm is written).
   const confirmUndo: CaptureUndo = {
-    customerId: customer.id, customerCreated: resolved.created, leadId: null, interactionId: newInteractionId, taskIds: [],
+    customerId: customer.id, customerCreated: resolved.created, leadId: earlyLead?.id ?? null, interactionId: newInteractionId, taskIds: [],
     addedIdentities: resolved.addedIdentities, filledFields: resolved.filledFields,
   };
   const [found] = await runPrepared<Lead & { interactionId: string | null; confirmTaskId: string | null }>(tx, 'kelu_capture_interaction_lead', INTERACTION_AND_OPEN_LEAD, [
@@ -126,7 +140,7 @@ export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Pr
   const { interactionId: _i, confirmTaskId, ...openRow } = found!;
   const open: Lead | undefined = openRow.id ? openRow : undefined;
   let lead: Lead;
-  let leadCreated = false;
+  let leadCreated = !!earlyLead;
   if (open) {
     lead = open;
     const raise = higher(open.intentLevel, input.intentLevel) !== open.intentLevel || higher(open.urgencyLevel, input.urgencyLevel) !== open.urgencyLevel;
@@ -139,20 +153,7 @@ export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Pr
       lead = u!;
     }
   } else {
-    lead = await createLead(tx, tenantId, {
-      customerId: customer.id,
-      status: input.owner ? 'claimed' : 'new',
-      assigneeId: input.owner?.id ?? null,
-      sourceEventId: input.sourceEventId,
-      sourceChannel: input.sourceChannel,
-      utm: input.utm,
-      intentLevel: input.intentLevel,
-      urgencyLevel: input.urgencyLevel,
-    }, input.actor, input.now);
-    if (input.priority !== undefined && input.priority !== 1) {
-      await tx.update(leads).set({ priority: input.priority }).where(eq(leads.id, lead.id));
-      lead = { ...lead, priority: input.priority };
-    }
+    lead = earlyLead ?? (await newLead());
     leadCreated = true;
   }
 

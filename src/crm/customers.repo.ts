@@ -1,5 +1,5 @@
 import { and, arrayContains, eq, ilike, inArray, isNull, or, sql, exists } from 'drizzle-orm';
-import type { Tx } from '../db/database.js';
+import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { customerIdentities, customers, type IdentityKind } from '../db/schema.js';
 import { afterCursor, newestFirst, toPage, type Page, type PageRequest } from './pagination.js';
 import { normalizeIdentity } from './identity.js';
@@ -104,26 +104,29 @@ export async function findCustomersByIdentities(tx: Tx, tenantId: string, idents
     .orderBy(customers.createdAt);
 }
 
+// The customer, its identities and its audit row in one round trip.
+const CREATE_CUSTOMER = `with c as (
+    insert into customers (tenant_id, name, company, title, tags, owner_id, source_channel, utm, stage, custom_fields, region)
+    values ($1, $2, $3, $4, $5::text[], $6::uuid, $7, $8::jsonb, $9, $10::jsonb, $11)
+    returning *
+  ), i as (
+    insert into customer_identities (tenant_id, customer_id, kind, value)
+    select $1, c.id, u.kind, u.value from c, unnest($12::text[], $13::text[]) with ordinality as u(kind, value, n) order by u.n
+  ), a as (
+    insert into audit_log (tenant_id, actor, action, entity_type, entity_id, after)
+    select $1, $14, 'customer.create', 'customer', c.id::text,
+      (select to_jsonb(x) from (select ${selectList(customers, 'c')}) x) || jsonb_build_object('identities', $15::jsonb)
+    from c
+  )
+  select ${selectList(customers, 'c')} from c`;
+
 export async function createCustomer(tx: Tx, tenantId: string, c: NewCustomer, actor: string): Promise<Customer> {
-  const [row] = await tx
-    .insert(customers)
-    .values({
-      tenantId,
-      name: c.name ?? null,
-      company: c.company ?? null,
-      title: c.title ?? null,
-      tags: c.tags ?? [],
-      ownerId: c.ownerId ?? null,
-      sourceChannel: c.sourceChannel ?? null,
-      utm: c.utm ?? {},
-      stage: c.stage ?? 'new',
-      customFields: c.customFields ?? {},
-      region: c.region ?? null,
-    })
-    .returning();
   const identities: Identity[] = (c.identities ?? []).map((i) => ({ kind: i.kind, value: normalizeIdentity(i.kind, i.value) }));
-  if (identities.length) await tx.insert(customerIdentities).values(identities.map((i) => ({ tenantId, customerId: row!.id, ...i })));
-  await recordAudit(tx, tenantId, { actor, action: 'customer.create', entityType: 'customer', entityId: row!.id, after: { ...row, identities } });
+  const [row] = await runPrepared<CustomerRow>(tx, 'kelu_create_customer', CREATE_CUSTOMER, [
+    tenantId, c.name ?? null, c.company ?? null, c.title ?? null, c.tags ?? [], c.ownerId ?? null, c.sourceChannel ?? null,
+    JSON.stringify(c.utm ?? {}), c.stage ?? 'new', JSON.stringify(c.customFields ?? {}), c.region ?? null,
+    identities.map((i) => i.kind), identities.map((i) => i.value), actor, JSON.stringify(identities),
+  ]);
   return { ...row!, identities };
 }
 

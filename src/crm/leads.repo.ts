@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../db/database.js';
+import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { leads, type LeadStatus, type LeadStatusChange } from '../db/schema.js';
 import { afterCursor, newestFirst, toPage, type Page, type PageRequest } from './pagination.js';
 import { recordAudit } from './audit.repo.js';
@@ -15,31 +15,31 @@ export interface NewLead {
   utm?: Record<string, string>;
   intentLevel?: string | null;
   urgencyLevel?: string | null;
+  /** Source weight x intent (default 1). */
+  priority?: number;
 }
+
+// The lead and its audit row in one round trip.
+const CREATE_LEAD = `with l as (
+    insert into leads (tenant_id, customer_id, status, assignee_id, assigned_at, claimed_at, source_event_id, source_channel, utm,
+      intent_level, urgency_level, priority, status_history, created_at, updated_at)
+    values ($1, $2::uuid, $3, $4::uuid, $5::timestamptz, $6::timestamptz, $7, $8, $9::jsonb, $10, $11, $12::real, $13::jsonb, $14::timestamptz, $14::timestamptz)
+    returning *
+  ), a as (
+    insert into audit_log (tenant_id, actor, action, entity_type, entity_id, after)
+    select $1, $15, 'lead.create', 'lead', l.id::text, (select to_jsonb(x) from (select ${selectList(leads, 'l')}) x) from l
+  )
+  select ${selectList(leads, 'l')} from l`;
 
 export async function createLead(tx: Tx, tenantId: string, l: NewLead, actor: string, now = new Date()): Promise<Lead> {
   const status = l.status ?? 'new';
   const history: LeadStatusChange[] = [{ status, at: now.toISOString(), by: actor, assigneeId: l.assigneeId ?? null }];
-  const [row] = await tx
-    .insert(leads)
-    .values({
-      tenantId,
-      customerId: l.customerId,
-      status,
-      assigneeId: l.assigneeId ?? null,
-      assignedAt: l.assigneeId ? now : null,
-      claimedAt: status === 'claimed' ? now : null,
-      sourceEventId: l.sourceEventId ?? null,
-      sourceChannel: l.sourceChannel ?? null,
-      utm: l.utm ?? {},
-      intentLevel: l.intentLevel ?? null,
-      urgencyLevel: l.urgencyLevel ?? null,
-      statusHistory: history,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  await recordAudit(tx, tenantId, { actor, action: 'lead.create', entityType: 'lead', entityId: row!.id, after: row });
+  const at = now.toISOString();
+  const [row] = await runPrepared<Lead>(tx, 'kelu_create_lead', CREATE_LEAD, [
+    tenantId, l.customerId, status, l.assigneeId ?? null, l.assigneeId ? at : null, status === 'claimed' ? at : null,
+    l.sourceEventId ?? null, l.sourceChannel ?? null, JSON.stringify(l.utm ?? {}), l.intentLevel ?? null, l.urgencyLevel ?? null,
+    l.priority ?? 1, JSON.stringify(history), at, actor,
+  ]);
   return row!;
 }
 

@@ -4,7 +4,7 @@ import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { customerIdentities, customers, interactions, leads, tasks, timers } from '../db/schema.js';
 import { resolveCustomer, type Profile, type ResolveResult } from './resolution.service.js';
 import type { CustomerRow } from './customers.repo.js';
-import { createLead, type Lead } from './leads.repo.js';
+import { LEAD_COLUMNS_SQL, leadAuditSql, leadInsertParams, leadValuesSql, type Lead, type NewLead } from './leads.repo.js';
 import { createTask } from './tasks.repo.js';
 import { scheduleTimer } from './timers.repo.js';
 import { recordAudit } from './audit.repo.js';
@@ -75,21 +75,32 @@ export interface CaptureResult extends ResolveResult {
 const REMIND_BEFORE_MS = 30 * 60_000;
 
 // An interaction already archived for this platform message (a redelivery) inserts nothing.
-// The optional confirm task goes in only with a new interaction and an open lead ($16).
-const INTERACTION_AND_OPEN_LEAD = `with ins as (
+// With no open lead the same statement creates one (and its audit row) from $18...
+// The optional confirm task goes in only with a new interaction ($16); its undo names the lead when
+// this statement created it.
+const INTERACTION_AND_LEAD = `with ins as (
     insert into interactions (id, tenant_id, customer_id, channel, direction, author_id, text, platform, platform_message_id, occurred_at, entities)
     select $11::uuid, $1, $2, $3, 'in', $4, coalesce($5, ''), $6, $7, $8::timestamptz, $9::jsonb where $10::boolean
     on conflict do nothing
     returning id
   ), open as (
     select * from leads where tenant_id = $1 and customer_id = $2 and status not in ('won', 'lost') order by created_at limit 1
+  ), made as (
+    insert into leads (${LEAD_COLUMNS_SQL}) select ${leadValuesSql(18)} where not exists (select 1 from open)
+    returning *
+  ), made_audit as (${leadAuditSql('made', 18)}
+  ), lead as (
+    select * from open union all select * from made
   ), confirm as (
     insert into tasks (id, tenant_id, kind, title, assignee_id, customer_id, lead_id, payload)
-    select $12::uuid, $1, $13, $14, $15::uuid, $2, open.id, $17::jsonb from open where $16::boolean and exists (select 1 from ins)
+    select $12::uuid, $1, $13, $14, $15::uuid, $2, lead.id,
+      case when exists (select 1 from made) then jsonb_set($17::jsonb, '{undo,leadId}', to_jsonb(lead.id)) else $17::jsonb end
+    from lead where $16::boolean and exists (select 1 from ins)
     returning id
   )
-  select (select id from ins) as "interactionId", (select id from confirm) as "confirmTaskId", ${selectList(leads, 'l')}
-  from (select 1) one left join open l on true`;
+  select (select id from ins) as "interactionId", (select id from confirm) as "confirmTaskId", exists (select 1 from made) as "leadCreated",
+    ${selectList(leads, 'l')}
+  from (select 1) one left join lead l on true`;
 export const REMIND_TIMER = 'task.remind';
 
 export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Promise<CaptureResult> {
@@ -110,7 +121,7 @@ export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Pr
   const newInteractionId = randomUUID();
   const confirm = input.confirmTask && input.followUps.length === 0 ? input.confirmTask(customer) : null;
   const confirmId = randomUUID();
-  const newLead = () => createLead(tx, tenantId, {
+  const newLead: NewLead = {
     customerId: customer.id,
     status: input.owner ? 'claimed' : 'new',
     assigneeId: input.owner?.id ?? null,
@@ -120,41 +131,34 @@ export async function capture(tx: Tx, tenantId: string, input: CaptureInput): Pr
     intentLevel: input.intentLevel,
     urgencyLevel: input.urgencyLevel,
     priority: input.priority,
-  }, input.actor, input.now);
-  // A new customer has no lead: create it first, so the statement below finds it as the open lead
-  // and writes the confirm task in the same round trip.
-  const earlyLead = resolved.created ? await newLead() : null;
-  // What undo will say if no follow-up is created (the only case confirm is written).
+  };
+  // What undo will say if no follow-up is created (the only case confirm is written); the
+  // statement adds leadId when it creates the lead.
   const confirmUndo: CaptureUndo = {
-    customerId: customer.id, customerCreated: resolved.created, leadId: earlyLead?.id ?? null, interactionId: newInteractionId, taskIds: [],
+    customerId: customer.id, customerCreated: resolved.created, leadId: null, interactionId: newInteractionId, taskIds: [],
     addedIdentities: resolved.addedIdentities, filledFields: resolved.filledFields,
   };
-  const [found] = await runPrepared<Lead & { interactionId: string | null; confirmTaskId: string | null }>(tx, 'kelu_capture_interaction_lead', INTERACTION_AND_OPEN_LEAD, [
+  const [found] = await runPrepared<Lead & { interactionId: string | null; confirmTaskId: string | null; leadCreated: boolean }>(tx, 'kelu_capture_interaction_lead', INTERACTION_AND_LEAD, [
     tenantId, customer.id, input.interaction.channel, input.interaction.authorId, input.interaction.text, input.interaction.platform,
     input.interaction.platformMessageId, input.interaction.occurredAt.toISOString(),
     input.interaction.entities === null ? null : JSON.stringify(input.interaction.entities), archive, newInteractionId,
     confirmId, confirm?.kind ?? null, confirm?.title ?? null, confirm?.assigneeId ?? null, !!confirm, JSON.stringify({ undo: confirmUndo }),
+    ...leadInsertParams(randomUUID(), newLead, input.actor, input.now),
   ]);
   const interactionId: string | null = found!.interactionId;
   const duplicate = archive && !interactionId;
-  const { interactionId: _i, confirmTaskId, ...openRow } = found!;
-  const open: Lead | undefined = openRow.id ? openRow : undefined;
-  let lead: Lead;
-  let leadCreated = !!earlyLead;
-  if (open) {
-    lead = open;
-    const raise = higher(open.intentLevel, input.intentLevel) !== open.intentLevel || higher(open.urgencyLevel, input.urgencyLevel) !== open.urgencyLevel;
+  const { interactionId: _i, confirmTaskId, leadCreated, ...leadRow } = found!;
+  let lead: Lead = leadRow;
+  if (!leadCreated) {
+    const raise = higher(lead.intentLevel, input.intentLevel) !== lead.intentLevel || higher(lead.urgencyLevel, input.urgencyLevel) !== lead.urgencyLevel;
     if (raise) {
       const [u] = await tx
         .update(leads)
-        .set({ intentLevel: higher(open.intentLevel, input.intentLevel), urgencyLevel: higher(open.urgencyLevel, input.urgencyLevel), updatedAt: input.now })
-        .where(eq(leads.id, open.id))
+        .set({ intentLevel: higher(lead.intentLevel, input.intentLevel), urgencyLevel: higher(lead.urgencyLevel, input.urgencyLevel), updatedAt: input.now })
+        .where(eq(leads.id, lead.id))
         .returning();
       lead = u!;
     }
-  } else {
-    lead = earlyLead ?? (await newLead());
-    leadCreated = true;
   }
 
   const created: CaptureResult['tasks'] = [];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { leads, type LeadStatus, type LeadStatusChange } from '../db/schema.js';
@@ -19,27 +20,41 @@ export interface NewLead {
   priority?: number;
 }
 
-// The lead and its audit row in one round trip.
-const CREATE_LEAD = `with l as (
-    insert into leads (tenant_id, customer_id, status, assignee_id, assigned_at, claimed_at, source_event_id, source_channel, utm,
-      intent_level, urgency_level, priority, status_history, created_at, updated_at)
-    values ($1, $2::uuid, $3, $4::uuid, $5::timestamptz, $6::timestamptz, $7, $8, $9::jsonb, $10, $11, $12::real, $13::jsonb, $14::timestamptz, $14::timestamptz)
-    returning *
-  ), a as (
-    insert into audit_log (tenant_id, actor, action, entity_type, entity_id, after)
-    select $1, $15, 'lead.create', 'lead', l.id::text, (select to_jsonb(x) from (select ${selectList(leads, 'l')}) x) from l
-  )
-  select ${selectList(leads, 'l')} from l`;
-
-export async function createLead(tx: Tx, tenantId: string, l: NewLead, actor: string, now = new Date()): Promise<Lead> {
+/** Columns of a new lead's insert; LEAD_VALUES_SQL reads them from parameters $<base>..$<base+15>. */
+export function leadInsertParams(id: string, l: NewLead, actor: string, now: Date): unknown[] {
   const status = l.status ?? 'new';
   const history: LeadStatusChange[] = [{ status, at: now.toISOString(), by: actor, assigneeId: l.assigneeId ?? null }];
   const at = now.toISOString();
-  const [row] = await runPrepared<Lead>(tx, 'kelu_create_lead', CREATE_LEAD, [
-    tenantId, l.customerId, status, l.assigneeId ?? null, l.assigneeId ? at : null, status === 'claimed' ? at : null,
+  return [
+    id, l.customerId, status, l.assigneeId ?? null, l.assigneeId ? at : null, status === 'claimed' ? at : null,
     l.sourceEventId ?? null, l.sourceChannel ?? null, JSON.stringify(l.utm ?? {}), l.intentLevel ?? null, l.urgencyLevel ?? null,
     l.priority ?? 1, JSON.stringify(history), at, actor,
-  ]);
+  ];
+}
+
+export const LEAD_COLUMNS_SQL = `id, tenant_id, customer_id, status, assignee_id, assigned_at, claimed_at, source_event_id, source_channel, utm,
+      intent_level, urgency_level, priority, status_history, created_at, updated_at`;
+/** The values for LEAD_COLUMNS_SQL: tenant in $1, leadInsertParams from $<base>. */
+export function leadValuesSql(base: number): string {
+  const p = (i: number) => `$${base + i}`;
+  return `${p(0)}::uuid, $1, ${p(1)}::uuid, ${p(2)}, ${p(3)}::uuid, ${p(4)}::timestamptz, ${p(5)}::timestamptz, ${p(6)}, ${p(7)}, ${p(8)}::jsonb, ` +
+    `${p(9)}, ${p(10)}, ${p(11)}::real, ${p(12)}::jsonb, ${p(13)}::timestamptz, ${p(13)}::timestamptz`;
+}
+/** Its audit row: actor in $<base+14>. */
+export function leadAuditSql(alias: string, base: number): string {
+  return `insert into audit_log (tenant_id, actor, action, entity_type, entity_id, after)
+    select $1, $${base + 14}, 'lead.create', 'lead', ${alias}.id::text, (select to_jsonb(x) from (select ${selectList(leads, alias)}) x) from ${alias}`;
+}
+
+// The lead and its audit row in one round trip.
+const CREATE_LEAD = `with l as (
+    insert into leads (${LEAD_COLUMNS_SQL}) values (${leadValuesSql(2)})
+    returning *
+  ), a as (${leadAuditSql('l', 2)})
+  select ${selectList(leads, 'l')} from l`;
+
+export async function createLead(tx: Tx, tenantId: string, l: NewLead, actor: string, now = new Date()): Promise<Lead> {
+  const [row] = await runPrepared<Lead>(tx, 'kelu_create_lead', CREATE_LEAD, [tenantId, ...leadInsertParams(randomUUID(), l, actor, now)]);
   return row!;
 }
 

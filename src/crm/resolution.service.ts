@@ -54,7 +54,8 @@ function normalizeAll(list: Identity[]): Identity[] {
 /**
  * The live customers holding any of these identities, oldest first, locked for this transaction.
  * When exactly one holds them (the usual case) the same statement also inserts the identities it
- * does not hold yet and hands them back in `added`; otherwise nothing was written.
+ * does not hold yet and hands them back in `added`; when none does, it creates the customer with
+ * its identities and audit row (`created`); with several, nothing was written.
  * The statement is prepared once and runs on a generic plan, so its shape leaves the planner no
  * choice: each identity is one probe of the unique identity index and each holder one primary-key
  * probe (lateral + offset 0). Table statistics on a young table are stale, and any looser shape
@@ -82,17 +83,48 @@ const LOCK_AND_INSERT = `with known as (
     order by u.n
     on conflict (tenant_id, kind, value) do nothing
     returning kind, value
+  ), created as (
+    insert into customers (tenant_id, name, company, title, owner_id, source_channel, utm, region)
+    select $1, $4, $5, $6, $7::uuid, $8, $9::jsonb, $10 where not exists (select 1 from holders)
+    returning *
+  ), created_identities as (
+    insert into customer_identities (tenant_id, customer_id, kind, value)
+    select $1, c.id, u.kind, u.value from created c, unnest($2::text[], $3::text[]) with ordinality as u(kind, value, n) order by u.n
+  ), created_audit as (
+    insert into audit_log (tenant_id, actor, action, entity_type, entity_id, after)
+    select $1, $11, 'customer.create', 'customer', c.id::text,
+      (select to_jsonb(x) from (select ${selectList(customers, 'c')}) x) || jsonb_build_object('identities', $12::jsonb)
+    from created c
   )
   select ${selectList(customers, 'h')}, (select coalesce(json_agg(ins), '[]'::json) from ins) as added,
-    (select count(*) from known)::int as known
-  from holders h order by h.created_at, h.id`;
+    (select count(*) from known)::int as known, false as created
+  from holders h
+  union all
+  select ${selectList(customers, 'c')}, '[]'::json, 0, true from created c
+  order by "createdAt", "id"`;
 
-async function lockHolders(tx: Tx, tenantId: string, idents: Identity[]): Promise<{ holders: CustomerRow[]; added: Identity[]; complete: boolean }> {
-  if (idents.length === 0) return { holders: [], added: [], complete: true };
-  const rows = await runPrepared<CustomerRow & { added: Identity[]; known: number }>(tx, 'kelu_resolve_lock_insert', LOCK_AND_INSERT, [tenantId, idents.map((i) => i.kind), idents.map((i) => i.value)]);
+type Holder = CustomerRow & { added: Identity[]; known: number; created: boolean };
+
+/** A customer to create when nobody holds the identities (same statement). */
+interface Creation {
+  profile: Profile;
+  ownerId: string | null;
+  sourceChannel: string | null;
+  utm: Record<string, string>;
+  actor: string;
+}
+
+async function lockHolders(tx: Tx, tenantId: string, idents: Identity[], c: Creation): Promise<{ holders: CustomerRow[]; created: CustomerRow | null; added: Identity[]; complete: boolean }> {
+  const rows = await runPrepared<Holder>(tx, 'kelu_resolve_lock_insert', LOCK_AND_INSERT, [
+    tenantId, idents.map((i) => i.kind), idents.map((i) => i.value),
+    c.profile.name ?? null, c.profile.company ?? null, c.profile.title ?? null, c.ownerId, c.sourceChannel, JSON.stringify(c.utm), c.profile.region ?? null,
+    c.actor, JSON.stringify(idents),
+  ]);
+  const strip = ({ added: _a, known: _k, created: _c, ...row }: Holder): CustomerRow => row;
+  if (rows.length === 1 && rows[0]!.created) return { holders: [], created: strip(rows[0]!), added: [], complete: true };
   const added = rows.length === 1 ? rows[0]!.added : [];
   const complete = rows.length !== 1 || added.length + rows[0]!.known === idents.length;
-  return { holders: rows.map(({ added: _a, known: _k, ...c }) => c), added, complete };
+  return { holders: rows.map(strip), created: null, added, complete };
 }
 
 /**
@@ -104,19 +136,14 @@ async function lockHolders(tx: Tx, tenantId: string, idents: Identity[]): Promis
 export async function resolveCustomer(tx: Tx, tenantId: string, input: ResolveInput): Promise<ResolveResult> {
   const now = input.now ?? new Date();
   const idents = normalizeAll(input.identities);
-  const { holders: locked, added, complete } = await lockHolders(tx, tenantId, idents);
-  if (locked.length === 0) {
-    const c = await createCustomer(tx, tenantId, {
-      name: input.profile.name ?? null,
-      title: input.profile.title ?? null,
-      company: input.profile.company ?? null,
-      region: input.profile.region ?? null,
-      ownerId: input.ownerId ?? null,
-      sourceChannel: input.sourceChannel ?? null,
-      utm: input.utm ?? {},
-      identities: idents,
-    }, input.actor);
+  const creation: Creation = { profile: input.profile, ownerId: input.ownerId ?? null, sourceChannel: input.sourceChannel ?? null, utm: input.utm ?? {}, actor: input.actor };
+  if (idents.length === 0) {
+    const c = await createCustomer(tx, tenantId, { ...creation.profile, ownerId: creation.ownerId, sourceChannel: creation.sourceChannel, utm: creation.utm, identities: [] }, input.actor);
     return { customer: c, created: true, mergedIds: [], addedIdentities: [], filledFields: [], conflicts: [] };
+  }
+  const { holders: locked, created, added, complete } = await lockHolders(tx, tenantId, idents, creation);
+  if (created) {
+    return { customer: Object.assign(created, { identities: idents }), created: true, mergedIds: [], addedIdentities: [], filledFields: [], conflicts: [] };
   }
 
   const others = locked.slice(1);

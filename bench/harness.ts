@@ -12,8 +12,9 @@ export const BENCH_WECOM = { corpId: 'wwbench0000000001', agentId: '1000002', se
 export function wecomServerEnv(databaseUrl: string, wecomApiBase: string, defaults: { workers: string; processes: string }): Record<string, string> {
   const W = BENCH_WECOM;
   return {
-    DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '16', KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    DATABASE_URL: databaseUrl, KELU_MASTER_KEY: 'bench-master-key-0123456789', KELU_ADMIN_TOKEN: 'bench-admin-token-0123456789',
     KELU_WORKERS: process.env.BENCH_WORKERS ?? defaults.workers, KELU_PROCESSES: process.env.BENCH_PROCESSES ?? defaults.processes,
+    ...(process.env.BENCH_POOL ? { DATABASE_POOL_SIZE: process.env.BENCH_POOL } : {}),
     WECOM_CORP_ID: W.corpId, WECOM_AGENT_ID: W.agentId, WECOM_SECRET: W.secret, WECOM_TOKEN: W.token, WECOM_ENCODING_AES_KEY: W.encodingAesKey, WECOM_API_BASE: wecomApiBase,
   };
 }

@@ -4,9 +4,9 @@
 // and 3 of the 10 only repeat an earlier identity, so resolution must link all 7 to one customer.
 // Prints messages/s, p50/p99 from acknowledgement to committed lead, and checks
 // customers = simulated customers, identities = distinct identities, one reply per message.
-// One server process with 8 inbox + 8 outbox workers: on this 2-core machine two processes (cluster)
-// cost 3.6 ms of server CPU per message against 2.0 ms for one, for the same throughput
-// (BENCH_PROCESSES / BENCH_WORKERS override).
+// One server process with 12 inbox + 12 outbox workers: on this 2-core machine two processes
+// (cluster) cost 3.6 ms of server CPU per message against 2.0 ms for one, and 12 workers halve the
+// ack->lead p99 of 8 (queue wait) at the same CPU (BENCH_PROCESSES / BENCH_WORKERS override).
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { WecomCrypto } from '../src/adapters/wecom/wecom.crypto.js';
@@ -56,7 +56,7 @@ function messageText(c: number, k: number): string {
 async function main() {
   const fresh = await benchDatabase();
   const fake = await startFakeWecomProcess(W.corpId, W.secret);
-  const server = await startServerProcess(wecomServerEnv(fresh.url, fake.url, { workers: '8', processes: '1' }));
+  const server = await startServerProcess(wecomServerEnv(fresh.url, fake.url, { workers: '12', processes: '1' }));
   const base = server.base;
   const auth = { authorization: 'Bearer bench-admin-token-0123456789', 'content-type': 'application/json' };
   for (let r = 0; r < REPS; r++) {
@@ -117,7 +117,7 @@ async function main() {
       select regexp_replace(dedupe_key, ':[0-9]+$', '') as k, count(*) as n from outbox_messages
       where dedupe_key like 'in:%' and (payload->'to'->'userIds'->>0) like 'rep%' group by 1) o
     on o.k = 'in:' || e.platform || ':' || e.event_id`)).rows[0];
-  console.log(`bench:pipeline — ${N} messages, ${CUSTOMERS} customers (7 identities each, 3 of 10 messages repeat an earlier identity), offered ${RATE}/s, ${process.env.BENCH_PROCESSES ?? 1} server process(es) x ${process.env.BENCH_WORKERS ?? 8} inbox + outbox workers, PostgreSQL server`);
+  console.log(`bench:pipeline — ${N} messages, ${CUSTOMERS} customers (7 identities each, 3 of 10 messages repeat an earlier identity), offered ${RATE}/s, ${process.env.BENCH_PROCESSES ?? 1} server process(es) x ${process.env.BENCH_WORKERS ?? 12} inbox + outbox workers, PostgreSQL server`);
   console.log(`acknowledged ${result['2xx']}/${N} (non-2xx ${result.non2xx}), ack latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
   console.log(`processed ${counts.processed} in ${fmt(span, 1)} s = ${fmt(counts.processed / span, 0)} messages/s (first acknowledged -> last committed)`);
   console.log(`acknowledge -> committed lead: p50 ${fmt(l.p50, 0)} ms, p95 ${fmt(l.p95, 0)} ms, p99 ${fmt(l.p99, 0)} ms, max ${fmt(l.max, 0)} ms; retried ${counts.retried}, dead ${counts.dead}`);

@@ -19,7 +19,7 @@ const envSchema = z.object({
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: 'DATABASE_URL must start with postgres:// or postgresql://',
   }),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).optional(),
   KELU_DATA_DIR: z.string().default('./data'),
   KELU_PUBLIC_URL: url('KELU_PUBLIC_URL'),
   KELU_MASTER_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, {
@@ -135,7 +135,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    databasePoolSize: e.DATABASE_POOL_SIZE,
+    // Each inbox and outbox worker can hold a connection; acknowledgements need their own.
+    databasePoolSize: e.DATABASE_POOL_SIZE ?? Math.max(10, 2 * e.KELU_WORKERS + 8),
     dataDir: e.KELU_DATA_DIR,
     publicUrl: e.KELU_PUBLIC_URL,
     masterKey: e.KELU_MASTER_KEY,

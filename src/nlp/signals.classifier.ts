@@ -51,6 +51,9 @@ export function classifyUrgency(
     const score = Math.min(1, 0.8 + 0.05 * (urgent.length + near.length));
     return { level: 'high', score, reasons };
   }
+  // The spec's low rule, read as written: negated urgency "with no date within 48 hours" is low,
+  // whatever later date or purchase word comes with it (不赶时间,下周三再说; 不急,先把报价发我).
+  if (negated.length) return { level: 'low', score: 0.05, reasons: negated };
   const soon = within(24 * 14);
   if (soon.length) {
     // Sooner dates order first among medium messages.
@@ -58,6 +61,5 @@ export function classifyUrgency(
     return { level: 'medium', score: Math.round((0.65 - 0.15 * Math.min(1, hoursAway / (24 * 14))) * 100) / 100, reasons: soon.map((d) => d.text) };
   }
   if (intent === 'high') return { level: 'medium', score: 0.4, reasons: ['intent:high'] };
-  if (negated.length) return { level: 'low', score: 0.05, reasons: negated };
   return { level: 'low', score: 0.1, reasons: [] };
 }

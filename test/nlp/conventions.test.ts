@@ -249,7 +249,8 @@ describe('urgency', () => {
     ['不急不急', 'low'],
     ['不着急,慢慢来', 'low'],
     ['不着急,明天给我', 'high'], // a date within 48 hours wins
-    ['不赶时间,下周三再说', 'medium'],
+    ['不赶时间,下周三再说', 'low'], // negated, and no date within 48 hours
+    ['不急,先把报价发我', 'low'], // negation outranks an intent-high word
     ['急诊科要两台', 'low'],
     ['下周五见', 'medium'],
     ['4月20日见', 'low'],

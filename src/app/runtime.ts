@@ -26,6 +26,7 @@ import type { User } from '../crm/users.repo.js';
 import type { IdentityKind } from '../db/schema.js';
 import { cardActionHandler, rememberCard } from '../bot/card-actions.handler.js';
 import { textCaptureHandler } from '../bot/messages.handler.js';
+import { replyArchiveHandler } from '../bot/replies-archive.handler.js';
 import { contactAddHandler, type ContactProfile } from '../bot/contacts.handler.js';
 import { timerHandler } from '../bot/timers.handler.js';
 import { leadsRouter } from '../api/leads.routes.js';
@@ -100,6 +101,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       ...(o.handlers ?? []),
       cardActionHandler(flow),
       contactAddHandler(flow, (platform) => CONTACT_IDENTITY[platform] ?? 'openid'),
+      replyArchiveHandler(flow),
       textCaptureHandler(flow),
     ],
   });

@@ -8,6 +8,7 @@ import { LEAD_COLUMNS_SQL, leadAuditSql, leadInsertParams, leadValuesSql, type L
 import { createTask } from './tasks.repo.js';
 import { scheduleTimer } from './timers.repo.js';
 import { recordAudit } from './audit.repo.js';
+import { normalizeIdentity } from './identity.js';
 import type { Identity } from './customers.repo.js';
 import type { User } from './users.repo.js';
 
@@ -262,4 +263,33 @@ export async function markResponded(tx: Tx, tenantId: string, customerId: string
     .update(leads)
     .set({ firstResponseAt: at, updatedAt: at })
     .where(and(eq(leads.tenantId, tenantId), eq(leads.customerId, customerId), eq(leads.assigneeId, userId), sql`${leads.firstResponseAt} is null`, notInArray(leads.status, ['won', 'lost'])));
+}
+
+/**
+ * The rep archived a reply they sent to a customer (a chat fragment forwarded with 回复：…). The
+ * customer is the one holding an identity named in the reply, else the one the rep last captured
+ * a message about in the past 24 hours. The reply is an outbound interaction, and the first one
+ * counts as the lead's response. Returns null when no customer fits.
+ */
+export async function archiveReply(
+  tx: Tx, tenantId: string,
+  r: { repId: string; text: string; identities: Identity[]; platform: string | null; platformMessageId: string | null; at: Date },
+): Promise<{ customerId: string; duplicate: boolean } | null> {
+  const kinds = r.identities.map((i) => i.kind);
+  const values = r.identities.map((i) => { try { return normalizeIdentity(i.kind, i.value); } catch { return i.value; } });
+  const [hit] = await runPrepared<{ customerId: string }>(tx, 'kelu_reply_customer', `
+    select coalesce(
+      (select c.id from unnest($2::text[], $3::text[]) as u(kind, value)
+         join customer_identities ci on ci.tenant_id = $1 and ci.kind = u.kind and ci.value = u.value
+         join customers c on c.id = ci.customer_id and c.merged_into is null limit 1),
+      (select i.customer_id from interactions i join customers c on c.id = i.customer_id and c.merged_into is null
+       where i.tenant_id = $1 and i.author_id = $4::uuid and i.direction = 'in' and i.occurred_at > $5::timestamptz - interval '24 hours'
+       order by i.occurred_at desc limit 1)) as "customerId"`, [tenantId, kinds, values, r.repId, r.at.toISOString()]);
+  if (!hit?.customerId) return null;
+  const [row] = await tx.insert(interactions).values({
+    tenantId, customerId: hit.customerId, channel: 'chat', direction: 'out', authorId: r.repId, text: r.text,
+    platform: r.platform, platformMessageId: r.platformMessageId, occurredAt: r.at,
+  }).onConflictDoNothing().returning({ id: interactions.id });
+  if (row) await markResponded(tx, tenantId, hit.customerId, r.repId, r.at);
+  return { customerId: hit.customerId, duplicate: !row };
 }

@@ -5,6 +5,7 @@ import { cardEventXml, inboxRows, outboxRows, postWecom, seedTenant, startHarnes
 import { postRobot, robotMessage } from '../adapters/dingtalk/dingtalk.helpers.js';
 import { json } from '../helpers/test-app.js';
 import { NOTHING_FOUND_TEXT } from '../../src/bot/leads.flow.js';
+import { REPLY_NOT_FOUND_TEXT } from '../../src/bot/replies-archive.handler.js';
 import { listAudit } from '../../src/crm/audit.repo.js';
 import { createCustomer } from '../../src/crm/customers.repo.js';
 
@@ -152,6 +153,51 @@ describe.each(backends)('lead capture from chat on %s', (backend) => {
     expect((await fetch(`${h.server.url}/api/v1/leads`, { method: 'POST', headers: { 'x-kelu-form-key': 'fk_wrong_wrong_wrong_wrong', 'content-type': 'application/json' }, body: '{"name":"x"}' })).status).toBe(401);
     // A form key opens lead intake only, not the rest of the admin API.
     expect((await fetch(`${h.server.url}/api/v1/customers`, { headers: { 'x-kelu-form-key': key } })).status).toBe(401);
+  });
+
+  it('response time: 已联系 on the claim card, or the rep\'s archived reply (回复：…), sets first_response_at once; GET /api/v1/leads shows it', async () => {
+    const leadRow = async (id: string) => (await t.database.query<{ first_response_at: Date | null; assignee_id: string; status: string }>(sql`select first_response_at, assignee_id, status from leads where id = ${id}`))[0]!;
+    const listed = async (id: string) => ((await json(await fetch(`${h.server.url}/api/v1/leads?limit=100`, { headers: admin }))).items as any[]).find((l) => l.id === id);
+
+    // An unowned lead goes to a rep with a claim card; 已联系 claims it and records the response.
+    const res = await json(await fetch(`${h.server.url}/api/v1/leads`, { method: 'POST', headers: admin, body: JSON.stringify({ name: '窦女士', phone: '13800008888', text: '想了解轮椅' }) }));
+    expect((await leadRow(res.leadId)).first_response_at).toBeNull();
+    expect((await listed(res.leadId)).responseTimeSeconds).toBeNull();
+    const claim = (await t.database.query<{ id: string }>(sql`select id from tasks where lead_id = ${res.leadId} and kind = 'lead.claim'`))[0]!;
+    const rep = res.assigneeId === users.li.id ? 'rep-li' : 'rep-zhang';
+    expect((await postWecom(h.server, wecomCallback(cardEventXml({ from: rep, taskId: claim.id, eventKey: 'contacted' })))).status).toBe(200);
+    await waitFor(async () => (await leadRow(res.leadId)).first_response_at !== null, 10_000, 'first response from 已联系');
+    expect((await leadRow(res.leadId)).status).toBe('contacted');
+    const view = await listed(res.leadId);
+    expect(view.firstResponseAt).toBeTruthy();
+    expect(view.responseTimeSeconds).toEqual(expect.any(Number));
+    expect(view.responseTimeSeconds).toBeGreaterThanOrEqual(0);
+
+    // A rep forwards a customer; then forwards the reply they sent. No identity in the reply: the
+    // customer is the one the rep last captured.
+    const before = sendsTo('rep-zhang').length;
+    await forward('rep-zhang', '邵经理想了解一下制氧机，电话 13911112222', '5101');
+    await waitFor(async () => sendsTo('rep-zhang').length > before, 10_000, 'capture card');
+    const [c] = await t.database.query<{ id: string }>(sql`select customer_id as id from customer_identities where value = '13911112222'`);
+    const [lead] = await t.database.query<{ id: string }>(sql`select id from leads where customer_id = ${c!.id}`);
+    expect((await leadRow(lead!.id)).first_response_at).toBeNull();
+    await forward('rep-zhang', '回复：邵经理您好，制氧机的报价单已发您邮箱', '5102');
+    await waitFor(async () => (sendsTo('rep-zhang').at(-1)!.body as any).text?.content?.startsWith('已把你的回复归档到'), 10_000, 'reply archived');
+    const first = (await leadRow(lead!.id)).first_response_at;
+    expect(first).not.toBeNull();
+    const out = await t.database.query<{ text: string; direction: string }>(sql`select text, direction from interactions where customer_id = ${c!.id} order by occurred_at, created_at`);
+    expect(out.map((i) => i.direction)).toEqual(['in', 'out']);
+    expect(out[1]!.text).toBe('邵经理您好，制氧机的报价单已发您邮箱');
+    // No new customer, lead or capture card came from the reply; a second reply keeps the first response time.
+    expect((await t.database.query(sql`select 1 from customers where name = '邵' `)).length).toBe(1);
+    await forward('rep-zhang', '已回复：有问题随时联系我 13911112222', '5103');
+    await waitFor(async () => (await t.database.query(sql`select 1 from interactions where customer_id = ${c!.id} and direction = 'out'`)).length === 2, 10_000, 'second reply');
+    expect(String((await leadRow(lead!.id)).first_response_at)).toBe(String(first));
+    // Someone with no recent capture and no identity in the reply is asked which customer it is.
+    const m = sendsTo('mgr-chen').length;
+    await forward('mgr-chen', '回复：好的', '5104');
+    await waitFor(async () => sendsTo('mgr-chen').length > m, 10_000, 'question to the manager');
+    expect((sendsTo('mgr-chen').at(-1)!.body as any).text.content).toBe(REPLY_NOT_FOUND_TEXT);
   });
 
   it('validates assignment settings', async () => {

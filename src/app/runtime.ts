@@ -6,6 +6,7 @@ import type { SecretBox } from '../lib/secret-box.js';
 import { TokenCache } from '../lib/token-cache.js';
 import { createDbTokenStore } from '../db/token-store.js';
 import { ChannelDirectory } from './channels.js';
+import { tenantsRouter } from '../api/tenants.routes.js';
 import { DEFAULT_TENANT_ID } from './bootstrap.js';
 import { adminRouter } from '../api/admin.routes.js';
 import { QueueWorker, type QueueRow, type OutsideResult } from '../queue/worker.js';
@@ -196,6 +197,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
 
   const routers: Router[] = [
     adminRouter({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes }),
+    tenantsRouter({
+      database, box: o.box, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes,
+      onChannelChange: (tenantId) => {
+        channels.invalidate(tenantId);
+        tenantInfo.invalidate(tenantId);
+      },
+    }),
     leadsRouter({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, flow, logger, afterCommit: () => outbox.notify() }),
     wecomRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: wecomChannel, store }),
     dingtalkRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: dingtalkChannel, store }),

@@ -161,7 +161,15 @@ export async function resolveCustomer(tx: Tx, tenantId: string, input: ResolveIn
   const conflict = () => Object.assign(new Error('an identity was claimed by a concurrent capture; retrying'), { retryable: true });
   let addedIdentities: Identity[];
   if (locked.length === 1) {
-    if (!complete) throw conflict();
+    // Rare: an insert was skipped because a concurrent capture wrote that identity after our read.
+    // Fine if it went to this customer; another customer's means the retry must merge.
+    if (!complete) {
+      const [{ foreign }] = await runPrepared<{ foreign: number }>(tx, 'kelu_resolve_foreign_identities', `
+        select count(*)::int as foreign from customer_identities ci join unnest($2::text[], $3::text[]) as u(kind, value)
+          on ci.kind = u.kind and ci.value = u.value
+        where ci.tenant_id = $1 and ci.customer_id <> $4::uuid`, [tenantId, idents.map((i) => i.kind), idents.map((i) => i.value), primary!.id]) as [{ foreign: number }];
+      if (foreign > 0) throw conflict();
+    }
     addedIdentities = added;
   } else {
     const rows = await tx

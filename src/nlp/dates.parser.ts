@@ -362,6 +362,11 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | n
       }
     }
   }
+  // 三天后下午3点: an offset of whole days is a day like any other and may take a time.
+  if (part?.span && part.span.end === null && part.span.start.grain === 'day' && !base) {
+    const k = skipJoiners(s, part.end);
+    if (exec(POD_RE, s, k) || parseClock(s, k, true)) part = { day: part.span.start.day, end: part.end };
+  }
   let j = part ? part.end : i;
   if (part?.span) {
     return { start: part.span.start, end: part.span.end, holiday: false, from: i, to: j };

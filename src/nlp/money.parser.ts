@@ -89,12 +89,15 @@ export function extractBudget(norm: string, orig: string): Budget | null {
     // Leading zero: an area code or a serial, never an amount.
     if (/^0\d/.test(a1)) continue;
     // A Chinese numeral glued to a following word is part of that word (十万火急, 三千里).
-    if (!/\d/.test(a1) && !pre1 && !post && /[\u4e00-\u9fff]/.test(norm[end] ?? '') && !CN_FOLLOWERS.test(norm.slice(end, end + 3))) continue;
+    // A range (三万到五万都行) is an amount however it ends.
+    if (!/\d/.test(a1) && a2 === undefined && !pre1 && !post && /[\u4e00-\u9fff]/.test(norm[end] ?? '') && !CN_FOLLOWERS.test(norm.slice(end, end + 3))) continue;
     if ((tail1 && !mult1) || (tail2 && !mult2)) continue;
     const v1raw = parseNumber(a1) + tailValue(mult1, tail1, tailK1);
     if (!Number.isFinite(v1raw)) continue;
     // Chinese numerals alone (三, 十) need a money unit; otherwise every "一" is a price.
-    if (!/\d/.test(a1) && !/[千万亿]/.test(a1) && !(mult1 || mult2 || post || pre1) && !(context && /百/.test(a1))) continue;
+    // 十到十五万: the second end's 万 is the shared multiplier of a Chinese-numeral range.
+    const cnShared = a2 !== undefined && !mult1 && !mult2 && !/[千万亿]/.test(a1) ? /(千|万|百万|亿)$/.exec(a2)?.[1] : undefined;
+    if (!/\d/.test(a1) && !/[千万亿]/.test(a1) && !cnShared && !(mult1 || mult2 || post || pre1) && !(context && /百/.test(a1))) continue;
     let min: number | null;
     let max: number | null;
     if (roughHigh !== undefined) {
@@ -106,7 +109,7 @@ export function extractBudget(norm: string, orig: string): Budget | null {
       if (!Number.isFinite(v2raw)) continue;
       // 5到10万: the shared multiplier applies to both ends.
       const k2 = MULTIPLIER[mult2 ?? ''] ?? 1;
-      const k1 = mult1 ? MULTIPLIER[mult1] : k2;
+      const k1 = mult1 ? MULTIPLIER[mult1] : cnShared ? MULTIPLIER[cnShared] : k2;
       min = round(v1raw * k1);
       max = round(v2raw * k2);
       if (min > max) continue;

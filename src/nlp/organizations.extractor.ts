@@ -22,6 +22,9 @@ const GENERIC = new Set([
   '各', '每', '哪', '这个', '那个', '某', '其他', '外地', '本地', '附近', '当地', '市', '县', '区', '省', '国内', '国外',
   '私立', '公立', '民营', '国营', '上级', '下属', '我', '你', '他', '她', '购物', '服务', '活动', '培训', '销售', '售后',
 ]);
+/** Generic words that describe what an institution does: a name never begins with one
+ * (培训学校, 售后服务中心), but one may sit inside a name (新东方培训学校). */
+const DESCRIPTIVE = new Set(['购物', '服务', '活动', '培训', '销售', '售后', '合作', '私立', '公立', '民营', '国营']);
 // Single-character heads the generic list cannot catch (市中心, 总公司, 分公司).
 const MIN_NAME = 2;
 
@@ -69,13 +72,13 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
       const t = tokens[k];
       // jieba splits 西湖区 into 西湖/ns + 区: a lone admin unit after a place belongs to it.
       const unitOfPlace = ADMIN_UNITS.has(t.word) && k > 0 && tokens[k - 1].end === t.start && tokens[k - 1].tag === 'ns';
-      if (!unitOfPlace && (!NAME_TAGS.has(t.tag) || GENERIC.has(t.word) || /[\s,.:;!?()]/.test(t.word))) break;
+      if (!unitOfPlace && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()]/.test(t.word))) break;
       walked.push(t);
       k--;
     }
     // A verbal noun or an adjective (实验, 精密) is inside a name (海淀区实验小学,
     // 昆山市精密模具厂) but never begins one.
-    while (walked.length && INNER_ONLY_TAGS.has(walked[walked.length - 1].tag)) walked.pop();
+    while (walked.length && (INNER_ONLY_TAGS.has(walked[walked.length - 1].tag) || DESCRIPTIVE.has(walked[walked.length - 1].word))) walked.pop();
     for (const t of walked) {
       start = t.start;
       if (PROPER_TAGS.has(t.tag)) proper = true;

@@ -36,7 +36,9 @@ function tokenAt(tokens: Token[], pos: number): Token | undefined {
 function insideWord(tokens: Token[], start: number, end: number): boolean {
   const t = tokenAt(tokens, start);
   if (!t) return false;
-  if (t.start < start) return true; // the surname is the tail of a longer word (施工 → 工)
+  // The surname is the tail of a longer word (施工 → 工), unless that "word" is only
+  // jieba's HMM guess gluing a department onto it (设备科马科长: 科马/x + 科长).
+  if (t.start < start) return !(t.tag === 'x' && t.end === start + 1 && end - start >= 2);
   if (t.end > end) return !NAME_TAGS.has(t.tag) && t.tag !== 'x';
   return false;
 }

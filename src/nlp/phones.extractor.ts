@@ -38,8 +38,9 @@ export function extractPhones(norm: string): Array<{ phone: string; index: numbe
     const start = m.index;
     const prev = text[start - 1];
     if (prev !== undefined && /[a-z0-9_]/.test(prev)) continue;
-    // 3/20 is a date, but 13812345678/13912345678 lists two phones.
-    if (prev === '/' && !/\d{7}\/$/.test(text.slice(Math.max(0, start - 8), start))) continue;
+    // 3/20 is a date, but 13812345678/13912345678 lists two phones; the groups after a
+    // date's day (3/15 13512345678) are read on their own.
+    const afterDate = prev === '/' && !/\d{7}\/$/.test(text.slice(Math.max(0, start - 8), start));
     if (ID_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
     const parts = m[0].split(SEP_RE);
     const offsets: number[] = [];
@@ -50,7 +51,7 @@ export function extractPhones(norm: string): Array<{ phone: string; index: numbe
       pos = at + p.length;
     }
     // Try consecutive groups: "138 0013 8000" joins, "2026 13800138000" does not.
-    for (let a = 0; a < parts.length; a++) {
+    for (let a = afterDate ? 1 : 0; a < parts.length; a++) {
       let digits = '';
       for (let b = a; b < parts.length && digits.length < 15; b++) {
         digits += parts[b];

@@ -38,6 +38,8 @@ export function extractPhones(norm: string): Array<{ phone: string; index: numbe
     const start = m.index;
     const prev = text[start - 1];
     if (prev !== undefined && /[a-z0-9_]/.test(prev)) continue;
+    // ABC-13912345678, JX_1380013800: digits hyphenated to letters belong to that code.
+    if ((prev === '-' || prev === '_') && /[a-z]/.test(text[start - 2] ?? '')) continue;
     // 3/20 is a date, but 13812345678/13912345678 lists two phones; the groups after a
     // date's day (3/15 13512345678) are read on their own.
     const afterDate = prev === '/' && !/\d{7}\/$/.test(text.slice(Math.max(0, start - 8), start));

@@ -18,7 +18,7 @@ const AMOUNT_RE = new RegExp(
 
 const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右)/;
 /** A bound word may be followed by a short verb phrase: 最多能接受2万5, 至少要出5万. */
-const GAP = '(?:能|可以|只能|愿意|要|得|需要)?(?:接受|出|给|付|花|投|到)?';
+const GAP = '(?:能|可以|只能|愿意|要|得|需要)?(?:接受|出|给|付|花|投|到){0,2}';
 const MAX_BEFORE = new RegExp(`(不超过|不高于|不能超过|最多|最高|顶多|上限|封顶|以内|低于|少于|不到)${GAP}\\s?$`);
 const MIN_BEFORE = new RegExp(`(至少|不低于|最少|最低|起码|下限|高于|超过|多于)${GAP}\\s?$`);
 const NEGATED_MIN_BEFORE = new RegExp(`(不低于|不少于)${GAP}\\s?$`);

@@ -79,7 +79,7 @@ export function extractBudget(norm: string, orig: string): Budget | null {
     if (!post && QUANTITY_AFTER.test(after)) continue;
     const before = norm.slice(Math.max(0, start - 8), start);
     if ((mult1 === 'w' || mult1 === 'k') && !pre1 && !post && PHYSICAL_BEFORE.test(before)) continue;
-    const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2) || /[千万亿]/.test(a1);
+    const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2) || /[千万亿]/.test(a1) || /[千万亿]$/.test(a2 ?? '');
     const context = BUDGET_WORDS.test(before) || BUDGET_WORDS.test(after);
     if (!hasUnit && !context) continue;
     // 5个w, 两个亿: spoken amounts, a budget only when a budget word says so (年产值两个亿 is not).

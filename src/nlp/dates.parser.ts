@@ -349,6 +349,12 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | n
       }
     }
   }
+  if (part && (part.day !== undefined || part.bareWeekday !== undefined) && s[part.end] === '(') {
+    // 下周三(3月18日)上午10点: a date restated in brackets is the same day, and the time
+    // after the brackets belongs to it; the explicit date decides.
+    const inner = parseDayPart(s, part.end + 1, ctx);
+    if (inner?.day !== undefined && s[inner.end] === ')') part = { day: inner.day, end: inner.end + 1 };
+  }
   if (!part && base) {
     // Second half of a range may omit what the first half said: 3月15日到20日.
     const e = exec(DAY_ONLY_RE, s, i);
@@ -374,7 +380,8 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | n
   let pod = part?.pod;
   const podStart = skipJoiners(s, j);
   const pm = part || !base ? exec(POD_RE, s, part ? podStart : i) : exec(POD_RE, s, i);
-  if (pm && !(pm[0].length === 1 && !part && !base)) {
+  // A one-character part of day (早, 晚) alone is too ambiguous, but not before a clock (早8点).
+  if (pm && !(pm[0].length === 1 && !part && !base && !parseClock(s, i + 1, true))) {
     pod = POD_MAP.get(pm[0]);
     j = (part ? podStart : i) + pm[0].length;
   }

@@ -57,7 +57,23 @@ function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
 
-export function extractBudget(norm: string, orig: string): Budget | null {
+/** Financial (大写) numerals, as contracts and invoices write amounts: 叁拾万元整. */
+const DAXIE: Record<string, string> = {
+  '壹': '一', '贰': '二', '貳': '二', '叁': '三', '參': '三', '肆': '四', '伍': '五', '陆': '六', '陸': '六',
+  '柒': '七', '捌': '八', '玖': '九', '拾': '十', '佰': '百', '仟': '千', '萬': '万', '億': '亿',
+};
+/** A run of them is a numeral when it is two or more long or carries a unit (伍仟, 拾万元),
+ * so that 收拾, 队伍, 大陆 stay words. Same length, so offsets are unchanged. */
+const DAXIE_RUN = /[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億]+(?=[万亿元圆块]?)/g;
+
+function readDaxie(norm: string): string {
+  if (!/[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟]/.test(norm)) return norm;
+  return norm.replace(DAXIE_RUN, (run, at: number) =>
+    run.length >= 2 || /[万亿元圆]/.test(norm[at + run.length] ?? '') ? [...run].map((c) => DAXIE[c] ?? c).join('') : run);
+}
+
+export function extractBudget(rawNorm: string, orig: string): Budget | null {
+  const norm = readDaxie(rawNorm).replace(/(?<=[十百千万亿])圆/g, '元');
   const cands: Array<{ budget: Budget; score: number }> = [];
   AMOUNT_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -68,7 +84,8 @@ export function extractBudget(norm: string, orig: string): Budget | null {
     const end = start + m[0].length;
     const prevCh = norm[start - 1];
     // Part of a longer token: phone digits, model numbers (x3000), dates (2026-03).
-    if (prevCh !== undefined && /[a-z0-9_.:/-]/.test(prevCh) && !pre1) continue;
+    // A colon only joins a clock (10:30); after a label (预算:50万, 金额：30万) it is punctuation.
+    if (prevCh !== undefined && !pre1 && (/[a-z0-9_./-]/.test(prevCh) || (prevCh === ':' && /[0-9]/.test(norm[start - 2] ?? '')))) continue;
     // 两三万, 二三十万, 七八千, 三五万: two neighbouring digits are a rough range (20000–30000).
     const rough = a2 === undefined ? /^([一二两三四五六七八九])([二三四五六七八九])([十百千万亿]*)$/.exec(a1raw) : null;
     const a1 = rough ? rough[1] + rough[3] : a1raw;

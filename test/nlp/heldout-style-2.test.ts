@@ -327,6 +327,13 @@ const ROWS: Row[] = [
   { text: '苏州工业园区星海小学的校长', orgs: ['苏州工业园区星海小学'], persons: [] },
   { text: '我们是一家民营医院', orgs: [] },
   { text: '客户在华西医院', orgs: ['华西医院'] },
+  // Fourth batch: form-style messages with full-width colon labels.
+  { text: '【客户信息】姓名：刘芳；单位：南京市鼓楼医院；职务：护士长；手机：13951234567；需求：监护仪5台；预算：15万；希望到货时间：4月底',
+    persons: [['刘芳', null]], orgs: ['南京市鼓楼医院'], phones: ['13951234567'], products: ['sku-monitor'], budget: [150000, 150000, 'CNY'],
+    dates: [[d('04-30'), null, 'day']], intent: 'high', urgency: 'medium' },
+  { text: '金额：30万，付款方式：预付30%', budget: [300000, 300000, 'CNY'], intent: 'high' },
+  { text: '预算：50万，联系人：孙主任', budget: [500000, 500000, 'CNY'], persons: [['孙', '主任']] },
+  { text: '总价:12800元,含运费', budget: [12800, 12800, 'CNY'] },
 ];
 
 /** The asserted fields of a row, projected from the engine's answer. */

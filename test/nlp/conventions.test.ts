@@ -225,6 +225,9 @@ describe('emails and WeChat IDs', () => {
     ['加我vx: abc_12345', [], ['abc_12345']],
     ['wx ZhangWei88', [], ['ZhangWei88']],
     ['我的id是abc12345', [], []],
+    ['WeChat ID: kelu_amy', [], ['kelu_amy']],
+    ['微信号是:lixiaoming_88', [], ['lixiaoming_88']],
+    ['微信/电话：13812345678', [], ['13812345678']],
   ])('%s', (text, emails, wechatIds) => {
     const e = run(text);
     expect(e.emails).toEqual(emails);

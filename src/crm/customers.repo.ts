@@ -104,29 +104,43 @@ export async function findCustomersByIdentities(tx: Tx, tenantId: string, idents
     .orderBy(customers.createdAt);
 }
 
-// The customer, its identities and its audit row in one round trip.
-const CREATE_CUSTOMER = `with c as (
+/**
+ * CTEs that create a customer (`created`), its identities and its audit row in one statement, when
+ * `condition` holds. Parameters: $1 tenant, $2/$3 identity kinds/values (normalized), then from $4
+ * what customerCreateParams() lists. Used by createCustomer and by resolution's lock statement.
+ */
+export function customerCreateCtes(condition = 'true'): string {
+  return `created as (
     insert into customers (tenant_id, name, company, title, tags, owner_id, source_channel, utm, stage, custom_fields, region)
-    values ($1, $2, $3, $4, $5::text[], $6::uuid, $7, $8::jsonb, $9, $10::jsonb, $11)
+    select $1, $4, $5, $6, $7::text[], $8::uuid, $9, $10::jsonb, $11, $12::jsonb, $13 where ${condition}
     returning *
-  ), i as (
+  ), created_identities as (
     insert into customer_identities (tenant_id, customer_id, kind, value)
-    select $1, c.id, u.kind, u.value from c, unnest($12::text[], $13::text[]) with ordinality as u(kind, value, n) order by u.n
-  ), a as (
+    select $1, c.id, u.kind, u.value from created c, unnest($2::text[], $3::text[]) with ordinality as u(kind, value, n) order by u.n
+  ), created_audit as (
     insert into audit_log (tenant_id, actor, action, entity_type, entity_id, after)
     select $1, $14, 'customer.create', 'customer', c.id::text,
       (select to_jsonb(x) from (select ${selectList(customers, 'c')}) x) || jsonb_build_object('identities', $15::jsonb)
-    from c
-  )
-  select ${selectList(customers, 'c')} from c`;
+    from created c
+  )`;
+}
 
+/** $1..$15 of customerCreateCtes (identities already normalized). */
+export function customerCreateParams(tenantId: string, c: NewCustomer, identities: Identity[], actor: string): unknown[] {
+  return [
+    tenantId, identities.map((i) => i.kind), identities.map((i) => i.value),
+    c.name ?? null, c.company ?? null, c.title ?? null, c.tags ?? [], c.ownerId ?? null, c.sourceChannel ?? null,
+    JSON.stringify(c.utm ?? {}), c.stage ?? 'new', JSON.stringify(c.customFields ?? {}), c.region ?? null, actor, JSON.stringify(identities),
+  ];
+}
+
+const CREATE_CUSTOMER = `with ${customerCreateCtes()}
+  select ${selectList(customers, 'c')} from created c`;
+
+/** The customer, its identities and its audit row in one round trip. */
 export async function createCustomer(tx: Tx, tenantId: string, c: NewCustomer, actor: string): Promise<Customer> {
   const identities: Identity[] = (c.identities ?? []).map((i) => ({ kind: i.kind, value: normalizeIdentity(i.kind, i.value) }));
-  const [row] = await runPrepared<CustomerRow>(tx, 'kelu_create_customer', CREATE_CUSTOMER, [
-    tenantId, c.name ?? null, c.company ?? null, c.title ?? null, c.tags ?? [], c.ownerId ?? null, c.sourceChannel ?? null,
-    JSON.stringify(c.utm ?? {}), c.stage ?? 'new', JSON.stringify(c.customFields ?? {}), c.region ?? null,
-    identities.map((i) => i.kind), identities.map((i) => i.value), actor, JSON.stringify(identities),
-  ]);
+  const [row] = await runPrepared<CustomerRow>(tx, 'kelu_create_customer', CREATE_CUSTOMER, customerCreateParams(tenantId, c, identities, actor));
   return { ...row!, identities };
 }
 

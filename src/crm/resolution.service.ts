@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { customerIdentities, customers, interactions, leads, tasks, type FieldConflict } from '../db/schema.js';
-import { createCustomer, getCustomer, type CustomerRow, type Identity } from './customers.repo.js';
+import { createCustomer, customerCreateCtes, customerCreateParams, getCustomer, type CustomerRow, type Identity, type NewCustomer } from './customers.repo.js';
 import { normalizeIdentity } from './identity.js';
 import { recordAudit } from './audit.repo.js';
 
@@ -83,19 +83,7 @@ const LOCK_AND_INSERT = `with known as (
     order by u.n
     on conflict (tenant_id, kind, value) do nothing
     returning kind, value
-  ), created as (
-    insert into customers (tenant_id, name, company, title, owner_id, source_channel, utm, region)
-    select $1, $4, $5, $6, $7::uuid, $8, $9::jsonb, $10 where not exists (select 1 from holders)
-    returning *
-  ), created_identities as (
-    insert into customer_identities (tenant_id, customer_id, kind, value)
-    select $1, c.id, u.kind, u.value from created c, unnest($2::text[], $3::text[]) with ordinality as u(kind, value, n) order by u.n
-  ), created_audit as (
-    insert into audit_log (tenant_id, actor, action, entity_type, entity_id, after)
-    select $1, $11, 'customer.create', 'customer', c.id::text,
-      (select to_jsonb(x) from (select ${selectList(customers, 'c')}) x) || jsonb_build_object('identities', $12::jsonb)
-    from created c
-  )
+  ), ${customerCreateCtes('not exists (select 1 from holders)')}
   select ${selectList(customers, 'h')}, (select coalesce(json_agg(ins), '[]'::json) from ins) as added,
     (select count(*) from known)::int as known, false as created
   from holders h
@@ -105,21 +93,8 @@ const LOCK_AND_INSERT = `with known as (
 
 type Holder = CustomerRow & { added: Identity[]; known: number; created: boolean };
 
-/** A customer to create when nobody holds the identities (same statement). */
-interface Creation {
-  profile: Profile;
-  ownerId: string | null;
-  sourceChannel: string | null;
-  utm: Record<string, string>;
-  actor: string;
-}
-
-async function lockHolders(tx: Tx, tenantId: string, idents: Identity[], c: Creation): Promise<{ holders: CustomerRow[]; created: CustomerRow | null; added: Identity[]; complete: boolean }> {
-  const rows = await runPrepared<Holder>(tx, 'kelu_resolve_lock_insert', LOCK_AND_INSERT, [
-    tenantId, idents.map((i) => i.kind), idents.map((i) => i.value),
-    c.profile.name ?? null, c.profile.company ?? null, c.profile.title ?? null, c.ownerId, c.sourceChannel, JSON.stringify(c.utm), c.profile.region ?? null,
-    c.actor, JSON.stringify(idents),
-  ]);
+async function lockHolders(tx: Tx, tenantId: string, idents: Identity[], create: NewCustomer, actor: string): Promise<{ holders: CustomerRow[]; created: CustomerRow | null; added: Identity[]; complete: boolean }> {
+  const rows = await runPrepared<Holder>(tx, 'kelu_resolve_lock_insert', LOCK_AND_INSERT, customerCreateParams(tenantId, create, idents, actor));
   const strip = ({ added: _a, known: _k, created: _c, ...row }: Holder): CustomerRow => row;
   if (rows.length === 1 && rows[0]!.created) return { holders: [], created: strip(rows[0]!), added: [], complete: true };
   const added = rows.length === 1 ? rows[0]!.added : [];
@@ -136,12 +111,16 @@ async function lockHolders(tx: Tx, tenantId: string, idents: Identity[], c: Crea
 export async function resolveCustomer(tx: Tx, tenantId: string, input: ResolveInput): Promise<ResolveResult> {
   const now = input.now ?? new Date();
   const idents = normalizeAll(input.identities);
-  const creation: Creation = { profile: input.profile, ownerId: input.ownerId ?? null, sourceChannel: input.sourceChannel ?? null, utm: input.utm ?? {}, actor: input.actor };
+  // The customer to create when nobody holds these identities.
+  const create: NewCustomer = {
+    name: input.profile.name ?? null, title: input.profile.title ?? null, company: input.profile.company ?? null, region: input.profile.region ?? null,
+    ownerId: input.ownerId ?? null, sourceChannel: input.sourceChannel ?? null, utm: input.utm ?? {},
+  };
   if (idents.length === 0) {
-    const c = await createCustomer(tx, tenantId, { ...creation.profile, ownerId: creation.ownerId, sourceChannel: creation.sourceChannel, utm: creation.utm, identities: [] }, input.actor);
+    const c = await createCustomer(tx, tenantId, { ...create, identities: [] }, input.actor);
     return { customer: c, created: true, mergedIds: [], addedIdentities: [], filledFields: [], conflicts: [] };
   }
-  const { holders: locked, created, added, complete } = await lockHolders(tx, tenantId, idents, creation);
+  const { holders: locked, created, added, complete } = await lockHolders(tx, tenantId, idents, create, input.actor);
   if (created) {
     return { customer: Object.assign(created, { identities: idents }), created: true, mergedIds: [], addedIdentities: [], filledFields: [], conflicts: [] };
   }

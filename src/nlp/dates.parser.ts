@@ -7,7 +7,7 @@ import {
 } from './time-zone.js';
 import {
   CLOCK_AMPM_RE, CLOCK_CN_RE, CLOCK_COLON_RE, DAY_ONLY_RE, DEADLINE_RE, EDGE_RE, HOLIDAYS, HOLIDAY_RE,
-  ISO_DATE_RE, MONTH_DAY_RE, MONTH_MOD, MONTH_REL_RE, NOT_DAY_AFTER, NTH_WEEKDAY_RE, OFFSET_PREFIX_RE,
+  ISO_DATE_RE, MONTH_DAY_RE, MONTH_MOD, MONTH_REL_RE, NOT_DAY_AFTER, NTH_WEEKDAY_RE, OFFSET_PREFIX_RE, STREET_BEFORE_DAY,
   ALT_RE, OFFSET_SUFFIX_RE, POD_MAP, POD_RE, type Pod, RANGE_RE, REL_DAYS, REL_DAY_RE, UNIT_MAP, type Unit,
   US_DATE_RE, WEEKDAY_CHAR, WEEK_MOD, WEEK_RE, XUN_RE, YEAR_ABS_RE, YEAR_REL, YEAR_REL_RE,
 } from './dates.lexicon.js';
@@ -259,7 +259,7 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
   }
   // N号 alone is a day of the month; N日 only as a deadline (5日前), else it is too ambiguous.
   if ((e = exec(DAY_ONLY_RE, s, i)) && (e[2] === '号' || /^(前|之前|以前)/.test(s.slice(i + e[0].length, i + e[0].length + 2)))
-    && !isDigit(s[i - 1]) && !NOT_DAY_AFTER.has(s[i + e[0].length])) {
+    && !isDigit(s[i - 1]) && !NOT_DAY_AFTER.has(s[i + e[0].length]) && !STREET_BEFORE_DAY.test(s.slice(Math.max(0, i - 2), i))) {
     const d = num(e[1]);
     if (d >= 1 && d <= 31) {
       let ym = { y: c.y, m: c.m };
@@ -352,8 +352,10 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | n
   if (part && (part.day !== undefined || part.bareWeekday !== undefined) && s[part.end] === '(') {
     // 下周三(3月18日)上午10点: a date restated in brackets is the same day, and the time
     // after the brackets belongs to it; the explicit date decides.
+    // 3月15号(周日)下午2点: a weekday restating an explicit date is skipped the same way.
     const inner = parseDayPart(s, part.end + 1, ctx);
     if (inner?.day !== undefined && s[inner.end] === ')') part = { day: inner.day, end: inner.end + 1 };
+    else if (part.day !== undefined && inner?.bareWeekday !== undefined && s[inner.end] === ')') part = { day: part.day, end: inner.end + 1 };
   }
   if (!part && base) {
     // Second half of a range may omit what the first half said: 3月15日到20日.

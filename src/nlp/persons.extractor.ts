@@ -102,6 +102,27 @@ function isGivenName(g: string): boolean {
   return true;
 }
 
+/** A surname standing alone, one space before a title (王 总, 李 主任: how names are
+ * typed in forms and on phones): the surname's start, or null. The surname must not be
+ * the tail of a word, and a one-character title must not start one (方 总结). */
+function spacedSurname(s: string, tokens: Token[], i: number, title: string): number | null {
+  if (s[i - 1] !== ' ') return null;
+  const end = i + title.length;
+  if (isHan(s[end]) && title.length === 1) {
+    const after = tokenAt(tokens, i);
+    if (after && after.start === i && after.end > end) return null;
+  }
+  for (const sl of [2, 1]) {
+    const start = i - 1 - sl;
+    if (start < 0 || surnameLength(s, start) !== sl || isHan(s[start - 1])) continue;
+    return start;
+  }
+  return null;
+}
+
+/** Labels after which a form gives a person's name (姓名：张伟, 联系人：欧阳明). */
+const NAME_LABEL_RE = /(?:姓名|名字|联系人|客户姓名|负责人|对接人)\s*[:：]\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])/g;
+
 /** `inside`: spans of organization names; a bare name within one (东莞华宇电子厂 → 华宇)
  * is part of that name, not a person. */
 export function extractPersons(norm: string, orig: string, tokens: Token[], inside: ReadonlyArray<readonly [number, number]> = []): Person[] {
@@ -117,6 +138,12 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     if (!isHan(norm[i])) continue;
     const title = fittingTitle(norm, tokens, i);
     if (!title) continue;
+    const spaced = spacedSurname(norm, tokens, i, title);
+    if (spaced !== null) {
+      push({ name: orig.slice(spaced, i - 1), title, text: orig.slice(spaced, i + title.length), index: spaced, end: i + title.length });
+      i += title.length - 1;
+      continue;
+    }
     const name = nameBefore(norm, tokens, i);
     if (!name) continue;
     const end = i + title.length;
@@ -167,6 +194,16 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     // A title glued into the token (陈先生) was handled above with its title split off.
     if (titleAt(w, sl) !== null && sl + (titleAt(w, sl) as string).length === w.length) continue;
     push({ name: orig.slice(t.start, t.end), title: null, text: orig.slice(t.start, t.end), index: t.start, end: t.end });
+  }
+
+  // A full name given after a name label, which jieba may split (欧阳/明).
+  for (const m of norm.matchAll(NAME_LABEL_RE)) {
+    const w = m[1];
+    const index = (m.index ?? 0) + m[0].length - w.length;
+    const sl = surnameLength(w, 0);
+    if (sl === 0 || w.length - sl < 1 || w.length - sl > 2 || !isGivenName(w.slice(sl)) || NOT_NAME_WORDS.has(w)) continue;
+    if (titleAt(w, sl) !== null) continue; // 李主任, 王总: the title rule above
+    push({ name: orig.slice(index, index + w.length), title: null, text: orig.slice(index, index + w.length), index, end: index + w.length });
   }
 
   // jieba split a name it does not know into surname (tagged as a name) + given name.

@@ -17,6 +17,7 @@ describe('dates', () => {
     ['周二可以', d('03-10'), 'day'], // today counts when no time is stated
     ['早8点出发', d('03-11', '08:00'), 'hour'], // 早 before a clock is AM; 08:00 today has passed
     ['下周三(3月18日)上午10点开标', d('03-18', '10:00'), 'hour'], // a date restated in brackets
+    ['3月15号（周日）下午2点', d('03-15', '14:00'), 'hour'], // a weekday restating a date, in brackets
     ['3天后下午3点', d('03-13', '15:00'), 'hour'],
     ['周二上午9点', d('03-17', '09:00'), 'hour'], // 09:00 today has passed
     ['周二下午3点', d('03-10', '15:00'), 'hour'],
@@ -113,7 +114,7 @@ describe('dates', () => {
     expect(run('明天上午9点', '2026-01-10T14:00:00Z', 'America/New_York').dates[0].start).toBe('2026-01-11T09:00:00-05:00');
   });
 
-  it.each(['早上好', '便宜一点', '有两点要说明', '每周一次', '3号楼', '5-10万', '13800138000'])('%s is not a date', (text) => {
+  it.each(['早上好', '便宜一点', '有两点要说明', '每周一次', '3号楼', '5-10万', '13800138000', '宜山路18号', '南京西路5号'])('%s is not a date', (text) => {
     expect(run(text).dates).toEqual([]);
   });
 
@@ -134,6 +135,10 @@ describe('persons', () => {
     ['欧阳经理和司徒医生', [['欧阳', '经理'], ['司徒', '医生']]],
     ['刘女士和刘女士', [['刘', '女士']]],
     ['我是刘德华', [['刘德华', null]]],
+    ['客户：王 总，电话：13812345678', [['王', '总']]], // one space between surname and title
+    ['李 主任 13912345678', [['李', '主任']]],
+    ['姓名：欧阳明 手机：13512345678', [['欧阳明', null]]], // a full name after a name label
+    ['联系人:张伟', [['张伟', null]]],
   ])('%s', (text, expected) => {
     expect(run(text).persons.map((p) => [p.name, p.title])).toEqual(expected);
   });
@@ -144,6 +149,10 @@ describe('persons', () => {
     '谢谢', '项目黄了', '和张经理',
   ])('%s has no person beyond a titled one', (text) => {
     expect(run(text).persons.filter((p) => p.title === null || p.name.length > 2)).toEqual([]);
+  });
+
+  it.each(['方 总结一下', '我 总是忘', '姓名：未知'])('%s has no person', (text) => {
+    expect(run(text).persons).toEqual([]);
   });
 
   it('和张经理 is 张, not 和张', () => {

@@ -1,0 +1,70 @@
+/* Shared by the held-out-style tables (heldout-style*.test.ts): the row shape, and the suite
+ * that runs a table and asserts only the fields each row names. */
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+import { extract, type Entities } from '../../src/nlp/index.js';
+import { loadDemoCatalog } from './scoring.js';
+
+/** Tuesday 2026-03-10 10:00 Shanghai: every row's reference moment unless it names its own. */
+export const REF = '2026-03-10T10:00:00+08:00';
+export const d = (day: string, time = '00:00', year = '2026'): string => `${year}-${day}T${time}:00+08:00`;
+
+export type Level = 'high' | 'medium' | 'low';
+export type DateRow = [string, string | null, string];
+export interface Row {
+  text: string;
+  ref?: string;
+  persons?: Array<[string, string | null]>;
+  /** Names only, for rows whose title is written in Traditional characters. */
+  personNames?: string[];
+  phones?: string[];
+  emails?: string[];
+  wechatIds?: string[];
+  orgs?: string[];
+  products?: string[];
+  dates?: DateRow[];
+  budget?: [number | null, number | null, string] | null;
+  urgency?: Level;
+  intent?: Level;
+}
+
+export const catalog = loadDemoCatalog();
+
+/** The asserted fields of a row, projected from the engine's answer. */
+function project(row: Row, e: Entities): Partial<Row> {
+  const out: Partial<Row> = {};
+  if (row.persons) out.persons = e.persons.map((p) => [p.name, p.title]);
+  if (row.personNames) out.personNames = e.persons.map((p) => p.name);
+  if (row.phones) out.phones = e.phones;
+  if (row.emails) out.emails = e.emails;
+  if (row.wechatIds) out.wechatIds = e.wechatIds;
+  if (row.orgs) out.orgs = e.organizations.map((o) => o.name);
+  if (row.products) out.products = e.products.map((p) => p.id);
+  if (row.dates) out.dates = e.dates.map((x) => [x.start, x.end, x.grain]);
+  if (row.budget !== undefined) out.budget = e.budget && [e.budget.min, e.budget.max, e.budget.currency];
+  if (row.urgency) out.urgency = e.urgency.level;
+  if (row.intent) out.intent = e.intent.level;
+  return out;
+}
+
+function expected(row: Row): Partial<Row> {
+  const { text: _t, ref: _r, ...rest } = row;
+  return rest;
+}
+
+const run = (row: Row): Entities => extract(row.text, { ref: row.ref ?? REF, timeZone: 'Asia/Shanghai', catalog });
+
+/** One test per row, and a count of the rows that pass every asserted field. */
+export function heldOutSuite(title: string, rows: Row[]): void {
+  describe(title, () => {
+    it.each(rows.map((r) => [r.text, r] as const))('%s', (_text, row) => {
+      expect(project(row, run(row))).toEqual(expected(row));
+    });
+
+    it('reports how many messages pass every asserted field', () => {
+      const fails = rows.filter((r) => !isDeepStrictEqual(project(r, run(r)), expected(r)));
+      console.log(`${title}: ${rows.length - fails.length}/${rows.length} messages pass`);
+      expect(fails.length).toBe(0);
+    });
+  });
+}

@@ -46,6 +46,8 @@ async function main() {
   const db = new pg.Client({ connectionString: fresh.url });
   await db.connect();
   const t0 = Date.now();
+  const during = await db.query(`select count(*) filter (where status = 'done')::int as done from inbox_events`);
+  console.log(`processed while the load ran: ${during.rows[0].done}`);
   for (;;) {
     const r = await db.query(`select count(*)::int as n, count(*) filter (where status = 'done')::int as done from inbox_events`);
     if (r.rows[0].done === r.rows[0].n || Date.now() - t0 > 120_000) break;

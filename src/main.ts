@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const runtime = createRuntime({ config: { ...config, adminToken: admin.token }, database, logger, box });
   runtime.start();
   const server = await startServer({ database, logger, routers: runtime.routers }, config.port, config.host);
-  runtime.setLoadGauge(server.inFlight);
+  runtime.setLoadGauge(server.pressure);
 
   const lines = [
     `Kelu 客路 is running on ${database.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${path.resolve(config.dataDir)}` : 'PostgreSQL server'}${demo ? ' with the demo tenant' : ''}`,

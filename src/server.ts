@@ -5,6 +5,7 @@ import Router from '@koa/router';
 import type { Logger } from './lib/logger.js';
 import { isAppError } from './lib/errors.js';
 import type { Database } from './db/database.js';
+import { PeakGauge } from './lib/peak-gauge.js';
 
 export interface ServerDeps {
   database: Database;
@@ -19,17 +20,20 @@ export interface RunningServer {
   url: string;
   /** Requests being handled right now. */
   inFlight(): number;
+  /** The most requests in flight at once over the last half second or so. */
+  pressure(): number;
   /** Stops accepting, waits for in-flight requests (bounded), then resolves. */
   close(graceMs?: number): Promise<void>;
 }
 
-export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number; idle: () => Promise<void> } {
+export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number; pressure: () => number; idle: () => Promise<void> } {
   const app = new Koa({ proxy: true });
   let inflight = 0;
+  const peak = new PeakGauge();
   let waiters: (() => void)[] = [];
 
   app.use(async (ctx, next) => {
-    inflight++;
+    peak.observe(++inflight);
     const started = performance.now();
     const reqId = (ctx.get('x-request-id') || '').slice(0, 64) || randomUUID();
     ctx.state.reqId = reqId;
@@ -91,12 +95,13 @@ export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number;
   return {
     app,
     inFlight: () => inflight,
+    pressure: () => peak.peak(),
     idle: () => (inflight === 0 ? Promise.resolve() : new Promise<void>((res) => waiters.push(res))),
   };
 }
 
 export async function startServer(deps: ServerDeps, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const { app, idle, inFlight } = createApp(deps);
+  const { app, idle, inFlight, pressure } = createApp(deps);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -113,6 +118,7 @@ export async function startServer(deps: ServerDeps, port: number, host = '127.0.
     server,
     url: `http://${shownHost}:${boundPort}`,
     inFlight,
+    pressure,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((res) => server.close(() => res()));
       server.closeIdleConnections();

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { captureLogger } from './helpers/test-app.js';
 import { maskPhone, maskPhonesInText } from '../src/lib/mask.js';
 import { SecretBox } from '../src/lib/secret-box.js';
+import { PeakGauge } from '../src/lib/peak-gauge.js';
 
 describe('masking and secrets', () => {
   it('masks phones as 138****5678 in text and in structured logs', () => {
@@ -23,5 +24,24 @@ describe('masking and secrets', () => {
     expect(() => new SecretBox('another master key entirely').open(sealed)).toThrow();
     const tampered = sealed.slice(0, -3) + (sealed.endsWith('A') ? 'BBB' : 'AAA');
     expect(() => box.open(tampered)).toThrow();
+  });
+});
+
+describe('PeakGauge (the workers\' view of how busy acknowledgements are)', () => {
+  it('keeps the highest value of the current and the previous window, and forgets after two', () => {
+    let t = 0;
+    const g = new PeakGauge(500, () => t);
+    g.observe(30);
+    g.observe(3);
+    expect(g.peak()).toBe(30);
+    t = 600; // next window: the previous one's peak still counts
+    g.observe(2);
+    expect(g.peak()).toBe(30);
+    t = 1200; // two windows on: only what was seen since
+    expect(g.peak()).toBe(2);
+    t = 1300;
+    g.observe(40);
+    t = 9000; // a long quiet stretch forgets everything
+    expect(g.peak()).toBe(0);
   });
 });

@@ -43,6 +43,11 @@ export interface WorkerOptions {
    * platforms give a hard deadline for the acknowledgement, processing only has to catch up.
    */
   yieldWhile?: () => boolean;
+  /**
+   * The longest pause per batch while yieldWhile() holds. Under a burst processing cannot keep up
+   * anyway, and the backlog is finished no later for having let the acknowledgements go first.
+   */
+  yieldMaxMs?: number;
 }
 
 export const defaultBackoff = (attempts: number) => Math.min(5 * 60_000, 500 * 2 ** Math.min(attempts, 12)) * (0.75 + Math.random() * 0.5);
@@ -76,6 +81,7 @@ export class QueueWorker {
       backoff: defaultBackoff,
       onDone: () => undefined,
       yieldWhile: () => false,
+      yieldMaxMs: 2000,
       ...opts,
     };
   }
@@ -152,8 +158,8 @@ export class QueueWorker {
 
   private async loop(): Promise<void> {
     while (this.running) {
-      // At most a short pause per batch, so a long burst slows processing but never starves it.
-      for (let waited = 0; waited < 200 && this.running && this.opts.yieldWhile(); waited += 20) await new Promise((r) => setTimeout(r, 20));
+      // A bounded pause per batch, so a long burst slows processing but never starves it.
+      for (let waited = 0; waited < this.opts.yieldMaxMs && this.running && this.opts.yieldWhile(); waited += 20) await new Promise((r) => setTimeout(r, 20));
       let n = 0;
       try {
         n = await this.runOnce();

@@ -24,6 +24,8 @@ const MIN_BEFORE = new RegExp(`(至少|不低于|最少|最低|起码|下限|高
 const NEGATED_MIN_BEFORE = new RegExp(`(不低于|不少于)${GAP}\\s?$`);
 /** A w or k after a physical quantity is watts or pixels, not 万 or 千 (功率800w, 分辨率4k). */
 const PHYSICAL_BEFORE = /(功率|瓦数|电压|电流|分辨率|像素|内存|容量|带宽|转速|频率|屏幕|显示屏)\s?[:：为是]?\s?$/;
+/** Company metrics: an amount right after one describes the company, not a budget. */
+const METRIC_BEFORE = /(注册资金|注册资本|产值|销售额|营业额|营收|年收入|利润|市值|估值|融资|身家)(?:是|为|有|达|约|大概|大约|将近|接近|超过|突破|过)*\s?[:：]?\s?$/;
 const MAX_AFTER = /^\s?(以内|之内|以下|内|封顶|为限|上限)/;
 const MIN_AFTER = /^\s?(起|以上|起步|打底|往上|\+)/;
 const QUANTITY_AFTER = /^\s?(台|个|套|件|盒|支|只|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍|度|℃|°|瓦|伏|升|毫|厘|寸|片|条|粒|袋|桶|根|位|名|页|例|室|间|mm|cm|ml|kg|mg|g\b|m\b)/;
@@ -80,7 +82,8 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
   while ((m = AMOUNT_RE.exec(norm))) {
     if (m[0].trim().length === 0) { AMOUNT_RE.lastIndex++; continue; }
     const [, pre1, a1raw, ge1, mult1, tail1, tailK1, , pre2, a2, ge2, mult2, tail2, tailK2, post] = m;
-    const start = m.index;
+    // A space before an amount is not part of it: `around 50k` starts at 5, not at the space.
+    const start = pre1 ? m.index : m.index + (m[0].length - m[0].trimStart().length);
     const end = start + m[0].length;
     const prevCh = norm[start - 1];
     // Part of a longer token: phone digits, model numbers (x3000), dates (2026-03).
@@ -96,6 +99,8 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
     if (!post && QUANTITY_AFTER.test(after)) continue;
     const before = norm.slice(Math.max(0, start - 8), start);
     if ((mult1 === 'w' || mult1 === 'k') && !pre1 && !post && PHYSICAL_BEFORE.test(before)) continue;
+    // The size of the customer's company is not what it will spend (注册资金500万, 年销售额两个亿).
+    if (METRIC_BEFORE.test(before)) continue;
     const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2) || /[千万亿]/.test(a1) || /[千万亿]$/.test(a2 ?? '');
     const context = BUDGET_WORDS.test(before) || BUDGET_WORDS.test(after);
     if (!hasUnit && !context) continue;

@@ -120,6 +120,9 @@ function spacedSurname(s: string, tokens: Token[], i: number, title: string): nu
   return null;
 }
 
+/** Conjunctions that may follow a person's title: 王总和李工, 张工与我. */
+const CONJUNCTIONS = new Set('和与跟及同'.split(''));
+
 /** Labels after which a form gives a person's name (姓名：张伟, 联系人：欧阳明). */
 const NAME_LABEL_RE = /(?:姓名|名字|联系人|客户姓名|负责人|对接人)\s*[:：]\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])/g;
 
@@ -153,10 +156,11 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     // A dictionary word that happens to be surname + title (班主任, 施工) is that word.
     const whole = tokenAt(tokens, name.start);
     if (whole && whole.start === name.start && whole.end === end && !NAME_TAGS.has(whole.tag) && whole.tag !== 'x') continue;
-    // A one-character title glued to a following word is that word (总部, 工作, 总结).
+    // A one-character title glued to a following word is that word (总部, 工作, 总结),
+    // except a conjunction after the title (梁总和他的助理: jieba reads 总和, "sum").
     if (title.length === 1) {
       const after = tokenAt(tokens, i);
-      if (after && after.start === i && after.end > end) continue;
+      if (after && after.start === i && after.end > end && !(after.end === end + 1 && CONJUNCTIONS.has(norm[end]))) continue;
     }
     push({ name: orig.slice(name.start, i), title, text: orig.slice(name.start, end), index: name.start, end });
     i = end - 1;
@@ -174,6 +178,16 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     if (!confirmed && !loose) continue;
     if (isHan(norm[i - 1]) && tokenAt(tokens, i - 1)?.end !== i) continue;
     push({ name: orig[i + 1], title: p, text: orig.slice(i, i + 2), index: i, end: i + 2 });
+  }
+
+  // jieba split a name it does not know into surname (tagged as a name) + given name.
+  // Read before single tokens, so that 周/nr 海涛/nr is 周海涛, not the "name" 海涛.
+  for (let k = 0; k + 1 < tokens.length; k++) {
+    const a = tokens[k];
+    const b = tokens[k + 1];
+    if (a.tag !== 'nr' || a.word.length !== 1 || !SINGLE_SURNAMES.has(a.word) || b.start !== a.end) continue;
+    if (b.word.length > 2 || !isGivenName(b.word) || !GIVEN_TAGS.has(b.tag) || titleAt(b.word, 0) !== null) continue;
+    push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });
   }
 
   for (const t of tokens) {
@@ -204,15 +218,6 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     if (sl === 0 || w.length - sl < 1 || w.length - sl > 2 || !isGivenName(w.slice(sl)) || NOT_NAME_WORDS.has(w)) continue;
     if (titleAt(w, sl) !== null) continue; // 李主任, 王总: the title rule above
     push({ name: orig.slice(index, index + w.length), title: null, text: orig.slice(index, index + w.length), index, end: index + w.length });
-  }
-
-  // jieba split a name it does not know into surname (tagged as a name) + given name.
-  for (let k = 0; k + 1 < tokens.length; k++) {
-    const a = tokens[k];
-    const b = tokens[k + 1];
-    if (a.tag !== 'nr' || a.word.length !== 1 || !SINGLE_SURNAMES.has(a.word) || b.start !== a.end) continue;
-    if (b.word.length > 2 || !isGivenName(b.word) || !GIVEN_TAGS.has(b.tag) || titleAt(b.word, 0) !== null) continue;
-    push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });
   }
 
   found.sort((a, b) => a.index - b.index);

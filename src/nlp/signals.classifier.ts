@@ -3,12 +3,16 @@
 import type { Intent, Level, Urgency } from './types.js';
 import type { ResolvedDate } from './dates.parser.js';
 
-const NEGATED_URGENCY = /(不急|不着急|不用急|不用着急|不需要着急|不太急|不是很急|没那么急|别着急|别急|慢慢来|不赶时间|不赶|不紧急|不用赶)/g;
+/** Negated urgency: a negation, optionally a degree word, then 急/着急/紧急 (不急, 不用太急,
+ * 没那么着急, 不是特别急, 不用那么急), plus 慢慢来 and 不赶(时间). */
+const NEGATED_URGENCY = /((?:不是|不用|不必|无需|不需要|没有|不|没|别)(?:太|很|那么|这么|特别|非常|十分|怎么)?(?:着急|紧急|急)|慢慢来|不赶时间|不赶|不用赶)/g;
 const URGENCY = /(越快越好|今天就要|十万火急|火速|加急|紧急|着急|急需|尽快|马上|立刻|立即|赶紧|抓紧|asap|急)/g;
 /** Words containing 急 that are not urgency (急诊科, 急救车). */
 const NOT_URGENT_JI = /(急诊|急救|急性|应急|急症|急停)/g;
 
-const DISINTEREST = /(暂时不需要|暂时不用|暂不需要|暂不考虑|不需要了|不用了|随便问问|随便看看|不考虑|已经买了|已经买过|已经有了|买过了|再说吧|没兴趣|不感兴趣|不要了|(?:没有|没|暂无|暂时没有|目前没有|近期没有|今年没有)(?:采购|购买|购置)?(?:计划|需求|打算|意向)|(?:暂不|不打算|不准备|不会再?)(?:采购|购买|购置|买))/g;
+const DISINTEREST = /(暂时不需要|暂时不用|暂不需要|暂不考虑|不需要了|不用了|随便问问|随便看看|不考虑|已经买了|已经买过|已经有了|买过了|再说吧|没兴趣|不感兴趣|不要了|(?:没有|没|暂无|暂时没有|目前没有|近期没有|今年没有)(?:这方面|这块|这类|这种|相关)?的?(?:采购|购买|购置)?(?:计划|需求|打算|意向)|(?:暂不|暂时不|目前不|不打算|不准备|不会再?)(?:采购|购买|购置|买)|先不(?:采购|购买|买)了)/g;
+/** A purchase verb-object word split by 个/一下/了 (报个价, 下个单, 签了约, 询一下价). */
+const SPLIT_HIGH_INTENT = /((?:报|询|下|签)(?:个|一下|下|了)(?:价|单|约)(?![位元词据号子独]))/g;
 const HIGH_INTENT = /(招标|投标|标书|采购|预算|参数|替代|报价|合同|下单|签约|样机|样品|演示|试用|试听|订购|购买|询价|中标|定金|订金|打款|付款)/g;
 /** A price question: the spec's words, plus "what does X cost" in its common shapes
  * (单价多少, 课时费多少, 费用大概多少, 多少一台, 怎么收费). */
@@ -27,7 +31,7 @@ function words(re: RegExp, s: string): string[] {
 export function classifyIntent(norm: string, hasProduct: boolean): Intent {
   const low = words(DISINTEREST, norm);
   if (low.length) return { level: 'low', keywords: low };
-  const high = words(HIGH_INTENT, norm);
+  const high = [...words(HIGH_INTENT, norm), ...words(SPLIT_HIGH_INTENT, norm)];
   if (high.length) return { level: 'high', keywords: high };
   const price = words(PRICE_QUESTION, norm);
   if (price.length || hasProduct) return { level: 'medium', keywords: price };

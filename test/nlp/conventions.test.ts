@@ -135,10 +135,13 @@ describe('persons', () => {
     ['欧阳经理和司徒医生', [['欧阳', '经理'], ['司徒', '医生']]],
     ['刘女士和刘女士', [['刘', '女士']]],
     ['我是刘德华', [['刘德华', null]]],
+    ['我是周海涛', [['周海涛', null]]], // 周/nr + 海涛/nr is one name, not 海涛
     ['客户：王 总，电话：13812345678', [['王', '总']]], // one space between surname and title
     ['李 主任 13912345678', [['李', '主任']]],
     ['姓名：欧阳明 手机：13512345678', [['欧阳明', null]]], // a full name after a name label
     ['联系人:张伟', [['张伟', null]]],
+    ['梁总和他的助理小何', [['梁', '总'], ['何', '小']]], // a conjunction after a one-character title
+    ['洪主任、赖经理、傅医生、萧总、阎院长', [['洪', '主任'], ['赖', '经理'], ['傅', '医生'], ['萧', '总'], ['阎', '院长']]],
   ])('%s', (text, expected) => {
     expect(run(text).persons.map((p) => [p.name, p.title])).toEqual(expected);
   });
@@ -222,7 +225,15 @@ describe('budget', () => {
     expect(run(text).budget).toMatchObject({ min, max, currency });
   });
 
-  it.each(['要50台', '3月12日见', '电话13800138000', '金额方面再商量', '第3期', '下午3点'])('%s has no budget', (text) => {
+  it.each([
+    ['budget around 50k USD', 50000, 50000, 'USD'], // a word and a space before the amount
+    ['注册资金500万,预算30万', 300000, 300000, 'CNY'], // the company's size is not the budget
+  ])('%s', (text, min, max, currency) => {
+    expect(run(text).budget).toMatchObject({ min, max, currency });
+  });
+
+  it.each(['要50台', '3月12日见', '电话13800138000', '金额方面再商量', '第3期', '下午3点',
+    '注册资金500万', '年销售额大概两个亿', '公司产值约3亿'])('%s has no budget', (text) => {
     expect(run(text).budget).toBeNull();
   });
 });
@@ -281,6 +292,10 @@ describe('urgency', () => {
     ['4月20日见', 'low'],
     ['你好', 'low'],
     ['需要报价', 'medium'], // intent high without a near date
+    ['不用太急,下周五之前就行', 'low'], // a degree word between the negation and 急
+    ['没那么着急', 'low'],
+    ['不是特别急', 'low'],
+    ['不用那么急,明天给我', 'high'], // still: a date within 48 hours wins
   ])('%s → %s', (text, level) => {
     const u = run(text).urgency;
     expect(u.level).toBe(level);
@@ -316,6 +331,13 @@ describe('intent', () => {
     ['今年暂时没有采购计划', 'low', ['暂时没有采购计划']],
     ['目前没有需求', 'low', ['目前没有需求']],
     ['暂不采购,等明年招标', 'low', ['暂不采购']],
+    ['麻烦报个价', 'high', ['报个价']], // a purchase word split by 个/一下/了
+    ['想下个单', 'high', ['下个单']],
+    ['签了约再说', 'high', ['签了约']],
+    ['下个单位是哪家', 'low', []], // 下个单位 is "the next unit"
+    ['先了解一下,暂时不买', 'low', ['暂时不买']],
+    ['我们先不买了', 'low', ['先不买了']],
+    ['目前没有这方面的需求', 'low', ['目前没有这方面的需求']],
   ])('%s → %s', (text, level, keywords) => {
     const i = run(text).intent;
     expect(i.level).toBe(level);

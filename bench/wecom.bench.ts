@@ -4,6 +4,7 @@
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { WecomCrypto } from '../src/adapters/wecom/wecom.crypto.js';
+import { cpuSeconds, cpuSecondsOf } from './stats.js';
 import { BENCH_WECOM, benchDatabase, startFakeWecomProcess, startServerProcess, wecomServerEnv } from './harness.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -27,6 +28,7 @@ async function main() {
   });
 
   let next = 0;
+  const cpu0 = { server: cpuSeconds(server.child.pid!), pg: cpuSecondsOf('postgres') };
   const started = performance.now();
   const result = await autocannon({
     url: base,
@@ -39,8 +41,10 @@ async function main() {
   const ok = result['2xx'];
   // Wall clock around the run: autocannon's own duration is rounded to whole seconds.
   const secs = (performance.now() - started) / 1000;
+  const cpu = { server: cpuSeconds(server.child.pid!) - cpu0.server, pg: cpuSecondsOf('postgres') - cpu0.pg };
   console.log(`bench:wecom — ${N} distinct encrypted callbacks, ${CONNECTIONS} connections, PostgreSQL server, 2 inbox + 2 outbox workers`);
   console.log(`acknowledged ${ok}/${N} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}) in ${secs.toFixed(2)} s = ${Math.round(ok / secs)} callbacks/s`);
+  console.log(`CPU per acknowledged callback during the load: server ${Math.round((cpu.server / ok) * 1e6)} µs, PostgreSQL ${Math.round((cpu.pg / ok) * 1e6)} µs (includes what workers did meanwhile)`);
   console.log(`acknowledge latency p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
 
   const db = new pg.Client({ connectionString: fresh.url });

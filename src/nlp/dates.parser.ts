@@ -333,9 +333,13 @@ function skipJoiners(s: string, i: number): number {
   return i;
 }
 
-interface Expr { start: Point; end: Point | null; holiday: boolean; from: number; to: number }
+interface Expr {
+  start: Point; end: Point | null; holiday: boolean; from: number; to: number;
+  /** A bare weekday (周三, no week word): an alternative to it is bare too. */
+  bare?: boolean;
+}
 
-function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | null {
+function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = false): Expr | null {
   let part = parseDayPart(s, i, ctx);
   if (part && part.bareWeekday !== undefined) {
     // 周日, 二月十号: the explicit date decides; the weekday picks the year.
@@ -400,13 +404,14 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | n
   if (part?.day !== undefined) day = part.day;
   else if (part?.bareWeekday !== undefined) {
     // The second half of a range counts from the first (下周一到周三 ends on 下周三).
-    const from = base ? base.start.day : ctx.day;
+    // An alternative to a bare weekday is itself bare (周一、周三、周五 are each the next one).
+    const from = base && !(isAlt && base.bare) ? base.start.day : ctx.day;
     day = from + ((part.bareWeekday - isoWeekday(from) + 7) % 7);
   } else if (base) day = base.start.day;
   else day = ctx.day;
   if (!clock) {
     if (part?.bareWeekday !== undefined || part?.day !== undefined || !base) {
-      return { start: { day, h: 0, mi: 0, grain: 'day' }, end: null, holiday: !!part?.holiday, from: i, to: j };
+      return { start: { day, h: 0, mi: 0, grain: 'day' }, end: null, holiday: !!part?.holiday, from: i, to: j, bare: part?.bareWeekday !== undefined };
     }
     return null;
   }
@@ -425,7 +430,7 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr): Expr | n
   }
   if (h === 24) { h = 0; day += 1; }
   const grain: DateGrain = clock.minute ? 'minute' : 'hour';
-  return { start: { day, h, mi: clock.mi, grain }, end: null, holiday: !!part?.holiday, from: i, to: j };
+  return { start: { day, h, mi: clock.mi, grain }, end: null, holiday: !!part?.holiday, from: i, to: j, bare: part?.bareWeekday !== undefined };
 }
 
 function basePod(base: Expr): Pod | undefined {
@@ -447,7 +452,7 @@ export function parseDates(norm: string, orig: string, ctx: RefContext): Resolve
   let alt: Expr | undefined;
   while (i < norm.length) {
     if (!START_CHARS.has(norm[i])) { i++; alt = undefined; continue; }
-    const a = (alt && parseExpr(norm, i, ctx, alt)) || parseExpr(norm, i, ctx);
+    const a = (alt && parseExpr(norm, i, ctx, alt, true)) || parseExpr(norm, i, ctx);
     alt = undefined;
     if (!a) { i++; continue; }
     let expr = a;

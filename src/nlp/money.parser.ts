@@ -24,11 +24,13 @@ const MIN_BEFORE = new RegExp(`(至少|不低于|最少|最低|起码|下限|高
 const NEGATED_MIN_BEFORE = new RegExp(`(不低于|不少于)${GAP}\\s?$`);
 /** A w or k after a physical quantity is watts or pixels, not 万 or 千 (功率800w, 分辨率4k). */
 const PHYSICAL_BEFORE = /(功率|瓦数|电压|电流|分辨率|像素|内存|容量|带宽|转速|频率|屏幕|显示屏)\s?[:：为是]?\s?$/;
+const PER_UNIT_ONE = /(?<=[二两三四五六七八九千万])一(?=[台个套件年节次份支盒只张瓶箱批])/g;
 /** Company metrics: an amount right after one describes the company, not a budget. */
 const METRIC_BEFORE = /(注册资金|注册资本|产值|销售额|营业额|营收|年收入|利润|市值|估值|融资|身家)(?:是|为|有|达|约|大概|大约|将近|接近|超过|突破|过)*\s?[:：]?\s?$/;
 const MAX_AFTER = /^\s?(以内|之内|以下|内|封顶|为限|上限)/;
 const MIN_AFTER = /^\s?(起|以上|起步|打底|往上|\+)/;
-const QUANTITY_AFTER = /^\s?(台|个|套|件|盒|支|只|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍|度|℃|°|瓦|伏|升|毫|厘|寸|片|条|粒|袋|桶|根|位|名|页|例|室|间|mm|cm|ml|kg|mg|g\b|m\b)/;
+/** A unit character that begins a time word is that word (预算：8万 时间：下周, 10万 年底前, 5万分期). */
+const QUANTITY_AFTER = /^\s?(?!时间|日期|年底|年初|年末|年内|月底|月初|月末|月中|分期)(台|个|套|件|盒|支|只|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍|度|℃|°|瓦|伏|升|毫|厘|寸|片|条|粒|袋|桶|根|位|名|页|例|室|间|mm|cm|ml|kg|mg|g\b|m\b)/;
 
 const MULTIPLIER: Record<string, number> = {
   '万元': 1e4, '万块': 1e4, '万': 1e4, 'w': 1e4, '千': 1e3, 'k': 1e3, '百万': 1e6, '亿': 1e8,
@@ -75,7 +77,10 @@ function readDaxie(norm: string): string {
 }
 
 export function extractBudget(rawNorm: string, orig: string): Budget | null {
-  const norm = readDaxie(rawNorm).replace(/(?<=[十百千万亿])圆/g, '元');
+  const norm = readDaxie(rawNorm).replace(/(?<=[十百千万亿])圆/g, '元')
+    // 六万八一台, 一千二一个, 学费一万八一年: 一 + a measure word after a numeral is "per unit",
+    // not the numeral's last digit (same length, so offsets are unchanged).
+    .replace(PER_UNIT_ONE, '/');
   const cands: Array<{ budget: Budget; score: number }> = [];
   AMOUNT_RE.lastIndex = 0;
   let m: RegExpExecArray | null;

@@ -248,6 +248,7 @@ describe('emails and WeChat IDs', () => {
     ['WeChat ID: kelu_amy', [], ['kelu_amy']],
     ['微信号是:lixiaoming_88', [], ['lixiaoming_88']],
     ['微信/电话：13812345678', [], ['13812345678']],
+    ['微信号码：zhang-wei_1990', [], ['zhang-wei_1990']],
   ])('%s', (text, emails, wechatIds) => {
     const e = run(text);
     expect(e.emails).toEqual(emails);
@@ -364,6 +365,7 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['3月15日或20日', [d('03-15'), d('03-20')]],
     ['下午2点或3点', [d('03-10', '14:00'), d('03-10', '15:00')]],
     ['下周一到周三', [d('03-16')]],
+    ['周一、周三、周五下午', [d('03-16'), d('03-11'), d('03-13')]], // alternatives to a bare weekday are bare
   ])('%s → %j', (text, starts) => {
     expect(run(text).dates.map((x) => x.start)).toEqual(starts);
   });
@@ -390,11 +392,16 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['3万太贵了,最多能接受2万5', null, 25000],
     ['10W+', 100000, null],
     ['预算有5个W', 50000, 50000],
+    ['六万八一台', 68000, 68000], // 一台 is "per unit"
+    ['单价两千五一台', 2500, 2500],
+    ['学费一万八一年', 18000, 18000],
+    ['预算：8万 时间：下周', 80000, 80000], // 时间 is a word, not 时 after an amount
+    ['总价5万分期付款', 50000, 50000],
   ])('%s', (text, min, max) => {
     expect(run(text).budget).toMatchObject({ min, max });
   });
 
-  it.each(['十万火急', '千万别忘了', '万一不行', '年产值两个亿', '温度控制在25度以内', '功率800W', '分辨率4k'])('%s has no budget', (text) => {
+  it.each(['十万火急', '千万别忘了', '万一不行', '年产值两个亿', '温度控制在25度以内', '功率800W', '分辨率4k', '十一台', '万一台风来了'])('%s has no budget', (text) => {
     expect(run(text).budget).toBeNull();
   });
 

@@ -80,7 +80,8 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number } | 
     if (first.word.length > sl && !NAME_TAGS.has(first.tag) && first.tag !== 'x') continue;
     if (!isGivenName(s.slice(start + sl, t)) || NOT_NAME_WORDS.has(s.slice(start, t))) continue;
     const given = tokenAt(tokens, start + sl);
-    if (given && given.start < start + sl) continue;
+    // The given name may sit inside the same HMM word as the surname (王芳/x 老师).
+    if (given && given.start < start + sl && !(given === first && first.end === t && first.tag === 'x')) continue;
     if (given && !NAME_START_TAGS.has(given.tag)) continue;
     return { start };
   }
@@ -185,7 +186,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   for (let k = 0; k + 1 < tokens.length; k++) {
     const a = tokens[k];
     const b = tokens[k + 1];
-    if (a.tag !== 'nr' || a.word.length !== 1 || !SINGLE_SURNAMES.has(a.word) || b.start !== a.end) continue;
+    if ((a.tag !== 'nr' && a.tag !== 'zg') || a.word.length !== 1 || !SINGLE_SURNAMES.has(a.word) || b.start !== a.end) continue;
     if (b.word.length > 2 || !isGivenName(b.word) || !GIVEN_TAGS.has(b.tag) || titleAt(b.word, 0) !== null) continue;
     push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });
   }

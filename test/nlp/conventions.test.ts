@@ -136,6 +136,8 @@ describe('persons', () => {
     ['刘女士和刘女士', [['刘', '女士']]],
     ['我是刘德华', [['刘德华', null]]],
     ['我是周海涛', [['周海涛', null]]], // 周/nr + 海涛/nr is one name, not 海涛
+    ['找一下刘建国', [['刘建国', null]]], // 刘/zg + 建国/ns
+    ['我是王芳老师', [['王芳', '老师']]], // 王芳/x + 老师
     ['客户：王 总，电话：13812345678', [['王', '总']]], // one space between surname and title
     ['李 主任 13912345678', [['李', '主任']]],
     ['姓名：欧阳明 手机：13512345678', [['欧阳明', null]]], // a full name after a name label
@@ -296,6 +298,7 @@ describe('urgency', () => {
     ['不用太急,下周五之前就行', 'low'], // a degree word between the negation and 急
     ['没那么着急', 'low'],
     ['不是特别急', 'low'],
+    ['不算太急', 'low'],
     ['不用那么急,明天给我', 'high'], // still: a date within 48 hours wins
   ])('%s → %s', (text, level) => {
     const u = run(text).urgency;

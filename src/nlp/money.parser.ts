@@ -24,6 +24,8 @@ const MIN_BEFORE = new RegExp(`(至少|不低于|最少|最低|起码|下限|高
 const NEGATED_MIN_BEFORE = new RegExp(`(不低于|不少于)${GAP}\\s?$`);
 /** A w or k after a physical quantity is watts or pixels, not 万 or 千 (功率800w, 分辨率4k). */
 const PHYSICAL_BEFORE = /(功率|瓦数|电压|电流|分辨率|像素|内存|容量|带宽|转速|频率|屏幕|显示屏)\s?[:：为是]?\s?$/;
+/** [prefix ending in a unit] digit digit [units only]: 三十|五|六|万. */
+const ROUGH_RE = /^((?:[一二两三四五六七八九]?[十百千万亿])*)([一二两三四五六七八九])([二两三四五六七八九])([十百千万亿]*)$/;
 const PER_UNIT_ONE = /(?<=[二两三四五六七八九千万])一(?=[台个套件年节次份支盒只张瓶箱批])/g;
 /** Company metrics: an amount right after one describes the company, not a budget. */
 const METRIC_BEFORE = /(注册资金|注册资本|产值|销售额|营业额|营收|年收入|利润|市值|估值|融资|身家)(?:是|为|有|达|约|大概|大约|将近|接近|超过|突破|过)*\s?[:：]?\s?$/;
@@ -94,11 +96,12 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
     // Part of a longer token: phone digits, model numbers (x3000), dates (2026-03).
     // A colon only joins a clock (10:30); after a label (预算:50万, 金额：30万) it is punctuation.
     if (prevCh !== undefined && !pre1 && (/[a-z0-9_./-]/.test(prevCh) || (prevCh === ':' && /[0-9]/.test(norm[start - 2] ?? '')))) continue;
-    // 两三万, 二三十万, 七八千, 三五万: two neighbouring digits are a rough range (20000–30000).
-    const rough = a2 === undefined ? /^([一二两三四五六七八九])([二三四五六七八九])([十百千万亿]*)$/.exec(a1raw) : null;
-    const a1 = rough ? rough[1] + rough[3] : a1raw;
-    const step = rough ? parseNumber(rough[2]) - parseNumber(rough[1]) : 0;
-    const roughHigh = rough && (step === 1 || rough[1] + rough[2] === '三五') ? rough[2] + rough[3] : undefined;
+    // 两三万, 二三十万, 七八千, 三五万, 一两万, 十一二万, 三十五六万, 一百四五十万: two neighbouring
+    // digits, after a unit or at the start and followed only by units, are a rough range.
+    const rough = a2 === undefined ? ROUGH_RE.exec(a1raw) : null;
+    const a1 = rough ? rough[1] + rough[2] + rough[4] : a1raw;
+    const step = rough ? parseNumber(rough[3]) - parseNumber(rough[2]) : 0;
+    const roughHigh = rough && (step === 1 || rough[2] + rough[3] === '三五') ? rough[1] + rough[3] + rough[4] : undefined;
     if (rough && roughHigh === undefined) continue;
     const after = norm.slice(end, end + 4);
     if (!post && QUANTITY_AFTER.test(after)) continue;

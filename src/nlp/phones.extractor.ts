@@ -17,8 +17,8 @@ function classify(digits: string): string | null {
   if (d.length === 13 && d.startsWith('86') && /^1[3-9]/.test(d.slice(2))) d = d.slice(2);
   if (d.length === 14 && d.startsWith('0086') && /^1[3-9]/.test(d.slice(4))) d = d.slice(4);
   if (d.length === 11 && /^1[3-9]\d{9}$/.test(d)) return d;
-  // +86 21 6457 8888: a landline in international form drops the area code's 0.
-  if (/^(\+86|0086)[2-9]\d{8,10}$/.test(digits)) return classify(`0${digits.replace(/^(\+86|0086)/, '')}`);
+  // +86 21 6457 8888, +86 10 8888 6666: a landline in international form drops the area code's 0.
+  if (/^(\+86|0086)(?:10\d{8}|[2-9]\d{8,10})$/.test(digits)) return classify(`0${digits.replace(/^(\+86|0086)/, '')}`);
   if (d.length === 10 && /^[48]00\d{7}$/.test(d)) return d;
   if (/^0[1-9]\d{8,10}$/.test(d)) {
     // Beijing, Tianjin, Shanghai, Chongqing and the 02X cities have 3-digit area codes.

@@ -386,6 +386,10 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['二三十万', 200000, 300000],
     ['七八千', 7000, 8000],
     ['三五万', 30000, 50000],
+    ['一两万', 10000, 20000],
+    ['十一二万', 110000, 120000],
+    ['预算三十五六万', 350000, 360000],
+    ['一百四五十万', 1400000, 1500000],
     ['总价9万8', 98000, 98000],
     ['1万5左右', 15000, 15000],
     ['3千5', 3500, 3500],
@@ -411,6 +415,7 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
   it.each([
     ['电话:(021) 6437-1111', ['021-64371111']],
     ['0086-138 0013 8000', ['13800138000']],
+    ['+86 10 8888 6666', ['010-88886666']], // Beijing's area code 010 in international form
   ])('%s → %j', (text, phones) => {
     expect(run(text).phones).toEqual(phones);
   });

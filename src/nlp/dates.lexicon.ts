@@ -60,8 +60,9 @@ export const MONTH_DAY_RE = new RegExp(`(${SMALL_NUM})月(份)?(?:(${SMALL_NUM})
 export const DAY_ONLY_RE = new RegExp(`(${SMALL_NUM})(号|日)`, 'y');
 /** 号 after these is a building, line or bed number, not a day. */
 export const NOT_DAY_AFTER = new Set('楼线床房厅馆门机柜口位院室仓台站车码'.split(''));
-/** N号 right after a street word is a house number in an address (宜山路18号, 胡同3号). */
-export const STREET_BEFORE_DAY = /(?:路|街|巷|弄|胡同)$/;
+/** N号 right after an address word is a house number (宜山路18号, 胡同3号, 深南大道18号,
+ * 人民南路四段11号, 东湖小区8号, 人民广场3号, 国贸大厦12号, A座12号, 张家村5号). */
+export const STREET_BEFORE_DAY = /(?:路|街|巷|弄|胡同|道|段|小区|园区|社区|广场|大厦|座|栋|幢|村)$/;
 
 export const XUN_RE = /(上|中|下)旬/y;
 export const EDGE_RE = /(月底|月末|月初|月中|年底|年末|年初)/y;

@@ -5,8 +5,9 @@ import type { ResolvedDate } from './dates.parser.js';
 
 /** Negated urgency: a negation, optionally a degree word, then 急/着急/紧急 (不急, 不用太急, 不算急,
  * 没那么着急, 不是特别急, 不用那么急), plus 慢慢来 and 不赶(时间). */
-const NEGATED_URGENCY = /((?:不是|不用|不必|无需|不需要|没有|不|没|别)算?(?:太|很|那么|这么|特别|非常|十分|怎么)?(?:着急|紧急|急)|慢慢来|不赶时间|不赶|不用赶)/g;
-const URGENCY = /(越快越好|今天就要|十万火急|火速|加急|紧急|着急|急需|尽快|马上|立刻|立即|赶紧|抓紧|asap|急)/g;
+const NEGATED_URGENCY = /((?:不是|不用|不必|无需|不需要|没有|不|没|别)算?(?:太|很|那么|这么|特别|非常|十分|怎么)?(?:着急|紧急|迫切|急)|慢慢来|不赶时间|不赶|不用赶)/g;
+/** The spec's urgency words, plus their everyday synonyms (越早越好, 赶快, 尽早, 加紧, 速回 …). */
+const URGENCY = /(越快越好|越早越好|今天就要|十万火急|刻不容缓|火速|加急|紧急|着急|急需|尽快|尽早|尽速|从速|速回|速来|速发|马上|立刻|立即|赶紧|赶快|抓紧|加紧|迫切|asap|急)/g;
 /** Words containing 急 that are not urgency (急诊科, 急救车). */
 const NOT_URGENT_JI = /(急诊|急救|急性|应急|急症|急停)/g;
 
@@ -16,7 +17,7 @@ const SPLIT_HIGH_INTENT = /((?:报|询|下|签)(?:个|一下|下|了)(?:价|单|
 const HIGH_INTENT = /(招标|投标|标书|采购|预算|参数|替代|报价|合同|下单|签约|样机|样品|演示|试用|试听|订购|购买|询价|中标|定金|订金|打款|付款)/g;
 /** A price question: the spec's words, plus "what does X cost" in its common shapes
  * (单价多少, 课时费多少, 费用大概多少, 多少一台, 怎么收费). */
-const PRICE_QUESTION = /(多少钱|价格|价钱|什么价|优惠|便宜|折扣|打折|贵不贵|怎么卖|(?:价|费|费用|价位)(?:是|大概|大约|要)?多少|多少一[台个套节件盒支只期次年]|怎么收费|收费标准)/g;
+const PRICE_QUESTION = /(多少钱|价格|价钱|什么价|优惠|便宜|折扣|打折|打[个几]折|贵不贵|怎么卖|(?:价|费|费用|价位)(?:是|大概|大约|要)?多少|多少一[台个套节件盒支只期次年]|怎么收费|收费标准)/g;
 
 const HOUR = 3600000;
 

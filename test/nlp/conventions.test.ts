@@ -300,6 +300,11 @@ describe('urgency', () => {
     ['没那么着急', 'low'],
     ['不是特别急', 'low'],
     ['不算太急', 'low'],
+    ['越早越好', 'high'], // synonyms of 尽快/越快越好
+    ['赶快发货', 'high'],
+    ['尽早安排', 'high'],
+    ['请速回', 'high'],
+    ['并不迫切', 'low'],
     ['不用那么急,明天给我', 'high'], // still: a date within 48 hours wins
   ])('%s → %s', (text, level) => {
     const u = run(text).urgency;
@@ -338,6 +343,7 @@ describe('intent', () => {
     ['暂不采购,等明年招标', 'low', ['暂不采购']],
     ['麻烦报个价', 'high', ['报个价']], // a purchase word split by 个/一下/了
     ['想下个单', 'high', ['下个单']],
+    ['能打个折吗', 'medium', ['打个折']],
     ['签了约再说', 'high', ['签了约']],
     ['下个单位是哪家', 'low', []], // 下个单位 is "the next unit"
     ['先了解一下,暂时不买', 'low', ['暂时不买']],

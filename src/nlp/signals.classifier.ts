@@ -12,9 +12,14 @@ const URGENCY = /(越快越好|越早越好|今天就要|十万火急|刻不容�
 const NOT_URGENT_JI = /(急诊|急救|急性|应急|急症|急停)/g;
 
 const DISINTEREST = /(暂时不需要|暂时不用|暂不需要|暂不考虑|不需要了|不用了|随便问问|随便看看|不考虑|已经买了|已经买过|已经有了|买过了|再说吧|没兴趣|不感兴趣|不要了|(?:没有|没|暂无|暂时没有|目前没有|近期没有|今年没有)(?:这方面|这块|这类|这种|相关)?的?(?:采购|购买|购置)?(?:计划|需求|打算|意向)|(?:暂不|暂时不|目前不|不打算|不准备|不会再?)(?:采购|购买|购置|买)|先不(?:采购|购买|买)了)/g;
+/** The same signals written in English, as whole words outside e-mails and IDs (demo, quotation,
+ * not interested). */
+const EN_DISINTEREST = /(?<![a-z0-9_.@-])(not interested|no need|no thanks)(?![a-z0-9_@-])/g;
+const EN_HIGH_INTENT = /(?<![a-z0-9_.@-])(quotation|quote|tender|bidding|contract|budget|demo|samples?|trial|rfq)(?![a-z0-9_@-])/g;
+const EN_PRICE_QUESTION = /(?<![a-z0-9_.@-])(how much|price|discount)(?![a-z0-9_@-])/g;
 /** A purchase verb-object word split by 个/一下/了 (报个价, 下个单, 签了约, 询一下价). */
 const SPLIT_HIGH_INTENT = /((?:报|询|下|签)(?:个|一下|下|了)(?:价|单|约)(?![位元词据号子独]))/g;
-const HIGH_INTENT = /(招标|投标|标书|采购|预算|参数|替代|报价|合同|下单|签约|样机|样品|演示|试用|试听|订购|购买|询价|中标|定金|订金|打款|付款)/g;
+const HIGH_INTENT = /(招标|投标|标书|采购|预算|参数|替代|报价|下订单|订货|合同|下单|签约|样机|样品|演示|试用|试听|订购|购买|询价|中标|定金|订金|打款|付款)/g;
 /** A price question: the spec's words, plus "what does X cost" in its common shapes
  * (单价多少, 课时费多少, 费用大概多少, 多少一台, 怎么收费). */
 const PRICE_QUESTION = /(多少钱|价格|价钱|什么价|优惠|便宜|折扣|打折|打[个几]折|贵不贵|怎么卖|(?:价|费|费用|价位)(?:是|大概|大约|要)?多少|多少一[台个套节件盒支只期次年]|怎么收费|收费标准)/g;
@@ -30,11 +35,11 @@ function words(re: RegExp, s: string): string[] {
 }
 
 export function classifyIntent(norm: string, hasProduct: boolean): Intent {
-  const low = words(DISINTEREST, norm);
+  const low = [...words(DISINTEREST, norm), ...words(EN_DISINTEREST, norm)];
   if (low.length) return { level: 'low', keywords: low };
-  const high = [...words(HIGH_INTENT, norm), ...words(SPLIT_HIGH_INTENT, norm)];
+  const high = [...words(HIGH_INTENT, norm), ...words(SPLIT_HIGH_INTENT, norm), ...words(EN_HIGH_INTENT, norm)];
   if (high.length) return { level: 'high', keywords: high };
-  const price = words(PRICE_QUESTION, norm);
+  const price = [...words(PRICE_QUESTION, norm), ...words(EN_PRICE_QUESTION, norm)];
   if (price.length || hasProduct) return { level: 'medium', keywords: price };
   return { level: 'low', keywords: [] };
 }

@@ -344,6 +344,12 @@ describe('intent', () => {
     ['麻烦报个价', 'high', ['报个价']], // a purchase word split by 个/一下/了
     ['想下个单', 'high', ['下个单']],
     ['能打个折吗', 'medium', ['打个折']],
+    ['想下订单', 'high', ['下订单']],
+    ['demo定在下周三', 'high', ['demo']], // English words carry the same signals
+    ['pls send me the quotation', 'high', ['quotation']],
+    ['how much is it', 'medium', ['how much']],
+    ['not interested, thanks', 'low', ['not interested']],
+    ['我的邮箱 quote@abc.com', 'low', []],
     ['签了约再说', 'high', ['签了约']],
     ['下个单位是哪家', 'low', []], // 下个单位 is "the next unit"
     ['先了解一下,暂时不买', 'low', ['暂时不买']],

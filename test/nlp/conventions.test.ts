@@ -98,6 +98,8 @@ describe('dates', () => {
     ['这周末', '2026-03-15T10:00:00+08:00', d('03-14'), null, 'day'],
     ['下周末', REF, d('03-21'), null, 'day'],
     ['明年三月', REF, '2027-03-01T00:00:00+08:00', null, 'month'],
+    ['去年12月签的', REF, '2025-12-01T00:00:00+08:00', null, 'month'], // 去年/来年 start a date
+    ['来年3月', REF, '2027-03-01T00:00:00+08:00', null, 'month'],
     ['下午', REF, d('03-10'), null, 'day'],
     ['聽日下晝', REF, d('03-11'), null, 'day'],
   ])('%s (ref %s) → %s', (text, ref, start, end, grain) => {

@@ -14,6 +14,9 @@ const SUFFIXES = [
 const BREAK_AFTER = new Set('家商长路街区'.split(''));
 const NAME_TAGS = new Set(['vn', 'a', 'ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'm', 'n', 'b', 'x', 'an', 'ng', 'f', 's']);
 const ADMIN_UNITS = new Set(['省', '市', '区', '县', '镇', '州', '乡']);
+const PLACE_TAGS = new Set(['ns', 'nr', 'nrt', 'nz', 'x', 'j']);
+/** Words that may stand in brackets inside a company name. */
+const BRACKETED = new Set(['集团', '控股', '中国', '股份']);
 /** Tags a name may contain but not start with. */
 const INNER_ONLY_TAGS = new Set(['vn', 'a']);
 const PROPER_TAGS = new Set(['ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'x', 'm']);
@@ -71,14 +74,23 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     while (k >= 0 && i - tokens[k].start <= 16) {
       const t = tokens[k];
       // jieba splits 西湖区 into 西湖/ns + 区: a lone admin unit after a place belongs to it.
-      const unitOfPlace = ADMIN_UNITS.has(t.word) && k > 0 && tokens[k - 1].end === t.start && tokens[k - 1].tag === 'ns';
+      // jieba tags some places as names (余杭/nr 区): any proper-name tag will do.
+      const unitOfPlace = ADMIN_UNITS.has(t.word) && k > 0 && tokens[k - 1].end === t.start && PLACE_TAGS.has(tokens[k - 1].tag);
+      // 上海微创医疗器械(集团)有限公司, 迈瑞(中国)有限公司: a bracketed group or place is part of the name.
+      if (t.word === ')' && k >= 2 && tokens[k - 2].word === '(' && (BRACKETED.has(tokens[k - 1].word) || tokens[k - 1].tag === 'ns')) {
+        walked.push(t, tokens[k - 1], tokens[k - 2]);
+        k -= 3;
+        continue;
+      }
       if (!unitOfPlace && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()]/.test(t.word))) break;
       walked.push(t);
       k--;
     }
     // A verbal noun or an adjective (实验, 精密) is inside a name (海淀区实验小学,
     // 昆山市精密模具厂) but never begins one.
-    while (walked.length && (INNER_ONLY_TAGS.has(walked[walked.length - 1].tag) || DESCRIPTIVE.has(walked[walked.length - 1].word))) walked.pop();
+    // A bracketed group never begins a name either.
+    while (walked.length && (INNER_ONLY_TAGS.has(walked[walked.length - 1].tag) || DESCRIPTIVE.has(walked[walked.length - 1].word)
+      || walked[walked.length - 1].word === '(')) walked.splice(walked[walked.length - 1].word === '(' ? -3 : -1);
     for (const t of walked) {
       start = t.start;
       if (PROPER_TAGS.has(t.tag)) proper = true;

@@ -453,6 +453,10 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['昆山市精密模具厂要两台', ['昆山市精密模具厂']],
     ['杭州市西湖区教育局下发了通知', ['杭州市西湖区教育局']],
     ['做实验小学生', []],
+    ['余杭区妇幼保健院', ['余杭区妇幼保健院']], // 余杭/nr + 区
+    ['上海微创医疗器械（集团）有限公司', ['上海微创医疗器械（集团）有限公司']],
+    ['深圳迈瑞（中国）有限公司', ['深圳迈瑞（中国）有限公司']],
+    ['我们(集团)公司', []],
   ])('%s organizations %j', (text, orgs) => {
     expect(run(text).organizations.map((o) => o.name)).toEqual(orgs);
   });

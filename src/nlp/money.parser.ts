@@ -19,9 +19,11 @@ const AMOUNT_RE = new RegExp(
 const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右)/;
 /** A bound word may be followed by a short verb phrase: 最多能接受2万5, 至少要出5万. */
 const GAP = '(?:能|可以|只能|愿意|要|得|需要)?(?:接受|出|给|付|花|投|到){0,2}';
-const MAX_BEFORE = new RegExp(`(不超过|不高于|不能超过|最多|最高|顶多|上限|封顶|以内|低于|少于|不到)${GAP}\\s?$`);
-const MIN_BEFORE = new RegExp(`(至少|不低于|最少|最低|起码|下限|高于|超过|多于)${GAP}\\s?$`);
-const NEGATED_MIN_BEFORE = new RegExp(`(不低于|不少于)${GAP}\\s?$`);
+/** A negation flips 超过/低于: 不超过, 别超过, 不要超过 are a maximum; 不低于, 不能低于 a minimum. */
+const NEG = '(?:不能|不要|不可|不得|不会|不|别|勿)';
+const MAX_BEFORE = new RegExp(`(${NEG}(?:超过|高于|多于|超出)|最多|最高|顶多|上限|封顶|以内|低于|少于|不到)${GAP}\\s?$`);
+const MIN_BEFORE = new RegExp(`(至少|最少|最低|起码|下限|高于|超过|多于)${GAP}\\s?$`);
+const NEGATED_MIN_BEFORE = new RegExp(`(${NEG}(?:低于|少于))${GAP}\\s?$`);
 /** A w or k after a physical quantity is watts or pixels, not 万 or 千 (功率800w, 分辨率4k). */
 const PHYSICAL_BEFORE = /(功率|瓦数|电压|电流|分辨率|像素|内存|容量|带宽|转速|频率|屏幕|显示屏)\s?[:：为是]?\s?$/;
 /** [prefix ending in a unit] digit digit [units only]: 三十|五|六|万. */
@@ -39,7 +41,7 @@ const MULTIPLIER: Record<string, number> = {
 };
 
 /** What may follow a Chinese-numeral amount: bound words, budget words, 的. */
-const CN_FOLLOWERS = /^(的|左右|上下|以|之|起|多|来|预算|报价|价|费|人民币|美元|美金|欧元|封顶|打底|为限)/;
+const CN_FOLLOWERS = /^(的|左右|上下|以|之|起|多|来|预算|报价|价|费|人民币|美元|美金|欧元|封顶|打底|为限|[吧啊呀呢吗嘛哈哦啦了就也都够行])/;
 
 /** The colloquial tail in the multiplied unit's terms: 9万8 → 0.8 (万), 3千5 → 0.5 (千). */
 function tailValue(mult: string | undefined, tail: string | undefined, tailK: string | undefined): number {
@@ -142,6 +144,8 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
       const k1 = mult1 ? MULTIPLIER[mult1] : cnShared ? MULTIPLIER[cnShared] : k2;
       min = round(v1raw * k1);
       max = round(v2raw * k2);
+      // The second end's multiplier is shared only when that gives a range: 8000到1万 is 8000–10000.
+      if (min > max && !mult1 && !cnShared) min = round(v1raw);
       if (min > max) continue;
     } else {
       const v = round(v1raw * (MULTIPLIER[mult1 ?? ''] ?? 1));
@@ -158,7 +162,7 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
     const tail = norm.slice(end).match(/^\s?(以内|之内|以下|起|以上|左右)/);
     if (tail) textEnd += tail[0].length;
     let textStart = start;
-    const head = before.match(new RegExp(`(?:(?:不超过|不高于|最多|至少|不低于|最少)${GAP}|约|大约|大概)\\s?$`));
+    const head = before.match(new RegExp(`(?:(?:${NEG}(?:超过|高于|低于|少于)|最多|至少|最少)${GAP}|约|大约|大概)\\s?$`));
     if (head) textStart -= head[0].length;
     cands.push({
       budget: { min, max, currency: cur, text: orig.slice(textStart, textEnd).trim() },

@@ -419,6 +419,11 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['学费一万八一年', 18000, 18000],
     ['预算：8万 时间：下周', 80000, 80000], // 时间 is a word, not 时 after an amount
     ['总价5万分期付款', 50000, 50000],
+    ['别超过3万', null, 30000], // a negation flips 超过/低于
+    ['不要超过三万块', null, 30000],
+    ['不能低于5万', 50000, null],
+    ['预算不多，两三万吧', 20000, 30000], // a particle after a Chinese numeral
+    ['8000到1万', 8000, 10000], // 万 is not shared when that would invert the range
   ])('%s', (text, min, max) => {
     expect(run(text).budget).toMatchObject({ min, max });
   });

@@ -80,8 +80,9 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number } | 
     if (first.word.length > sl && !NAME_TAGS.has(first.tag) && first.tag !== 'x') continue;
     if (!isGivenName(s.slice(start + sl, t)) || NOT_NAME_WORDS.has(s.slice(start, t))) continue;
     const given = tokenAt(tokens, start + sl);
-    // The given name may sit inside the same HMM word as the surname (王芳/x 老师).
-    if (given && given.start < start + sl && !(given === first && first.end === t && first.tag === 'x')) continue;
+    // The given name may sit inside the same word as the surname (王芳/x 老师, 李娜/nr 娜/x 经理).
+    const sameWord = given === first && (first.tag === 'x' || NAME_TAGS.has(first.tag)) && tokenAt(tokens, t - 1)?.end === t;
+    if (given && given.start < start + sl && !sameWord) continue;
     if (given && !NAME_START_TAGS.has(given.tag)) continue;
     return { start };
   }
@@ -181,6 +182,17 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig[i + 1], title: p, text: orig.slice(i, i + 2), index: i, end: i + 2 });
   }
 
+  // A full name given after a name label, which jieba may split (欧阳/明, 李娜/娜). Read before
+  // jieba's own name tokens: the label says where the name ends.
+  for (const m of norm.matchAll(NAME_LABEL_RE)) {
+    const w = m[1];
+    const index = (m.index ?? 0) + m[0].length - w.length;
+    const sl = surnameLength(w, 0);
+    if (sl === 0 || w.length - sl < 1 || w.length - sl > 2 || !isGivenName(w.slice(sl)) || NOT_NAME_WORDS.has(w)) continue;
+    if (titleAt(w, sl) !== null) continue; // 李主任, 王总: the title rule above
+    push({ name: orig.slice(index, index + w.length), title: null, text: orig.slice(index, index + w.length), index, end: index + w.length });
+  }
+
   // jieba split a name it does not know into surname (tagged as a name) + given name.
   // Read before single tokens, so that 周/nr 海涛/nr is 周海涛, not the "name" 海涛.
   for (let k = 0; k + 1 < tokens.length; k++) {
@@ -191,7 +203,8 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });
   }
 
-  for (const t of tokens) {
+  for (let ti = 0; ti < tokens.length; ti++) {
+    const t = tokens[ti];
     // jieba tags dictionary names nr; an unseen name usually surfaces as an HMM word (x).
     if (!NAME_TAGS.has(t.tag) && t.tag !== 'x') continue;
     const w = t.word;
@@ -208,17 +221,10 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     if (w.length === 2 && w[0] === w[1]) continue;
     // A title glued into the token (陈先生) was handled above with its title split off.
     if (titleAt(w, sl) !== null && sl + (titleAt(w, sl) as string).length === w.length) continue;
-    push({ name: orig.slice(t.start, t.end), title: null, text: orig.slice(t.start, t.end), index: t.start, end: t.end });
-  }
-
-  // A full name given after a name label, which jieba may split (欧阳/明).
-  for (const m of norm.matchAll(NAME_LABEL_RE)) {
-    const w = m[1];
-    const index = (m.index ?? 0) + m[0].length - w.length;
-    const sl = surnameLength(w, 0);
-    if (sl === 0 || w.length - sl < 1 || w.length - sl > 2 || !isGivenName(w.slice(sl)) || NOT_NAME_WORDS.has(w)) continue;
-    if (titleAt(w, sl) !== null) continue; // 李主任, 王总: the title rule above
-    push({ name: orig.slice(index, index + w.length), title: null, text: orig.slice(index, index + w.length), index, end: index + w.length });
+    // A reduplicated last character that jieba left outside the name (李娜/nr 娜/x) is part of it.
+    const next = tokens[ti + 1];
+    const end = w.length === 2 && next && next.start === t.end && next.word === w[1] && next.tag === 'x' ? next.end : t.end;
+    push({ name: orig.slice(t.start, end), title: null, text: orig.slice(t.start, end), index: t.start, end });
   }
 
   found.sort((a, b) => a.index - b.index);

@@ -141,6 +141,9 @@ describe('persons', () => {
     ['我是周海涛', [['周海涛', null]]], // 周/nr + 海涛/nr is one name, not 海涛
     ['找一下刘建国', [['刘建国', null]]], // 刘/zg + 建国/ns
     ['我是王芳老师', [['王芳', '老师']]], // 王芳/x + 老师
+    ['对接人：李娜娜', [['李娜娜', null]]], // 李娜/nr + 娜/x: a reduplicated last character
+    ['我是李娜娜', [['李娜娜', null]]],
+    ['李娜娜经理', [['李娜娜', '经理']]],
     ['客户：王 总，电话：13812345678', [['王', '总']]], // one space between surname and title
     ['李 主任 13912345678', [['李', '主任']]],
     ['姓名：欧阳明 手机：13512345678', [['欧阳明', null]]], // a full name after a name label

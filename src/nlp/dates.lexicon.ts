@@ -101,6 +101,6 @@ export const CLOCK_CN_RE = new RegExp(
   `(${SMALL_NUM})(点钟|点|时)(?:(半)|(一刻|三刻)|零(${SMALL_NUM})分?|[踏搭](${SMALL_NUM}|半)|(${SMALL_NUM})个字|(${SMALL_NUM})(分)?)?`, 'y');
 
 export const RANGE_RE = /\s?(到|至|~|-|—|–)\s?/y;
-/** Joiners of alternative dates (周三或周四): two dates, not a range. */
-export const ALT_RE = /\s?(或者|或是|或|还是|、)\s?/y;
+/** Joiners of alternative dates (周三或周四, 周三，或者周四): two dates, not a range. */
+export const ALT_RE = /\s?(?:,\s?)?(或者|或是|或|还是)\s?|\s?、\s?/y;
 export const DEADLINE_RE = /(之前|以前|前)/y;

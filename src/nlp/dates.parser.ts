@@ -360,6 +360,18 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = f
     const inner = parseDayPart(s, part.end + 1, ctx);
     if (inner?.day !== undefined && s[inner.end] === ')') part = { day: inner.day, end: inner.end + 1 };
     else if (part.day !== undefined && inner?.bareWeekday !== undefined && s[inner.end] === ')') part = { day: part.day, end: inner.end + 1 };
+    else if (!inner) {
+      // 本周四(12日)下午: a bare day of the month restating the date, N日 as well as N号.
+      const dm = exec(DAY_ONLY_RE, s, part.end + 1);
+      const close = dm ? part.end + 1 + dm[0].length : -1;
+      if (dm && s[close] === ')') {
+        const n = num(dm[1]);
+        const near = fromDayNumber(part.day ?? ctx.day);
+        let ym = { y: near.y, m: near.m };
+        if (part.day === undefined && n < near.d) ym = addMonths(near.y, near.m, 1);
+        if (n >= 1 && n <= daysInMonth(ym.y, ym.m)) part = { day: dayNumber(ym.y, ym.m, n), end: close + 1 };
+      }
+    }
   }
   if (!part && base) {
     // Second half of a range may omit what the first half said: 3月15日到20日.
@@ -480,7 +492,8 @@ export function parseDates(norm: string, orig: string, ctx: RefContext): Resolve
     const dl = exec(DEADLINE_RE, norm, i);
     if (dl) i += dl[0].length;
     const or = exec(ALT_RE, norm, i);
-    if (or && endPoint === null) { alt = expr; i += or[0].length; }
+    // An alternative may follow a range too (下周三下午3点到5点，或者周四上午).
+    if (or) { alt = { ...expr, end: null }; i += or[0].length; }
   }
   return out;
 }

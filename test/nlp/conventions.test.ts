@@ -387,6 +387,8 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['下午2点或3点', [d('03-10', '14:00'), d('03-10', '15:00')]],
     ['下周一到周三', [d('03-16')]],
     ['周一、周三、周五下午', [d('03-16'), d('03-11'), d('03-13')]], // alternatives to a bare weekday are bare
+    ['下周三下午3点到5点，或者周四上午', [d('03-18', '15:00'), d('03-19')]], // after a comma and a range
+    ['本周四(12日)下午', [d('03-12')]], // N日 restating a date in brackets
   ])('%s → %j', (text, starts) => {
     expect(run(text).dates.map((x) => x.start)).toEqual(starts);
   });

@@ -16,7 +16,8 @@ const RANGE = '\\s?(到|至|-|~|—)\\s?';
 const AMOUNT_RE = new RegExp(
   `${CUR_PRE}(${AMOUNT})${MULT}${TAIL}(?:${RANGE}${CUR_PRE}(${AMOUNT})${MULT}${TAIL})?${CUR_POST}`, 'g');
 
-const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右)/;
+/** Budget words; 每台/每套/每人 … before an amount make it a unit price (血压计二十台每台三百). */
+const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右|每[台套件支盒只人节次期]$)/;
 /** A bound word may be followed by a short verb phrase: 最多能接受2万5, 至少要出5万. */
 const GAP = '(?:能|可以|只能|愿意|要|得|需要)?(?:接受|出|给|付|花|投|到){0,2}';
 /** A negation flips 超过/低于: 不超过, 别超过, 不要超过 are a maximum; 不低于, 不能低于 a minimum. */
@@ -34,7 +35,7 @@ const METRIC_BEFORE = /(注册资金|注册资本|产值|销售额|营业额|营
 const MAX_AFTER = /^\s?(以内|之内|以下|内|封顶|为限|上限)/;
 const MIN_AFTER = /^\s?(起|以上|起步|打底|往上|\+)/;
 /** A unit character that begins a time word is that word (预算：8万 时间：下周, 10万 年底前, 5万分期). */
-const QUANTITY_AFTER = /^\s?(?!时间|日期|年底|年初|年末|年内|月底|月初|月末|月中|分期)(台|个|套|件|盒|支|只|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍|度|℃|°|瓦|伏|升|毫|厘|寸|片|条|粒|袋|桶|根|位|名|页|例|室|间|mm|cm|ml|kg|mg|g\b|m\b)/;
+const QUANTITY_AFTER = /^\s?(?!时间|日期|年底|年初|年末|年内|月底|月初|月末|月中|分期)(台|节|课时|课|期|小时|个|套|件|盒|支|只|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍|度|℃|°|瓦|伏|升|毫|厘|寸|片|条|粒|袋|桶|根|位|名|页|例|室|间|mm|cm|ml|kg|mg|g\b|m\b)/;
 
 const MULTIPLIER: Record<string, number> = {
   '万元': 1e4, '万块': 1e4, '万': 1e4, 'w': 1e4, '千': 1e3, 'k': 1e3, '百万': 1e6, '亿': 1e8,

@@ -429,6 +429,8 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['不能低于5万', 50000, null],
     ['预算不多，两三万吧', 20000, 30000], // a particle after a Chinese numeral
     ['8000到1万', 8000, 10000], // 万 is not shared when that would invert the range
+    ['血压计二十台每台三百', 300, 300], // 每台 before an amount makes it a unit price
+    ['每期12节课,课时费150元/节', 150, 150], // 12节 is a quantity
   ])('%s', (text, min, max) => {
     expect(run(text).budget).toMatchObject({ min, max });
   });

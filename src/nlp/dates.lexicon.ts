@@ -14,6 +14,9 @@ export const REL_DAYS: Record<string, [number, Pod | null]> = {
   '今早': [0, 'am'], '今晨': [0, 'am'], '今晚': [0, 'pm'], '今夜': [0, 'pm'],
   '明早': [1, 'am'], '明晨': [1, 'am'], '明晚': [1, 'pm'], '明夜': [1, 'pm'],
   '昨晚': [-1, 'pm'], '昨夜': [-1, 'pm'],
+  // Northern colloquial (and voice-to-text) 儿 forms: 明儿, 今儿个, 后儿.
+  '今儿个': [0, null], '今儿': [0, null], '明儿个': [1, null], '明儿': [1, null], '后儿个': [2, null], '后儿': [2, null],
+  '昨儿个': [-1, null], '昨儿': [-1, null], '前儿个': [-2, null], '前儿': [-2, null],
 };
 export const REL_DAY_RE = new RegExp(
   Object.keys(REL_DAYS).sort((a, b) => b.length - a.length).join('|'), 'y');
@@ -100,6 +103,9 @@ export const CLOCK_AMPM_RE = /(\d{1,2})\s?(am|pm|a\.m\.|p\.m\.)(?![a-z])/y;
 export const CLOCK_CN_RE = new RegExp(
   `(${SMALL_NUM})(点钟|点|时)(?:(半)|(一刻|三刻)|零(${SMALL_NUM})分?|[踏搭](${SMALL_NUM}|半)|(${SMALL_NUM})个字|(${SMALL_NUM})(分)?)?`, 'y');
 
+/** A number whose unit the second half of a range supplies: 下午2-4点, 15-20号. */
+export const SHARED_CLOCK_RE = new RegExp(`(${SMALL_NUM})(?=\\s?(?:-|~|到|至|—)\\s?${SMALL_NUM}(?:点|时))`, 'y');
+export const SHARED_DAY_RE = new RegExp(`(${SMALL_NUM})\\s?(?:-|~|到|至|—)\\s?${SMALL_NUM}(?:号|日)`, 'y');
 export const RANGE_RE = /\s?(到|至|~|-|—|–)\s?/y;
 /** Joiners of alternative dates (周三或周四, 周三，或者周四): two dates, not a range. */
 export const ALT_RE = /\s?(?:,\s?)?(或者|或是|或|还是)\s?|\s?、\s?/y;

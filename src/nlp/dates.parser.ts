@@ -8,7 +8,7 @@ import {
 import {
   CLOCK_AMPM_RE, CLOCK_CN_RE, CLOCK_COLON_RE, DAY_ONLY_RE, DEADLINE_RE, EDGE_RE, HOLIDAYS, HOLIDAY_RE,
   ISO_DATE_RE, MONTH_DAY_RE, MONTH_MOD, MONTH_REL_RE, NOT_DAY_AFTER, NTH_WEEKDAY_RE, OFFSET_PREFIX_RE, STREET_BEFORE_DAY,
-  ALT_RE, OFFSET_SUFFIX_RE, POD_MAP, POD_RE, type Pod, RANGE_RE, REL_DAYS, REL_DAY_RE, UNIT_MAP, type Unit,
+  ALT_RE, OFFSET_SUFFIX_RE, SHARED_CLOCK_RE, SHARED_DAY_RE, POD_MAP, POD_RE, type Pod, RANGE_RE, REL_DAYS, REL_DAY_RE, UNIT_MAP, type Unit,
   US_DATE_RE, WEEKDAY_CHAR, WEEK_MOD, WEEK_RE, XUN_RE, YEAR_ABS_RE, YEAR_REL, YEAR_REL_RE,
 } from './dates.lexicon.js';
 
@@ -257,6 +257,17 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
       }
     }
   }
+  // 15-20号: the first half of a day range takes its 号 from the second.
+  if ((e = exec(SHARED_DAY_RE, s, i)) && !isDigit(s[i - 1]) && s[i - 1] !== '第' && !NOT_DAY_AFTER.has(s[i + e[0].length])
+    && !STREET_BEFORE_DAY.test(s.slice(Math.max(0, i - 2), i))) {
+    const d = num(e[1]);
+    if (d >= 1 && d <= 31) {
+      let ym = { y: c.y, m: c.m };
+      if (d < c.d) ym = addMonths(c.y, c.m, 1);
+      if (d > daysInMonth(ym.y, ym.m)) ym = addMonths(ym.y, ym.m, 1);
+      return { day: dayNumber(ym.y, ym.m, d), end: i + e[1].length };
+    }
+  }
   // N号 alone is a day of the month; N日 only as a deadline (5日前), else it is too ambiguous.
   if ((e = exec(DAY_ONLY_RE, s, i)) && (e[2] === '号' || /^(前|之前|以前)/.test(s.slice(i + e[0].length, i + e[0].length + 2)))
     && !isDigit(s[i - 1]) && !NOT_DAY_AFTER.has(s[i + e[0].length]) && !STREET_BEFORE_DAY.test(s.slice(Math.max(0, i - 2), i))) {
@@ -405,7 +416,13 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = f
   }
   const hasDay = part !== null || base !== undefined;
   const clockStart = part || pod ? skipJoiners(s, j) : j;
-  const clock = parseClock(s, clockStart, hasDay || pod !== undefined);
+  let clock = parseClock(s, clockStart, hasDay || pod !== undefined);
+  if (!clock && (part || pod) && !isDigit(s[clockStart - 1])) {
+    // 下午2-4点: the first half of a clock range takes its 点 from the second.
+    const sc = exec(SHARED_CLOCK_RE, s, clockStart);
+    const h = sc ? num(sc[1]) : NaN;
+    if (sc && h >= 0 && h <= 24) clock = { h, mi: 0, minute: false, end: clockStart + sc[0].length };
+  }
   if (clock) j = clock.end;
   if (!part && !clock && !pod) return null;
   if (!part && !clock && pod && !base) {

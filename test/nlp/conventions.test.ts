@@ -70,6 +70,9 @@ describe('dates', () => {
     ['3月15日到20日', d('03-15'), d('03-20'), 'day'],
     ['下午2点到4点', d('03-10', '14:00'), d('03-10', '16:00'), 'hour'],
     ['周三至周五', d('03-11'), d('03-13'), 'day'],
+    ['下午2-4点', d('03-10', '14:00'), d('03-10', '16:00'), 'hour'], // 点 shared by both halves
+    ['明天上午9-11点', d('03-11', '09:00'), d('03-11', '11:00'), 'hour'],
+    ['15-20号', d('03-15'), d('03-20'), 'day'], // 号 shared by both halves
   ])('range %s', (text, start, end, grain) => {
     expect(run(text).dates).toEqual([{ text, start, end, grain }]);
   });
@@ -102,6 +105,8 @@ describe('dates', () => {
     ['来年3月', REF, '2027-03-01T00:00:00+08:00', null, 'month'],
     ['下午', REF, d('03-10'), null, 'day'],
     ['聽日下晝', REF, d('03-11'), null, 'day'],
+    ['明儿下午三点', REF, d('03-11', '15:00'), null, 'hour'], // 儿 forms
+    ['后儿个上午', REF, d('03-12'), null, 'day'],
   ])('%s (ref %s) → %s', (text, ref, start, end, grain) => {
     expect(run(text, ref).dates[0]).toMatchObject({ start, end, grain });
   });
@@ -117,7 +122,7 @@ describe('dates', () => {
   });
 
   it.each(['早上好', '便宜一点', '有两点要说明', '每周一次', '3号楼', '5-10万', '13800138000', '宜山路18号', '南京西路5号',
-    '深南大道18号', '人民南路四段11号', '东湖小区8号', '人民广场3号', '国贸大厦12号', 'A座12号', '张家村5号'])('%s is not a date', (text) => {
+    '1-2号楼', '3-5号线', '深南大道18号', '人民南路四段11号', '东湖小区8号', '人民广场3号', '国贸大厦12号', 'A座12号', '张家村5号'])('%s is not a date', (text) => {
     expect(run(text).dates).toEqual([]);
   });
 

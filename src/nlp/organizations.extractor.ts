@@ -51,11 +51,16 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
   const out: Array<Organization & { index: number }> = [];
   const seen = new Set<string>();
   let from = 0;
+  /** End of a longer suffix that found no name (有限公司 after 哈哈/o): the shorter suffix inside
+   * it (公司) must not grow over its first characters (集团有限公司 is no name). */
+  let failedEnd = -1;
   for (let i = 0; i < norm.length; i++) {
     if (i < from) continue;
     const suffix = SUFFIXES.find((sfx) => norm.startsWith(sfx, i));
     if (!suffix) continue;
     const end = i + suffix.length;
+    if (end === failedEnd) continue;
+    failedEnd = end;
     if (BREAK_AFTER.has(norm[end])) continue;
     // Walk left over name-like tokens; the suffix may itself start mid-token (人民医院).
     let start = i;

@@ -81,7 +81,8 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number } | 
     if (!isGivenName(s.slice(start + sl, t)) || NOT_NAME_WORDS.has(s.slice(start, t))) continue;
     const given = tokenAt(tokens, start + sl);
     // The given name may sit inside the same word as the surname (王芳/x 老师, 李娜/nr 娜/x 经理).
-    const sameWord = given === first && (first.tag === 'x' || NAME_TAGS.has(first.tag)) && tokenAt(tokens, t - 1)?.end === t;
+    const sameWord = given === first && ((first.tag === 'x' && first.end === t)
+      || (NAME_TAGS.has(first.tag) && first.end === t - 1 && s[t - 1] === s[t - 2]));
     if (given && given.start < start + sl && !sameWord) continue;
     if (given && !NAME_START_TAGS.has(given.tag)) continue;
     return { start };

@@ -149,6 +149,7 @@ describe('persons', () => {
     ['对接人：李娜娜', [['李娜娜', null]]], // 李娜/nr + 娜/x: a reduplicated last character
     ['我是李娜娜', [['李娜娜', null]]],
     ['李娜娜经理', [['李娜娜', '经理']]],
+    ['林总林经理都在', [['林', '总'], ['林', '经理']]], // 林总/nr 林/ng: not 林总林 + 经理
     ['客户：王 总，电话：13812345678', [['王', '总']]], // one space between surname and title
     ['李 主任 13912345678', [['李', '主任']]],
     ['姓名：欧阳明 手机：13512345678', [['欧阳明', null]]], // a full name after a name label
@@ -474,6 +475,7 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['上海微创医疗器械（集团）有限公司', ['上海微创医疗器械（集团）有限公司']],
     ['深圳迈瑞（中国）有限公司', ['深圳迈瑞（中国）有限公司']],
     ['我们(集团)公司', []],
+    ['杭州娃哈哈集团有限公司', []], // not 集团有限公司 (公司 inside 有限公司 does not grow over it)
   ])('%s organizations %j', (text, orgs) => {
     expect(run(text).organizations.map((o) => o.name)).toEqual(orgs);
   });

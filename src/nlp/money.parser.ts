@@ -42,7 +42,7 @@ const MULTIPLIER: Record<string, number> = {
 };
 
 /** What may follow a Chinese-numeral amount: bound words, budget words, 的. */
-const CN_FOLLOWERS = /^(的|左右|上下|以|之|起|多|来|预算|报价|价|费|人民币|美元|美金|欧元|封顶|打底|为限|[吧啊呀呢吗嘛哈哦啦了就也都够行])/;
+const CN_FOLLOWERS = /^(的|左右|上下|以|之|起|多|来|预算|报价|价|费|人民币|美元|美金|欧元|封顶|打底|为限|[吧啊呀呢吗嘛哈哦啦了就也都够行]|[我你他她它您咱这那是能可还要算不没])/;
 
 /** The colloquial tail in the multiplied unit's terms: 9万8 → 0.8 (万), 3千5 → 0.5 (千). */
 function tailValue(mult: string | undefined, tail: string | undefined, tailK: string | undefined): number {

@@ -123,6 +123,7 @@ function spacedSurname(s: string, tokens: Token[], i: number, title: string): nu
   return null;
 }
 
+const AFTER_COUNT = /[0-9零〇一二两三四五六七八九十百千万个台套件只]/;
 /** Conjunctions that may follow a person's title: 王总和李工, 张工与我. */
 const CONJUNCTIONS = new Set('和与跟及同'.split(''));
 
@@ -217,6 +218,8 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     // An unknown word starting with a rare surname that is also a function word
     // (那家, 和平, 来谈) is that word; jieba's own name tag is needed for those.
     if (t.tag === 'x' && sl === 1 && FUNCTION_SURNAMES.has(w[0])) continue;
+    // After a numeral or a measure word the "surname" is a noun (三个班开, 两台高配): no name.
+    if (t.tag === 'x' && AFTER_COUNT.test(norm[t.start - 1] ?? '')) continue;
     if (w[0] === '老' || w[0] === '小') continue;
     // Reduplication (谢谢, 常常) is a word, not a surname plus a given name.
     if (w.length === 2 && w[0] === w[1]) continue;

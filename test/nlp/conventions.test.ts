@@ -150,6 +150,7 @@ describe('persons', () => {
     ['我是李娜娜', [['李娜娜', null]]],
     ['李娜娜经理', [['李娜娜', '经理']]],
     ['林总林经理都在', [['林', '总'], ['林', '经理']]], // 林总/nr 林/ng: not 林总林 + 经理
+    ['想给四年级三个班开Python课', []], // 班开/x after 个 is no name
     ['客户：王 总，电话：13812345678', [['王', '总']]], // one space between surname and title
     ['李 主任 13912345678', [['李', '主任']]],
     ['姓名：欧阳明 手机：13512345678', [['欧阳明', null]]], // a full name after a name label
@@ -434,6 +435,8 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['不要超过三万块', null, 30000],
     ['不能低于5万', 50000, null],
     ['预算不多，两三万吧', 20000, 30000], // a particle after a Chinese numeral
+    ['我说三千八她说有点贵', 3800, 3800], // a pronoun after it (voice-to-text, no punctuation)
+    ['预算二十万我们能接受', 200000, 200000],
     ['8000到1万', 8000, 10000], // 万 is not shared when that would invert the range
     ['血压计二十台每台三百', 300, 300], // 每台 before an amount makes it a unit price
     ['每期12节课,课时费150元/节', 150, 150], // 12节 is a quantity

@@ -38,10 +38,13 @@ function insideWord(tokens: Token[], start: number, end: number): boolean {
   if (!t) return false;
   // The surname is the tail of a longer word (施工 → 工), unless that "word" is only
   // jieba's HMM guess gluing a department onto it (设备科马科长: 科马/x + 科长).
-  if (t.start < start) return !(t.tag === 'x' && t.end === start + 1 && end - start >= 2);
+  // A demonstrative before it makes a real word, though (那单总金额: 那单 "that order").
+  if (t.start < start) return !(t.tag === 'x' && t.end === start + 1 && end - start >= 2 && !DEMONSTRATIVES.has(t.word[0]));
   if (t.end > end) return !NAME_TAGS.has(t.tag) && t.tag !== 'x';
   return false;
 }
+
+const DEMONSTRATIVES = new Set('那这哪每某各该此本'.split(''));
 
 function titleAt(s: string, i: number): string | null {
   for (const t of TITLES) if (s.startsWith(t, i)) return t;
@@ -78,6 +81,7 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number } | 
     const first = tokenAt(tokens, start);
     if (!first || first.start !== start || !NAME_START_TAGS.has(first.tag)) continue;
     if (first.word.length > sl && !NAME_TAGS.has(first.tag) && first.tag !== 'x') continue;
+    if (first.tag === 'x' && sl === 1 && FUNCTION_SURNAMES.has(s[start])) continue; // 那单/x 总
     if (!isGivenName(s.slice(start + sl, t)) || NOT_NAME_WORDS.has(s.slice(start, t))) continue;
     const given = tokenAt(tokens, start + sl);
     // The given name may sit inside the same word as the surname (王芳/x 老师, 李娜/nr 娜/x 经理).
@@ -178,7 +182,9 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     // Either jieba keeps 老张 as one word, or 老 and 张 stand alone (找老刘).
     const confirmed = t !== undefined && t.start === i && t.word === pair && !NOT_NAME_WORDS.has(pair);
     const next = tokenAt(tokens, i + 1);
-    const loose = t !== undefined && t.start === i && t.end === i + 1 && next !== undefined && next.start === i + 1 && next.end === i + 2;
+    const loose = t !== undefined && t.start === i && t.end === i + 1 && next !== undefined && next.start === i + 1
+      // 老陈说: jieba reads 陈说 ("to state") as a name; a function character cannot end a given name.
+      && (next.end === i + 2 || (next.end === i + 3 && NOT_GIVEN.has(norm[i + 2])));
     if (!confirmed && !loose) continue;
     if (isHan(norm[i - 1]) && tokenAt(tokens, i - 1)?.end !== i) continue;
     push({ name: orig[i + 1], title: p, text: orig.slice(i, i + 2), index: i, end: i + 2 });

@@ -151,6 +151,8 @@ describe('persons', () => {
     ['李娜娜经理', [['李娜娜', '经理']]],
     ['林总林经理都在', [['林', '总'], ['林', '经理']]], // 林总/nr 林/ng: not 林总林 + 经理
     ['想给四年级三个班开Python课', []], // 班开/x after 个 is no name
+    ['上周拿下的那单总金额是128万', []], // 那单/x: a demonstrative, no 单总
+    ['老陈说他们厂子里的检漏仪坏了', [['陈', '老']]], // 陈说/nrfg is a verb after 老陈
     ['客户：王 总，电话：13812345678', [['王', '总']]], // one space between surname and title
     ['李 主任 13912345678', [['李', '主任']]],
     ['姓名：欧阳明 手机：13512345678', [['欧阳明', null]]], // a full name after a name label

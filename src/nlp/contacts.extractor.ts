@@ -2,7 +2,7 @@
  * 微信/微信号/vx/wx/weixin/wechat: free-floating handles are too ambiguous. */
 
 const EMAIL_RE = /[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/g;
-const WECHAT_RE = /(?:微信号?|weixin|wechat|vx|wx|v信|威信)(?:号码|号|\s?id)?(?:[/、](?:电话|手机号?|tel))?\s*(?:是|为)?\s*:?\s*([a-z][a-z0-9_-]{5,19}|1[3-9]\d{9})(?![a-z0-9_-])/g;
+const WECHAT_RE = /(?:微信号?|weixin|wechat|vx|wx|v信|威信)(?:号码|号|\s?id)?(?:[/、](?:电话|手机号?|tel))?(?:联系我?|加我?|搜索?|添加)?\s*(?:是|为)?\s*:?\s*([a-z][a-z0-9_-]{5,19}|1[3-9]\d{9})(?![a-z0-9_-])/g;
 
 export function extractEmails(norm: string): Array<{ value: string; index: number }> {
   const out: Array<{ value: string; index: number }> = [];

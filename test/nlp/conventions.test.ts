@@ -266,6 +266,8 @@ describe('emails and WeChat IDs', () => {
     ['微信号是:lixiaoming_88', [], ['lixiaoming_88']],
     ['微信/电话：13812345678', [], ['13812345678']],
     ['微信号码：zhang-wei_1990', [], ['zhang-wei_1990']],
+    ['有事微信联系我：kelu_wang88', [], ['kelu_wang88']],
+    ['微信搜 zhou_mm88', [], ['zhou_mm88']],
   ])('%s', (text, emails, wechatIds) => {
     const e = run(text);
     expect(e.emails).toEqual(emails);

@@ -44,6 +44,8 @@ function insideWord(tokens: Token[], start: number, end: number): boolean {
   return false;
 }
 
+/** Compound surnames that are everyday words too (东方 "east", 西门 "west gate", 第五 "fifth"). */
+const COMPOUND_WORDS = new Set(['东方', '西门', '南宫', '百里', '第五', '闻人', '太史', '微生', '公冶', '羊舌', '长孙', '东郭', '梁丘', '左丘']);
 const DEMONSTRATIVES = new Set('那这哪每某各该此本'.split(''));
 
 function titleAt(s: string, i: number): string | null {
@@ -206,8 +208,12 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   for (let k = 0; k + 1 < tokens.length; k++) {
     const a = tokens[k];
     const b = tokens[k + 1];
-    if ((a.tag !== 'nr' && a.tag !== 'zg') || a.word.length !== 1 || !SINGLE_SURNAMES.has(a.word) || b.start !== a.end) continue;
+    // A compound surname that is rarely anything else (欧阳/ns 俊/a) starts a name whatever its tag.
+    const compound = COMPOUND_SURNAMES.has(a.word) && !COMPOUND_WORDS.has(a.word);
+    if (!compound && ((a.tag !== 'nr' && a.tag !== 'zg') || a.word.length !== 1 || !SINGLE_SURNAMES.has(a.word))) continue;
+    if (b.start !== a.end) continue;
     if (b.word.length > 2 || !isGivenName(b.word) || !GIVEN_TAGS.has(b.tag) || titleAt(b.word, 0) !== null) continue;
+    if (compound && b.word.length === 2 && !NAME_TAGS.has(b.tag) && b.tag !== 'x') continue;
     push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });
   }
 

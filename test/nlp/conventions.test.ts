@@ -145,6 +145,7 @@ describe('persons', () => {
     ['我是刘德华', [['刘德华', null]]],
     ['我是周海涛', [['周海涛', null]]], // 周/nr + 海涛/nr is one name, not 海涛
     ['找一下刘建国', [['刘建国', null]]], // 刘/zg + 建国/ns
+    ['名片 欧阳俊 主任医师', [['欧阳俊', null]]], // 欧阳/ns + 俊/a: a compound surname starts a name
     ['我是王芳老师', [['王芳', '老师']]], // 王芳/x + 老师
     ['对接人：李娜娜', [['李娜娜', null]]], // 李娜/nr + 娜/x: a reduplicated last character
     ['我是李娜娜', [['李娜娜', null]]],

@@ -22,8 +22,10 @@ const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|�
 const GAP = '(?:能|可以|只能|愿意|要|得|需要)?(?:接受|出|给|付|花|投|到){0,2}';
 /** A negation flips 超过/低于: 不超过, 别超过, 不要超过 are a maximum; 不低于, 不能低于 a minimum. */
 const NEG = '(?:不能|不要|不可|不得|不会|不|别|勿)';
-const MAX_BEFORE = new RegExp(`(${NEG}(?:超过|高于|多于|超出)|最多|最高|顶多|上限|封顶|以内|低于|少于|不到)${GAP}\\s?$`);
-const MIN_BEFORE = new RegExp(`(至少|最少|最低|起码|下限|高于|超过|多于)${GAP}\\s?$`);
+/** After a bound word, a price noun and a label colon (最高限价：180万元, 预算上限：20万). */
+const BOUND_TAIL = `${GAP}(?:限价|预算|报价|投标价)?\\s?[:：]?\\s?$`;
+const MAX_BEFORE = new RegExp(`(${NEG}(?:超过|高于|多于|超出)|最多|最高|顶多|上限|封顶|以内|低于|少于|不到|限价|控制价)${BOUND_TAIL}`);
+const MIN_BEFORE = new RegExp(`(至少|最少|最低|起码|下限|高于|超过|多于)${BOUND_TAIL}`);
 const NEGATED_MIN_BEFORE = new RegExp(`(${NEG}(?:低于|少于))${GAP}\\s?$`);
 /** A w or k after a physical quantity is watts or pixels, not 万 or 千 (功率800w, 分辨率4k). */
 const PHYSICAL_BEFORE = /(功率|瓦数|电压|电流|分辨率|像素|内存|容量|带宽|转速|频率|屏幕|显示屏)\s?[:：为是]?\s?$/;

@@ -439,6 +439,10 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['别超过3万', null, 30000], // a negation flips 超过/低于
     ['不要超过三万块', null, 30000],
     ['不能低于5万', 50000, null],
+    ['最高限价：180万元', null, 1800000], // bound word + price noun + label colon
+    ['预算上限：20万', null, 200000],
+    ['控制价：300万', null, 3000000],
+    ['最低价5万', 50000, 50000],
     ['预算不多，两三万吧', 20000, 30000], // a particle after a Chinese numeral
     ['我说三千八她说有点贵', 3800, 3800], // a pronoun after it (voice-to-text, no punctuation)
     ['预算二十万我们能接受', 200000, 200000],

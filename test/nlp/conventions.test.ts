@@ -434,6 +434,7 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['六万八一台', 68000, 68000], // 一台 is "per unit"
     ['单价两千五一台', 2500, 2500],
     ['学费一万八一年', 18000, 18000],
+    ['移动DR能租吗 预算两万一个月', 20000, 20000], // 一个月: per month, not 两万一
     ['预算：8万 时间：下周', 80000, 80000], // 时间 is a word, not 时 after an amount
     ['总价5万分期付款', 50000, 50000],
     ['别超过3万', null, 30000], // a negation flips 超过/低于
@@ -448,6 +449,7 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['预算二十万我们能接受', 200000, 200000],
     ['8000到1万', 8000, 10000], // 万 is not shared when that would invert the range
     ['血压计二十台每台三百', 300, 300], // 每台 before an amount makes it a unit price
+    ['买20套，每套2980', 2980, 2980],
     ['每期12节课,课时费150元/节', 150, 150], // 12节 is a quantity
   ])('%s', (text, min, max) => {
     expect(run(text).budget).toMatchObject({ min, max });

@@ -2,9 +2,10 @@
  * Digits may be grouped with spaces or dashes. A digit run that is part of a longer
  * number (order numbers, SN codes) or carries a money/date unit is not a phone. */
 
-const GROUP_RE = /\+?\d+(?:[ \-.]{1,2}\d+)*/g;
-// Separators inside a phone; a longer run of digits is treated as one opaque number.
-const SEP_RE = /[ \-.]{1,2}/;
+// Separators inside a phone, up to a dash with a space either side (0571 - 8765 4321); a longer
+// run of digits is treated as one opaque number.
+const GROUP_RE = /\+?\d+(?:(?:[ \-.]{1,2}| - )\d+)*/g;
+const SEP_RE = / - |[ \-.]{1,2}/;
 
 /** Characters right after a number that make it an amount, a date or a quantity. */
 const UNIT_AFTER = new Set('元块万千百亿年月日号点时分秒个台件套%米kgw'.split(''));

@@ -463,6 +463,8 @@ describe('rules added from the held-out-style messages (docs/extraction-conventi
     ['电话:(021) 6437-1111', ['021-64371111']],
     ['0086-138 0013 8000', ['13800138000']],
     ['+86 10 8888 6666', ['010-88886666']], // Beijing's area code 010 in international form
+    ['电话：0571 - 8765 4321', ['0571-87654321']], // a dash with a space either side
+    ['手机 138 - 1234 - 5678', ['13812345678']],
   ])('%s → %j', (text, phones) => {
     expect(run(text).phones).toEqual(phones);
   });

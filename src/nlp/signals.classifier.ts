@@ -5,9 +5,9 @@ import type { ResolvedDate } from './dates.parser.js';
 
 /** Negated urgency: a negation, optionally a degree word, then 急/着急/紧急 (不急, 不用太急, 不算急,
  * 没那么着急, 不是特别急, 不用那么急), plus 慢慢来 and 不赶(时间). */
-const NEGATED_URGENCY = /((?:不是|不用|不必|无需|不需要|没有|不|没|别)算?(?:太|很|那么|这么|特别|非常|十分|怎么)?(?:着急|紧急|迫切|急)|慢慢来|不赶时间|不赶|不用赶)/g;
+const NEGATED_URGENCY = /((?:不是|不用|不必|无需|不需要|没有|不|没|别)算?(?:太|很|那么|这么|特别|非常|十分|怎么)?(?:着急|紧急|迫切|急)|慢慢来|不赶时间|不赶|不用赶|not urgent|no rush|no hurry)/g;
 /** The spec's urgency words, plus their everyday synonyms (越早越好, 赶快, 尽早, 加紧, 速回 …). */
-const URGENCY = /(越快越好|越早越好|今天就要|十万火急|刻不容缓|火速|加急|紧急|着急|急需|尽快|尽早|尽速|从速|速回|速来|速发|马上|立刻|立即|赶紧|赶快|抓紧|加紧|迫切|asap|急)/g;
+const URGENCY = /(越快越好|越早越好|今天就要|十万火急|刻不容缓|火速|加急|紧急|着急|急需|尽快|尽早|尽速|从速|速回|速来|速发|马上|立刻|立即|赶紧|赶快|抓紧|加紧|迫切|asap|as soon as possible|urgent|急)/g;
 /** Words containing 急 that are not urgency (急诊科, 急救车). */
 const NOT_URGENT_JI = /(急诊|急救|急性|应急|急症|急停)/g;
 

@@ -322,6 +322,8 @@ describe('urgency', () => {
     ['尽早安排', 'high'],
     ['请速回', 'high'],
     ['并不迫切', 'low'],
+    ['urgent! 监护仪坏了', 'high'], // English besides ASAP
+    ['not urgent, 下周再说', 'low'],
     ['不用那么急,明天给我', 'high'], // still: a date within 48 hours wins
   ])('%s → %s', (text, level) => {
     const u = run(text).urgency;

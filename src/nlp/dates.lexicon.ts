@@ -63,6 +63,10 @@ export const MONTH_DAY_RE = new RegExp(`(${SMALL_NUM})月(份)?(?:(${SMALL_NUM})
 export const DAY_ONLY_RE = new RegExp(`(${SMALL_NUM})(号|日)`, 'y');
 /** 号 after these is a building, line or bed number, not a day. */
 export const NOT_DAY_AFTER = new Set('楼线床房厅馆门机柜口位院室仓台站车码'.split(''));
+/** Rooms and places whose first character is no building word (3号会议室, 2号车间, 5号窗口). */
+const NOT_DAY_AFTER_WORDS = /^(会议室|会议厅|办公室|教室|诊室|病房|病区|手术室|实验室|仓库|车间|厂房|窗口|展位|展厅|包厢|宿舍|教学楼|候诊区)/;
+/** True when what follows `N号` at `j` makes it a room, line or bed number, not a day. */
+export const notDayAfter = (s: string, j: number): boolean => NOT_DAY_AFTER.has(s[j]) || NOT_DAY_AFTER_WORDS.test(s.slice(j, j + 3));
 /** N号 right after an address word is a house number (宜山路18号, 胡同3号, 深南大道18号,
  * 人民南路四段11号, 东湖小区8号, 人民广场3号, 国贸大厦12号, A座12号, 张家村5号). */
 export const STREET_BEFORE_DAY = /(?:路|街|巷|弄|胡同|道|段|小区|园区|社区|广场|大厦|座|栋|幢|村)$/;

@@ -7,7 +7,7 @@ import {
 } from './time-zone.js';
 import {
   CLOCK_AMPM_RE, CLOCK_CN_RE, CLOCK_COLON_RE, DAY_ONLY_RE, DEADLINE_RE, EDGE_RE, HOLIDAYS, HOLIDAY_RE,
-  ISO_DATE_RE, MONTH_DAY_RE, MONTH_MOD, MONTH_REL_RE, NOT_DAY_AFTER, NTH_WEEKDAY_RE, OFFSET_PREFIX_RE, STREET_BEFORE_DAY,
+  ISO_DATE_RE, MONTH_DAY_RE, MONTH_MOD, MONTH_REL_RE, notDayAfter, NTH_WEEKDAY_RE, OFFSET_PREFIX_RE, STREET_BEFORE_DAY,
   ALT_RE, OFFSET_SUFFIX_RE, SHARED_CLOCK_RE, SHARED_DAY_RE, POD_MAP, POD_RE, type Pod, RANGE_RE, REL_DAYS, REL_DAY_RE, UNIT_MAP, type Unit,
   US_DATE_RE, WEEKDAY_CHAR, WEEK_MOD, WEEK_RE, XUN_RE, YEAR_ABS_RE, YEAR_REL, YEAR_REL_RE,
 } from './dates.lexicon.js';
@@ -133,7 +133,7 @@ function afterMonth(s: string, i: number, y: number, m: number): { day?: number;
     if (n >= 1 && n <= 5 && fromDayNumber(day).m === m) return { day, end: i + e[0].length };
   }
   e = exec(DAY_ONLY_RE, s, i);
-  if (e && !NOT_DAY_AFTER.has(s[i + e[0].length])) {
+  if (e && !notDayAfter(s, i + e[0].length)) {
     const d = num(e[1]);
     if (d >= 1 && d <= daysInMonth(y, m)) return { day: dayNumber(y, m, d), end: i + e[0].length };
   }
@@ -258,7 +258,7 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
     }
   }
   // 15-20号: the first half of a day range takes its 号 from the second.
-  if ((e = exec(SHARED_DAY_RE, s, i)) && !isDigit(s[i - 1]) && s[i - 1] !== '第' && !NOT_DAY_AFTER.has(s[i + e[0].length])
+  if ((e = exec(SHARED_DAY_RE, s, i)) && !isDigit(s[i - 1]) && s[i - 1] !== '第' && !notDayAfter(s, i + e[0].length)
     && !STREET_BEFORE_DAY.test(s.slice(Math.max(0, i - 2), i))) {
     const d = num(e[1]);
     if (d >= 1 && d <= 31) {
@@ -270,7 +270,7 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
   }
   // N号 alone is a day of the month; N日 only as a deadline (5日前), else it is too ambiguous.
   if ((e = exec(DAY_ONLY_RE, s, i)) && (e[2] === '号' || /^(前|之前|以前)/.test(s.slice(i + e[0].length, i + e[0].length + 2)))
-    && !isDigit(s[i - 1]) && !NOT_DAY_AFTER.has(s[i + e[0].length]) && !STREET_BEFORE_DAY.test(s.slice(Math.max(0, i - 2), i))) {
+    && !isDigit(s[i - 1]) && !notDayAfter(s, i + e[0].length) && !STREET_BEFORE_DAY.test(s.slice(Math.max(0, i - 2), i))) {
     const d = num(e[1]);
     if (d >= 1 && d <= 31) {
       let ym = { y: c.y, m: c.m };
@@ -387,7 +387,7 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = f
   if (!part && base) {
     // Second half of a range may omit what the first half said: 3月15日到20日.
     const e = exec(DAY_ONLY_RE, s, i);
-    if (e && !NOT_DAY_AFTER.has(s[i + e[0].length])) {
+    if (e && !notDayAfter(s, i + e[0].length)) {
       const bd = fromDayNumber(base.start.day);
       const d = num(e[1]);
       if (d >= 1 && d <= daysInMonth(bd.y, bd.m)) {

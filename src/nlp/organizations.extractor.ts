@@ -24,7 +24,12 @@ const GENERIC = new Set([
   '客户', '对方', '我们', '你们', '他们', '贵', '本', '这家', '那家', '一家', '该', '合作', '大', '小', '总', '分', '新', '老',
   '各', '每', '哪', '这个', '那个', '某', '其他', '外地', '本地', '附近', '当地', '市', '县', '区', '省', '国内', '国外',
   '私立', '公立', '民营', '国营', '上级', '下属', '我', '你', '他', '她', '购物', '服务', '活动', '培训', '销售', '售后',
+  // Quantifiers: 许多医院, 很多学校 are no names.
+  '许多', '很多', '好多', '不少', '一些', '有些', '所有', '这些', '那些', '各个', '几家', '多家', '部分', '大部分', '全部',
 ]);
+/** Function characters: an HMM word holding one (两点半在/x, 10点来/x) is a phrase jieba
+ * failed to split, never part of a name. */
+const FUNCTION_CHARS = /[在来到去是的了和与就都也还又很把被让给向从对说要会能想]/;
 /** Generic words that describe what an institution does: a name never begins with one
  * (培训学校, 售后服务中心), but one may sit inside a name (新东方培训学校). */
 const DESCRIPTIVE = new Set(['购物', '服务', '活动', '培训', '销售', '售后', '合作', '私立', '公立', '民营', '国营']);
@@ -87,7 +92,8 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
         k -= 3;
         continue;
       }
-      if (!unitOfPlace && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()]/.test(t.word))) break;
+      if (!unitOfPlace && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()]/.test(t.word)
+        || (t.tag === 'x' && FUNCTION_CHARS.test(t.word)))) break;
       walked.push(t);
       k--;
     }

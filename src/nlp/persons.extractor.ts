@@ -102,6 +102,11 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number } | 
  * character (黄了, 马上说, 高的). */
 const NOT_GIVEN = new Set('了的着过吗呢吧啊呀哦嘛么们是在和与就都也还又很太最说给把被让要会能想去来到上下里个这那不没有一'.split(''));
 
+/** Characters that end everyday two-character words but are (almost) never a one-character
+ * given name: noun suffixes and the heads of common nouns and verbs (林子, 贺卡, 顾客, 顾问,
+ * 宋体, 康复, 单号, 查收, 毛利, 齐全, 华为, 欧姆). jieba's dictionary tags many such words as names. */
+const NOT_GIVEN_LAST = new Set('子卡客问体姆号收件品器具费价款额量率度性型式类种单表码利全为复物'.split(''));
+
 /** Surnames that are, far more often, function words; an HMM word starting with one
  * (那家, 来谈, 和平) is not taken as a name without jieba's name tag. */
 const FUNCTION_SURNAMES = new Set('那来和于将都向但由时全相初国平计区位原应连以及只把被对给让当与为所之其可已也就又才再更最'.split(''));
@@ -223,8 +228,16 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     if (!NAME_TAGS.has(t.tag) && t.tag !== 'x') continue;
     const w = t.word;
     if (w.length < 2 || w.length > 4 || NOT_NAME_WORDS.has(w) || PLACE_SUFFIX.has(w[w.length - 1])) continue;
+    // An everyday word plus a suffix is a word too (许可证/nr: 许可 + 证).
+    if (w.length === 3 && NOT_NAME_WORDS.has(w.slice(0, 2))) continue;
+    // A title is no name, whatever jieba tags it (安装师傅: 师傅/nr).
+    if (TITLES.includes(w)) continue;
     const sl = surnameLength(w, 0);
     if (sl === 0 || w.length === sl) continue;
+    // A compound surname that is an everyday word starts no bare name (西门子/nr).
+    if (sl === 2 && COMPOUND_WORDS.has(w.slice(0, 2))) continue;
+    // Surname + a character that ends common words but no given name (顾客, 贺卡, 单号).
+    if (w.length === sl + 1 && NOT_GIVEN_LAST.has(w[sl])) continue;
     if (w.length - sl > 2 && !(t.tag === 'x' && sl === 1)) continue;
     if (t.tag === 'x' && !isGivenName(w.slice(sl))) continue;
     // An unknown word starting with a rare surname that is also a function word

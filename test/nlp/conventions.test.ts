@@ -529,3 +529,45 @@ describe('catalog variants and phone lists', () => {
     expect(run('13812345678/13912345678').phones).toEqual(['13812345678', '13912345678']);
   });
 });
+
+describe('round-5 rules: false positives found by full-row messages', () => {
+  it.each([
+    '顾客反映有点吵', '贺卡寄到了', '把单号发我', '维修师傅到了', '西门子的呼吸机', '好的明白了', '宋体太小', '康复科的病房',
+    '顾问在路上', '这款毛利不高', '型号齐全', '阳光很好', '卫星定位', '许可证办下来了',
+  ])('%s has no person', (text) => {
+    expect(run(text).persons).toEqual([]);
+  });
+
+  it.each([
+    ['王伟说可以', [['王伟', null]]], // a dictionary name (王伟/nr) is still a name
+    ['李娜来了', [['李娜', null]]],
+  ] as Array<[string, Array<[string, string | null]>]>)('%s', (text, expected) => {
+    expect(run(text).persons.map((p) => [p.name, p.title])).toEqual(expected);
+  });
+
+  it.each([
+    ['很多医院都在用', []], // a quantifier begins no organization
+    ['一些学校已经报名了', []],
+    ['明天三点半在学校门口等', []], // 三点/m 半在/x: a phrase jieba left unsplit is no name
+    ['上午10点来厂里', []],
+    ['许多医院和浙江大学医学院附属第一医院', ['浙江大学医学院附属第一医院']],
+  ])('%s → organizations %j', (text, expected) => {
+    expect(run(text).organizations.map((o) => o.name)).toEqual(expected);
+  });
+
+  it.each(['全县人口50万', '粉丝30万左右', '用户数100万', '年销量20万', '1200万像素的镜头'])('%s has no budget', (text) => {
+    expect(run(text).budget).toBeNull();
+  });
+
+  it('an amount after a budget word still counts next to a count word', () => {
+    expect(run('粉丝30万，预算5万').budget).toMatchObject({ min: 50000, max: 50000 });
+  });
+
+  it.each(['在5号会议室', '去2号车间', '到3号窗口办理', '住8号病房'])('%s is not a date', (text) => {
+    expect(run(text).dates).toEqual([]);
+  });
+
+  it('3号开会 is still a day', () => {
+    expect(run('3号开会').dates.map((x) => x.start)).toEqual([d('04-03')]);
+  });
+});

@@ -29,6 +29,8 @@ const GENERIC = new Set([
 ]);
 /** Function characters: an HMM word holding one (两点半在/x, 10点来/x) is a phrase jieba
  * failed to split, never part of a name. */
+/** A counted number of institutions (两家诊所, 三所学校, 几家医院) is no name. */
+const COUNTED = /^[0-9零〇一二两三四五六七八九十百几多]+[家所个座间]$/;
 const FUNCTION_CHARS = /[在来到去是的了和与就都也还又很把被让给向从对说要会能想]/;
 /** Generic words that describe what an institution does: a name never begins with one
  * (培训学校, 售后服务中心), but one may sit inside a name (新东方培训学校). */
@@ -67,6 +69,13 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     if (end === failedEnd) continue;
     failedEnd = end;
     if (BREAK_AFTER.has(norm[end])) continue;
+    // 局 ends many everyday words (布局, 饭局, 格局, 大局; 顾全大局/nr), while a bureau is named with a
+    // longer word (教育局, 公安局): 局 at the end of a two-character word, or of a word jieba tags as a
+    // name, is no suffix.
+    if (suffix === '局') {
+      const cover = tokens.find((t) => t.start < i && t.end === end);
+      if (cover && (cover.end - cover.start === 2 || cover.tag === 'nr')) continue;
+    }
     // Walk left over name-like tokens; the suffix may itself start mid-token (人民医院).
     let start = i;
     let k = tokenEndingAt(tokens, start);
@@ -93,7 +102,7 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
         continue;
       }
       if (!unitOfPlace && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()]/.test(t.word)
-        || (t.tag === 'x' && FUNCTION_CHARS.test(t.word)))) break;
+        || (t.tag === 'x' && FUNCTION_CHARS.test(t.word)) || COUNTED.test(t.word))) break;
       walked.push(t);
       k--;
     }

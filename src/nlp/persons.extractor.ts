@@ -104,8 +104,9 @@ const NOT_GIVEN = new Set('了的着过吗呢吧啊呀哦嘛么们是在和与�
 
 /** Characters that end everyday two-character words but are (almost) never a one-character
  * given name: noun suffixes and the heads of common nouns and verbs (林子, 贺卡, 顾客, 顾问,
- * 宋体, 康复, 单号, 查收, 毛利, 齐全, 华为, 欧姆). jieba's dictionary tags many such words as names. */
-const NOT_GIVEN_LAST = new Set('子卡客问体姆号收件品器具费价款额量率度性型式类种单表码利全为复物'.split(''));
+ * 宋体, 康复, 单号, 查收, 毛利, 齐全, 华为, 欧姆), and equipment and logistics characters (包邮, 冷链,
+ * 孔径). jieba's dictionary tags many such words as names; its HMM guesses many more. */
+const NOT_GIVEN_LAST = new Set('子卡客问体姆号收件品器具费价款额量率度性型式类种单表码利全为复物邮链径库柜架泵罩线盒箱袋瓶桶屏键钮阀轴胎灯板网站'.split(''));
 
 /** Surnames that are, far more often, function words; an HMM word starting with one
  * (那家, 来谈, 和平) is not taken as a name without jieba's name tag. */
@@ -238,6 +239,9 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     if (sl === 2 && COMPOUND_WORDS.has(w.slice(0, 2))) continue;
     // Surname + a character that ends common words but no given name (顾客, 贺卡, 单号).
     if (w.length === sl + 1 && NOT_GIVEN_LAST.has(w[sl])) continue;
+    // A two-character dictionary word (not an HMM guess) starting with a rare surname is a word
+    // (师范, 荣誉, 吉林, 乔迁 …/nr); 阿 + a character is a nickname (阿宝), not surname + name.
+    if (w.length === 2 && t.tag !== 'x' && w[0] !== '阿' && !FAMILIAR_SURNAMES.has(w[0])) continue;
     if (w.length - sl > 2 && !(t.tag === 'x' && sl === 1)) continue;
     if (t.tag === 'x' && !isGivenName(w.slice(sl))) continue;
     // An unknown word starting with a rare surname that is also a function word

@@ -32,8 +32,9 @@ export const TITLES = [
 /** Surnames common enough to trust in 老X / 小X without a jieba name tag. */
 export const FAMILIAR_SURNAMES = new Set('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙陶黎贺顾毛郝龚邵钱严武戴莫孔汤常康'.split(''));
 
-/** A jieba "name" ending in these is a place or a room (高新区, 张家港, 邱园路, 楼三楼). */
-export const PLACE_SUFFIX = new Set('区港市县镇村路街省山湖江河桥园城州庄屯湾岛道巷里坊寺洲楼层室厅馆'.split(''));
+/** A jieba "name" ending in these is a place, a room, a department or an office (高新区, 张家港,
+ * 邱园路, 楼三楼, 麻醉科, 卫健委). */
+export const PLACE_SUFFIX = new Set('区港市县镇村路街省山湖江河桥园城州庄屯湾岛道巷里坊寺洲楼层室厅馆科委局办部处所'.split(''));
 
 /** Characters after which a name-tagged token is really part of a word. */
 export const NOT_NAME_WORDS = new Set([

@@ -534,6 +534,9 @@ describe('round-5 rules: false positives found by full-row messages', () => {
   it.each([
     '顾客反映有点吵', '贺卡寄到了', '把单号发我', '维修师傅到了', '西门子的呼吸机', '好的明白了', '宋体太小', '康复科的病房',
     '顾问在路上', '这款毛利不高', '型号齐全', '阳光很好', '卫星定位', '许可证办下来了',
+    '包邮吗', '冷链运输要加钱吗', '孔径太小了', // an HMM word ending in an equipment or logistics character
+    '师范大学的老师', '荣誉证书寄出了', '吉林那边的客户', // a dictionary word with a rare surname (师范/nr)
+    '麻醉科说不够用', '卫健委发文了', // a word ending in a department or office character
   ])('%s has no person', (text) => {
     expect(run(text).persons).toEqual([]);
   });
@@ -541,6 +544,8 @@ describe('round-5 rules: false positives found by full-row messages', () => {
   it.each([
     ['王伟说可以', [['王伟', null]]], // a dictionary name (王伟/nr) is still a name
     ['李娜来了', [['李娜', null]]],
+    ['马云说过', [['马云', null]]], // a familiar surname: the dictionary name stands
+    ['柯经理的电话', [['柯', '经理']]], // a rare surname with a title is still a person
   ] as Array<[string, Array<[string, string | null]>]>)('%s', (text, expected) => {
     expect(run(text).persons.map((p) => [p.name, p.title])).toEqual(expected);
   });
@@ -551,6 +556,12 @@ describe('round-5 rules: false positives found by full-row messages', () => {
     ['明天三点半在学校门口等', []], // 三点/m 半在/x: a phrase jieba left unsplit is no name
     ['上午10点来厂里', []],
     ['许多医院和浙江大学医学院附属第一医院', ['浙江大学医学院附属第一医院']],
+    ['今天拜访了两家诊所', []], // a counted number of institutions
+    ['三所学校都报了', []],
+    ['晚上有个饭局', []], // 局 ending a two-character word (饭局, 布局) is no suffix
+    ['公司战略布局', []],
+    ['顾全大局', []],
+    ['西湖区教育局和杭州市公安局', ['西湖区教育局', '杭州市公安局']],
   ])('%s → organizations %j', (text, expected) => {
     expect(run(text).organizations.map((o) => o.name)).toEqual(expected);
   });

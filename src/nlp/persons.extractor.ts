@@ -216,8 +216,18 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     const b = tokens[k + 1];
     // A compound surname that is rarely anything else (欧阳/ns 俊/a) starts a name whatever its tag.
     const compound = COMPOUND_SURNAMES.has(a.word) && !COMPOUND_WORDS.has(a.word);
-    if (!compound && ((a.tag !== 'nr' && a.tag !== 'zg') || a.word.length !== 1 || !SINGLE_SURNAMES.has(a.word))) continue;
     if (b.start !== a.end) continue;
+    // A name jieba cut after its second character (林子/nr 轩/nr): surname + X, then a lone
+    // name-tagged character, is one three-character name.
+    if (a.tag === 'nr' && a.word.length === 2 && surnameLength(a.word, 0) === 1 && !NOT_NAME_WORDS.has(a.word)
+      && b.word.length === 1 && NAME_TAGS.has(b.tag) && isGivenName(a.word.slice(1) + b.word) && titleAt(b.word, 0) === null) {
+      push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });
+      continue;
+    }
+    // A common surname jieba reads as a noun (马/n "horse") before a name-tagged given name
+    // (丽丽/nr) starts that name: the given name's own tag is the evidence.
+    const nounSurname = a.tag === 'n' && a.word.length === 1 && FAMILIAR_SURNAMES.has(a.word) && NAME_TAGS.has(b.tag);
+    if (!compound && !nounSurname && ((a.tag !== 'nr' && a.tag !== 'zg') || a.word.length !== 1 || !SINGLE_SURNAMES.has(a.word))) continue;
     if (b.word.length > 2 || !isGivenName(b.word) || !GIVEN_TAGS.has(b.tag) || titleAt(b.word, 0) !== null) continue;
     if (compound && b.word.length === 2 && !NAME_TAGS.has(b.tag) && b.tag !== 'x') continue;
     push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });

@@ -339,6 +339,8 @@ function hour24(clock: Clock, pod: Pod | undefined, hasDay: boolean): number {
   return h;
 }
 
+const DAY_GRAINS = new Set<DateGrain>(['day', 'hour', 'minute']);
+
 function skipJoiners(s: string, i: number): number {
   while (s[i] === ' ' || s[i] === '的' || s[i] === ',' || s[i] === '、') i++;
   return i;
@@ -348,9 +350,13 @@ interface Expr {
   start: Point; end: Point | null; holiday: boolean; from: number; to: number;
   /** A bare weekday (周三, no week word): an alternative to it is bare too. */
   bare?: boolean;
+  /** The expression named its day (a date part, not only a part of day or a clock time). */
+  dayStated?: boolean;
 }
 
-function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = false): Expr | null {
+/** `contextDay`: the day an earlier date of the message named; a part of day or clock time
+ * without a day of its own belongs to it (下周二送过去，上午还是下午方便 is Tuesday). */
+function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = false, contextDay?: number): Expr | null {
   let part = parseDayPart(s, i, ctx);
   if (part && part.bareWeekday !== undefined) {
     // 周日, 二月十号: the explicit date decides; the weekday picks the year.
@@ -404,7 +410,7 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = f
   }
   let j = part ? part.end : i;
   if (part?.span) {
-    return { start: part.span.start, end: part.span.end, holiday: false, from: i, to: j };
+    return { start: part.span.start, end: part.span.end, holiday: false, from: i, to: j, dayStated: true };
   }
   let pod = part?.pod;
   const podStart = skipJoiners(s, j);
@@ -414,7 +420,7 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = f
     pod = POD_MAP.get(pm[0]);
     j = (part ? podStart : i) + pm[0].length;
   }
-  const hasDay = part !== null || base !== undefined;
+  const hasDay = part !== null || base !== undefined || contextDay !== undefined;
   const clockStart = part || pod ? skipJoiners(s, j) : j;
   let clock = parseClock(s, clockStart, hasDay || pod !== undefined);
   if (!clock && (part || pod) && !isDigit(s[clockStart - 1])) {
@@ -437,10 +443,10 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = f
     const from = base && !(isAlt && base.bare) ? base.start.day : ctx.day;
     day = from + ((part.bareWeekday - isoWeekday(from) + 7) % 7);
   } else if (base) day = base.start.day;
-  else day = ctx.day;
+  else day = contextDay ?? ctx.day;
   if (!clock) {
     if (part?.bareWeekday !== undefined || part?.day !== undefined || !base) {
-      return { start: { day, h: 0, mi: 0, grain: 'day' }, end: null, holiday: !!part?.holiday, from: i, to: j, bare: part?.bareWeekday !== undefined };
+      return { start: { day, h: 0, mi: 0, grain: 'day' }, end: null, holiday: !!part?.holiday, from: i, to: j, bare: part?.bareWeekday !== undefined, dayStated: part !== null };
     }
     return null;
   }
@@ -459,7 +465,7 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = f
   }
   if (h === 24) { h = 0; day += 1; }
   const grain: DateGrain = clock.minute ? 'minute' : 'hour';
-  return { start: { day, h, mi: clock.mi, grain }, end: null, holiday: !!part?.holiday, from: i, to: j, bare: part?.bareWeekday !== undefined };
+  return { start: { day, h, mi: clock.mi, grain }, end: null, holiday: !!part?.holiday, from: i, to: j, bare: part?.bareWeekday !== undefined, dayStated: part !== null };
 }
 
 function basePod(base: Expr): Pod | undefined {
@@ -479,9 +485,11 @@ export function parseDates(norm: string, orig: string, ctx: RefContext): Resolve
   /** The date before 或/还是/、: an alternative that omits its week, month, day or part
    * of day takes them from it (下周三或周四, 3月15日或20日, 下午2点或3点). */
   let alt: Expr | undefined;
+  /** The last day the message named, if not in the past: later bare times belong to it. */
+  let contextDay: number | undefined;
   while (i < norm.length) {
     if (!START_CHARS.has(norm[i])) { i++; alt = undefined; continue; }
-    const a = (alt && parseExpr(norm, i, ctx, alt, true)) || parseExpr(norm, i, ctx);
+    const a = (alt && parseExpr(norm, i, ctx, alt, true)) || parseExpr(norm, i, ctx, undefined, false, contextDay);
     alt = undefined;
     if (!a) { i++; continue; }
     let expr = a;
@@ -504,6 +512,12 @@ export function parseDates(norm: string, orig: string, ctx: RefContext): Resolve
         text: orig.slice(expr.from, expr.to), start, end, grain: expr.start.grain,
         startMs: instantOf(ctx.zone, startCivil), holiday: expr.holiday, index: expr.from,
       });
+    }
+    // Only a single day counts as context (a range within it too; not a range of days, a week, a
+    // month, or a day in the past).
+    if (expr.dayStated) {
+      const oneDay = (endPoint === null || endPoint.day === expr.start.day) && DAY_GRAINS.has(expr.start.grain);
+      contextDay = oneDay && expr.start.day >= ctx.day ? expr.start.day : undefined;
     }
     i = expr.to;
     const dl = exec(DEADLINE_RE, norm, i);

@@ -77,6 +77,22 @@ describe('dates', () => {
     expect(run(text).dates).toEqual([{ text, start, end, grain }]);
   });
 
+  it.each([
+    ['下周二可以送过去，您看上午还是下午方便？', [[d('03-17'), 'day']]],
+    ['下周二上午可以，下午3点也行', [[d('03-17'), 'day'], [d('03-17', '15:00'), 'hour']]],
+    ['后天过去，9点到', [[d('03-12'), 'day'], [d('03-12', '09:00'), 'hour']]],
+    ['明天上午开会，下午给你回电话', [[d('03-11'), 'day']]],
+    ['下周三来，3点以后都行', [[d('03-18'), 'day'], [d('03-18', '15:00'), 'hour']]],
+    ['下午给你回电话', [[d('03-10'), 'day']]], // no earlier day: today
+    ['下周找个时间，上午比较方便', [[d('03-16'), 'week'], [d('03-10'), 'day']]], // a week is no day to belong to
+  ] as Array<[string, Array<[string, string]>]>)('a time without a day belongs to the day named before it: %s', (text, expected) => {
+    expect(run(text).dates.map((x) => [x.start, x.grain])).toEqual(expected);
+  });
+
+  it('a false near date no longer makes the urgency high', () => {
+    expect(run('彩超样机下周二可以送过去，您看上午还是下午方便？').urgency.level).toBe('medium');
+  });
+
   it('周三或周四 is two dates, in order', () => {
     expect(run('周三或周四都行').dates.map((x) => x.start)).toEqual([d('03-11'), d('03-12')]);
   });

@@ -162,7 +162,8 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
   if ((e = exec(OFFSET_PREFIX_RE, s, i))) {
     const n = num(e[2]);
     const unit = UNIT_MAP.get(e[3]) as Unit;
-    if (Number.isInteger(n) && n > 0 && n < 1000) {
+    // 上三年级 is "attends third grade" (年级), not the last three years.
+    if (Number.isInteger(n) && n > 0 && n < 1000 && s[i + e[0].length] !== '级') {
       const past = e[1] === '上' || e[1] === '前' || e[1] === '过去' || e[1] === '最近';
       const span = past
         ? { start: truncate(ctx, unit, -n), end: truncate(ctx, unit, -1) }

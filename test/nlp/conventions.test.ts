@@ -89,6 +89,10 @@ describe('dates', () => {
     expect(run(text).dates.map((x) => [x.start, x.grain])).toEqual(expected);
   });
 
+  it.each(['孩子今年上三年级，英语比较差', '下两年级的课程也有'])('a school grade (N年级) is no window of years: %s', (text) => {
+    expect(run(text).dates.filter((x) => x.end !== null)).toEqual([]);
+  });
+
   it('a false near date no longer makes the urgency high', () => {
     expect(run('彩超样机下周二可以送过去，您看上午还是下午方便？').urgency.level).toBe('medium');
   });

@@ -89,6 +89,10 @@ describe('dates', () => {
     expect(run(text).dates.map((x) => [x.start, x.grain])).toEqual(expected);
   });
 
+  it.each(['能不能打九折', '最多打8.5折吗', '打个折吧'])('a discount asked for is a price question: %s', (text) => {
+    expect(run(text).intent.level).toBe('medium');
+  });
+
   it.each(['孩子今年上三年级，英语比较差', '下两年级的课程也有'])('a school grade (N年级) is no window of years: %s', (text) => {
     expect(run(text).dates.filter((x) => x.end !== null)).toEqual([]);
   });

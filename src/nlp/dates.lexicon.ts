@@ -81,7 +81,7 @@ export const US_DATE_RE = /(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?/y;
 /** Fixed-date holidays a mainland sales rep uses as deadlines. */
 export const HOLIDAYS: Array<[string, number, number]> = [
   ['元旦', 1, 1], ['情人节', 2, 14], ['妇女节', 3, 8], ['劳动节', 5, 1], ['儿童节', 6, 1],
-  ['建军节', 8, 1], ['教师节', 9, 10], ['国庆节', 10, 1], ['国庆', 10, 1], ['平安夜', 12, 24],
+  ['五一劳动节', 5, 1], ['五一节', 5, 1], ['五一', 5, 1], ['建军节', 8, 1], ['教师节', 9, 10], ['国庆节', 10, 1], ['国庆', 10, 1], ['平安夜', 12, 24],
   ['圣诞节', 12, 25], ['圣诞', 12, 25],
 ];
 export const HOLIDAY_RE = new RegExp(HOLIDAYS.map((h) => h[0]).join('|'), 'y');

@@ -175,7 +175,8 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
     const [off, pod] = REL_DAYS[e[0]];
     return { day: ctx.day + off, pod: pod ?? undefined, end: i + e[0].length };
   }
-  if ((e = exec(HOLIDAY_RE, s, i))) {
+  // 五一 is May Day, but not inside a numeral (三五一十五) or a street name (五一路, 五一广场).
+  if ((e = exec(HOLIDAY_RE, s, i)) && !(e[0] === '五一' && (/[零〇一二两三四五六七八九十百千万]/.test(s[i - 1] ?? '') || /^[路街巷道广大村小中]|^[0-9一二三四五六七八九十]/.test(s.slice(i + 2))))) {
     const h = HOLIDAYS.find((x) => x[0] === e![0])!;
     return { day: nextMonthDay(ctx, h[1], h[2]), holiday: true, end: i + e[0].length };
   }

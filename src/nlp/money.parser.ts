@@ -14,7 +14,8 @@ const CUR_POST = '\\s?(块钱|元|块|rmb|cny|usd|eur|美元|美金|欧元|人�
 const RANGE = '\\s?(到|至|-|~|—)\\s?';
 
 const AMOUNT_RE = new RegExp(
-  `${CUR_PRE}(${AMOUNT})${MULT}${TAIL}(?:${RANGE}${CUR_PRE}(${AMOUNT})${MULT}${TAIL})?${CUR_POST}`, 'g');
+  // The first end of a range may carry its own 元/块 (3000元到5000元).
+  `${CUR_PRE}(${AMOUNT})${MULT}${TAIL}(?:(?:\\s?(?:块钱|元|块))?${RANGE}${CUR_PRE}(${AMOUNT})${MULT}${TAIL})?${CUR_POST}`, 'g');
 
 /** Budget words; 每台/每套/每人 … before an amount make it a unit price (血压计二十台每台三百). */
 const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右|每[台套件支盒只人节次期]$)/;

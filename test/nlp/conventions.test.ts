@@ -89,6 +89,24 @@ describe('dates', () => {
     expect(run(text).dates.map((x) => [x.start, x.grain])).toEqual(expected);
   });
 
+  it.each([
+    ['初步定在五一之后', [d('05-01')]], // May Day
+    ['五一节前后安装', [d('05-01')]],
+    ['公司在五一路88号', []], // a street
+    ['五一广场附近', []],
+    ['三五一十五', []], // a numeral
+  ] as Array<[string, string[]]>)('五一: %s', (text, starts) => {
+    expect(run(text).dates.map((x) => x.start)).toEqual(starts);
+  });
+
+  it.each([
+    ['价格在3000元到5000元之间都可以接受', [3000, 5000]],
+    ['预算3000块到5000块', [3000, 5000]],
+    ['5000元-8000元', [5000, 8000]],
+  ] as Array<[string, [number, number]]>)('the first end of a range may carry its own 元: %s', (text, [min, max]) => {
+    expect(run(text).budget).toMatchObject({ min, max, currency: 'CNY' });
+  });
+
   it.each(['能不能打九折', '最多打8.5折吗', '打个折吧'])('a discount asked for is a price question: %s', (text) => {
     expect(run(text).intent.level).toBe('medium');
   });

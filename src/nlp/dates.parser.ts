@@ -262,24 +262,14 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
   // 15-20号: the first half of a day range takes its 号 from the second.
   if ((e = exec(SHARED_DAY_RE, s, i)) && !isDigit(s[i - 1]) && s[i - 1] !== '第' && !notDayAfter(s, i + e[0].length)
     && !STREET_BEFORE_DAY.test(s.slice(Math.max(0, i - 2), i))) {
-    const d = num(e[1]);
-    if (d >= 1 && d <= 31) {
-      let ym = { y: c.y, m: c.m };
-      if (d < c.d) ym = addMonths(c.y, c.m, 1);
-      if (d > daysInMonth(ym.y, ym.m)) ym = addMonths(ym.y, ym.m, 1);
-      return { day: dayNumber(ym.y, ym.m, d), end: i + e[1].length };
-    }
+    const day = nextDayOfMonth(c, num(e[1]));
+    if (day !== null) return { day, end: i + e[1].length };
   }
   // N号 alone is a day of the month; N日 only as a deadline (5日前), else it is too ambiguous.
   if ((e = exec(DAY_ONLY_RE, s, i)) && (e[2] === '号' || /^(前|之前|以前)/.test(s.slice(i + e[0].length, i + e[0].length + 2)))
     && !isDigit(s[i - 1]) && !notDayAfter(s, i + e[0].length) && !STREET_BEFORE_DAY.test(s.slice(Math.max(0, i - 2), i))) {
-    const d = num(e[1]);
-    if (d >= 1 && d <= 31) {
-      let ym = { y: c.y, m: c.m };
-      if (d < c.d) ym = addMonths(c.y, c.m, 1);
-      if (d > daysInMonth(ym.y, ym.m)) ym = addMonths(ym.y, ym.m, 1);
-      return { day: dayNumber(ym.y, ym.m, d), end: i + e[0].length };
-    }
+    const day = nextDayOfMonth(c, num(e[1]));
+    if (day !== null) return { day, end: i + e[0].length };
   }
   return null;
 }
@@ -339,6 +329,15 @@ function hour24(clock: Clock, pod: Pod | undefined, hasDay: boolean): number {
   if (pod === 'night' && h === 12) return 24;
   if (!ampm && pod === undefined && hasDay && h >= 1 && h <= 6) h += 12; // business hours: 明天3点 is 15:00
   return h;
+}
+
+/** Day `d` of this month if not past, else of the next month that has it (31号 in April is May 31). */
+function nextDayOfMonth(c: Civil, d: number): number | null {
+  if (!(d >= 1 && d <= 31)) return null;
+  let ym = { y: c.y, m: c.m };
+  if (d < c.d) ym = addMonths(c.y, c.m, 1);
+  if (d > daysInMonth(ym.y, ym.m)) ym = addMonths(ym.y, ym.m, 1);
+  return dayNumber(ym.y, ym.m, d);
 }
 
 const DAY_GRAINS = new Set<DateGrain>(['day', 'hour', 'minute']);

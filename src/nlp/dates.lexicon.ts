@@ -36,7 +36,7 @@ export const POD_MAP = new Map(PODS);
 /** Week modifiers: how many weeks from the current one. */
 export const WEEK_MOD: Record<string, number> = {
   '上上个': -2, '上上': -2, '上个': -1, '上': -1, '这一个': 0, '这一': 0, '这个': 0, '这': 0,
-  '本': 0, '今个': 0, '今': 0, '下下个': 2, '下下': 2, '下个': 1, '下': 1,
+  '本': 0, '今个': 0, '今': 0, '下下个': 2, '下下': 2, '再下个': 2, '再下': 2, '下个': 1, '下': 1,
 };
 export const WEEK_RE = new RegExp(
   `(${Object.keys(WEEK_MOD).sort((a, b) => b.length - a.length).join('|')})?(周|星期|礼拜)([一二三四五六日天末1-7])?`, 'y');

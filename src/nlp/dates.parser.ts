@@ -51,7 +51,7 @@ export function makeRefContext(zone: string, ms: number): RefContext {
 }
 
 const START_CHARS = new Set(
-  '0123456789零〇一二两三四五六七八九十廿卅半今明后大昨前上下这本当周星礼月年早中晚凌傍午清深夜元情妇劳儿建教国平圣寻听晏过最未接去来'.split(''));
+  '0123456789零〇一二两三四五六七八九十廿卅半今明后大昨前上下这本当周星礼月年早中晚凌傍午清深夜元情妇劳儿建教国平圣寻听晏过最未接去来再'.split(''));
 
 function exec(re: RegExp, s: string, i: number): RegExpExecArray | null {
   re.lastIndex = i;

@@ -71,9 +71,12 @@ function fittingTitle(s: string, tokens: Token[], i: number): string | null {
 /** Tags a name-initial token may carry; conjunctions and prepositions (和, 向) may not. */
 const NAME_START_TAGS = new Set(['nr', 'nrfg', 'nrt', 'x', 'ns', 'ng', 'zg', 'n', 'nz']);
 
-function nameBefore(s: string, tokens: Token[], t: number): { start: number } | null {
+/** `split`: the surname is the tail of a word jieba made (谢谢/nr 总), which is no reason to reject it. */
+function nameBefore(s: string, tokens: Token[], t: number): { start: number; split?: boolean } | null {
   const tok = tokenAt(tokens, t - 1);
   if (tok && tok.end === t && NAME_TAGS.has(tok.tag) && tok.word.length >= 2 && tok.word.length <= 4 && surnameLength(s, tok.start) > 0) {
+    // A reduplicated word before a surname-title (谢谢/nr 总 in 谢谢谢总) ends in that surname.
+    if (tok.word.length === 2 && tok.word[0] === tok.word[1]) return { start: t - 1, split: true };
     return { start: tok.start };
   }
   // Full name before the title (欧阳娜娜主任, 王小明经理): longest plausible one.
@@ -168,7 +171,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     const end = i + title.length;
     const nameText = norm.slice(name.start, i);
     if (NOT_NAME_WORDS.has(nameText) || NOT_NAME_WORDS.has(norm.slice(name.start, end))) continue;
-    if (insideWord(tokens, name.start, end) && !(tokenAt(tokens, name.start)?.word === norm.slice(name.start, end))) continue;
+    if (!name.split && insideWord(tokens, name.start, end) && !(tokenAt(tokens, name.start)?.word === norm.slice(name.start, end))) continue;
     // A dictionary word that happens to be surname + title (班主任, 施工) is that word.
     const whole = tokenAt(tokens, name.start);
     if (whole && whole.start === name.start && whole.end === end && !NAME_TAGS.has(whole.tag) && whole.tag !== 'x') continue;

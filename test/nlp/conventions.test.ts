@@ -107,6 +107,14 @@ describe('dates', () => {
     expect(run(text).budget).toMatchObject({ min, max, currency: 'CNY' });
   });
 
+  it('谢谢谢总 thanks 谢总 (谢谢/nr is a word before the surname-title)', () => {
+    expect(run('谢谢谢总的支持！').persons.map((p) => [p.name, p.title])).toEqual([['谢', '总']]);
+  });
+
+  it('再下周 is the week after next, like 下下周', () => {
+    expect(run('方总下周出差，改到再下周三见面').dates.map((x) => x.start)).toEqual([d('03-16'), d('03-25')]);
+  });
+
   it.each(['能不能打九折', '最多打8.5折吗', '打个折吧'])('a discount asked for is a price question: %s', (text) => {
     expect(run(text).intent.level).toBe('medium');
   });

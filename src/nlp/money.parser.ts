@@ -97,7 +97,7 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
     const [, pre1, a1raw, ge1, mult1, tail1, tailK1, , pre2, a2, ge2, mult2, tail2, tailK2, post] = m;
     // A space before an amount is not part of it: `around 50k` starts at 5, not at the space.
     const start = pre1 ? m.index : m.index + (m[0].length - m[0].trimStart().length);
-    const end = start + m[0].length;
+    const end = m.index + m[0].length;
     const prevCh = norm[start - 1];
     // Part of a longer token: phone digits, model numbers (x3000), dates (2026-03).
     // A colon only joins a clock (10:30); after a label (预算:50万, 金额：30万) it is punctuation.

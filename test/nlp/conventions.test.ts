@@ -115,6 +115,14 @@ describe('dates', () => {
     expect(run('方总下周出差，改到再下周三见面').dates.map((x) => x.start)).toEqual([d('03-16'), d('03-25')]);
   });
 
+  it.each([
+    ['报价 3.8万/套', 38000], // a space before the amount must not move its end onto the 套 after it
+    ['报价 3.8 万/套', 38000],
+    ['预算 2万/台', 20000],
+  ] as Array<[string, number]>)('an amount after a space keeps its own end: %s', (text, v) => {
+    expect(run(text).budget).toMatchObject({ min: v, max: v });
+  });
+
   it.each(['能不能打九折', '最多打8.5折吗', '打个折吧'])('a discount asked for is a price question: %s', (text) => {
     expect(run(text).intent.level).toBe('medium');
   });

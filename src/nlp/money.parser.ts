@@ -102,6 +102,8 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
     // Part of a longer token: phone digits, model numbers (x3000), dates (2026-03).
     // A colon only joins a clock (10:30); after a label (预算:50万, 金额：30万) it is punctuation.
     if (prevCh !== undefined && !pre1 && (/[a-z0-9_./-]/.test(prevCh) || (prevCh === ':' && /[0-9]/.test(norm[start - 2] ?? '')))) continue;
+    // 第 + a number is an ordinal (第2标段, 第3期), never money.
+    if (prevCh === '第' && !pre1) continue;
     // 两三万, 二三十万, 七八千, 三五万, 一两万, 十一二万, 三十五六万, 一百四五十万: two neighbouring
     // digits, after a unit or at the start and followed only by units, are a rough range.
     const rough = a2 === undefined ? ROUGH_RE.exec(a1raw) : null;

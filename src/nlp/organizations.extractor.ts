@@ -76,6 +76,9 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
       const cover = tokens.find((t) => t.start < i && t.end === end);
       if (cover && (cover.end - cover.start === 2 || cover.tag === 'nr')) continue;
     }
+    // A one-character suffix that jieba's HMM glued to the characters before it (验厂/x, 来验厂/x,
+    // 点验厂/x, 返厂/x) ends a verb phrase (来验厂, 回厂, 到厂), not a name: names are dictionary words.
+    if (suffix.length === 1 && tokens.some((t) => t.start < i && t.end === end && t.tag === 'x')) continue;
     // Walk left over name-like tokens; the suffix may itself start mid-token (人民医院).
     let start = i;
     let k = tokenEndingAt(tokens, start);

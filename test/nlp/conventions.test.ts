@@ -642,3 +642,24 @@ describe('round-5 rules: false positives found by full-row messages', () => {
     expect(run('3号开会').dates.map((x) => x.start)).toEqual([d('04-03')]);
   });
 });
+
+describe('round-6 rules: industry, tenders and terms in full-row messages', () => {
+  it.each([
+    ['客户要来验厂', []], // a one-character suffix glued by jieba's HMM (来验厂/x) ends a verb phrase
+    ['下午来厂里验厂', []],
+    ['3号上午10点验厂', []],
+    ['检漏仪要返厂维修', []],
+    ['东莞华宇电子厂的李总', ['东莞华宇电子厂']], // a dictionary-word name before 厂 still counts
+    ['昆山市精密模具厂', ['昆山市精密模具厂']],
+  ])('%s → organizations %j', (text, expected) => {
+    expect(run(text).organizations.map((o) => o.name)).toEqual(expected);
+  });
+
+  it.each(['一共3个标段，第2标段是监护仪', '总共分三期，第2期下个月开始', '预算的第1部分'])('%s has no budget (第 + a number is an ordinal)', (text) => {
+    expect(run(text).budget).toBeNull();
+  });
+
+  it('an amount after an ordinal still counts', () => {
+    expect(run('第2标段预算80万').budget).toMatchObject({ min: 800000, max: 800000 });
+  });
+});

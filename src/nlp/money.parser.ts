@@ -34,7 +34,7 @@ const PHYSICAL_BEFORE = /(功率|瓦数|电压|电流|分辨率|像素|内存|�
 const ROUGH_RE = /^((?:[一二两三四五六七八九]?[十百千万亿])*)([一二两三四五六七八九])([二两三四五六七八九])([十百千万亿]*)$/;
 const PER_UNIT_ONE = /(?<=[二两三四五六七八九千万])一(?=[台个套件年节次份支盒只张瓶箱批])/g;
 /** Company metrics: an amount right after one describes the company, not a budget. */
-const METRIC_BEFORE = /(注册资金|注册资本|产值|销售额|营业额|营收|年收入|利润|市值|估值|融资|身家|人口|人数|用户数?|粉丝|会员|销量|产量|阅读量|播放量|访问量)(?:是|为|有|达|约|大概|大约|将近|接近|超过|突破|过)*\s?[:：]?\s?$/;
+const METRIC_BEFORE = /(注册资金|注册资本|产值|销售额|营业额|营收|年收入|利润|市值|估值|融资|身家|人口|人数|用户数?|粉丝|会员|销量|产量|阅读量|播放量|访问量|寿命)(?:是|为|有|达|约|大概|大约|将近|接近|超过|突破|过)*\s?[:：]?\s?$/;
 const MAX_AFTER = /^\s?(以内|之内|以下|内|封顶|为限|上限)/;
 const MIN_AFTER = /^\s?(起|以上|起步|打底|往上|\+)/;
 /** A unit character that begins a time word is that word (预算：8万 时间：下周, 10万 年底前, 5万分期). */

@@ -29,8 +29,10 @@ const GENERIC = new Set([
 ]);
 /** Function characters: an HMM word holding one (两点半在/x, 10点来/x) is a phrase jieba
  * failed to split, never part of a name. */
-/** A counted number of institutions (两家诊所, 三所学校, 几家医院) is no name. */
-const COUNTED = /^[0-9零〇一二两三四五六七八九十百几多]+[家所个座间]$/;
+/** A counted number of institutions or things (两家诊所, 三所学校, 两台/m 立式加工中心) is no name. */
+const COUNTED = /^[0-9零〇一二两三四五六七八九十百几多]+[家所个座间台套件只批]$/;
+/** Counted with a measure word for things (两台立式加工中心), it is equipment, not an institution. */
+const COUNTED_THING = /[台套件只批]$/;
 const FUNCTION_CHARS = /[在来到去是的了和与就都也还又很把被让给向从对说要会能想]/;
 /** Generic words that describe what an institution does: a name never begins with one
  * (培训学校, 售后服务中心), but one may sit inside a name (新东方培训学校). */
@@ -93,6 +95,7 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     let proper = own !== undefined && own.start < i && PROPER_TAGS.has(own.tag);
     let genericOnly = !proper;
     const walked: Token[] = [];
+    let countedThing = false;
     while (k >= 0 && i - tokens[k].start <= 16) {
       const t = tokens[k];
       // jieba splits 西湖区 into 西湖/ns + 区: a lone admin unit after a place belongs to it.
@@ -105,7 +108,10 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
         continue;
       }
       if (!unitOfPlace && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()]/.test(t.word)
-        || (t.tag === 'x' && FUNCTION_CHARS.test(t.word)) || COUNTED.test(t.word))) break;
+        || (t.tag === 'x' && FUNCTION_CHARS.test(t.word)) || COUNTED.test(t.word))) {
+        countedThing = COUNTED.test(t.word) && COUNTED_THING.test(t.word);
+        break;
+      }
       walked.push(t);
       k--;
     }
@@ -120,7 +126,7 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
       if (!GENERIC.has(t.word)) genericOnly = false;
     }
     const head = norm.slice(start, i);
-    if (head.length < MIN_NAME || genericOnly) continue;
+    if (head.length < MIN_NAME || genericOnly || countedThing) continue;
     if (!proper && head.length < 3) continue;
     const name = orig.slice(start, end);
     from = end;

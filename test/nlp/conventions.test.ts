@@ -651,12 +651,22 @@ describe('round-6 rules: industry, tenders and terms in full-row messages', () =
     ['检漏仪要返厂维修', []],
     ['东莞华宇电子厂的李总', ['东莞华宇电子厂']], // a dictionary-word name before 厂 still counts
     ['昆山市精密模具厂', ['昆山市精密模具厂']],
+    ['车间新买了两台立式加工中心', []], // counted with a measure word for things: equipment
+    ['今天拜访了三家医院和杭州市第一人民医院', ['杭州市第一人民医院']],
   ])('%s → organizations %j', (text, expected) => {
     expect(run(text).organizations.map((o) => o.name)).toEqual(expected);
   });
 
   it.each(['一共3个标段，第2标段是监护仪', '总共分三期，第2期下个月开始', '预算的第1部分'])('%s has no budget (第 + a number is an ordinal)', (text) => {
     expect(run(text).budget).toBeNull();
+  });
+
+  it.each(['模具寿命50万模次', '电池寿命2万小时'])('%s has no budget (寿命 is a count, like 销量)', (text) => {
+    expect(run(text).budget).toBeNull();
+  });
+
+  it.each(['最低能给到几折', '年框能打几折'])('%s is a price question (几折)', (text) => {
+    expect(run(text).intent.level).toBe('medium');
   });
 
   it('an amount after an ordinal still counts', () => {

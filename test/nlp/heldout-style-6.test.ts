@@ -228,6 +228,26 @@ const ROWS: Row[] = [
   row('1月5日上午9点开会', 'medium', 'low', { ref: WED_1230, dates: [at('01-05', '09:00', 'hour', '2027')] }),
   row('下周一报价', 'medium', 'high', { ref: WED_1230, dates: [day('01-04', '2027')] }),
   row('年底前要把预算用完', 'high', 'high', { ref: WED_1230, dates: [day('12-31')] }),
+
+  // Mixed: tender contacts, IDs next to phones, several people, rough times.
+  row('招标编号：SZYY2026-ZB015，采购预算：人民币260万元，联系人：韦工，电话：0755-83921234', 'medium', 'high', {
+    budget: cny(2600000, 2600000), persons: [['韦', '工']], phones: ['0755-83921234'] }),
+  row('身份证号码后6位是123456，手机号13957112345', 'low', 'low', { phones: ['13957112345'] }),
+  row('家长：孩子二年级，想报周末的Python编程课，一节课多少钱？', 'medium', 'medium', {
+    products: ['sku-py'], dates: [day('03-14')] }),
+  row('设备科的潘科长和信息科的戴主任明天下午3点到会议室', 'high', 'low', {
+    persons: [['潘', '科长'], ['戴', '主任']], dates: [at('03-11', '15:00')] }),
+  row('3月31日下午2点到4点之间都可以来面试', 'low', 'low', { dates: [[d('03-31', '14:00'), d('03-31', '16:00'), 'hour']] }),
+  row('张主任、李护士长和设备科的赵工一起参加了演示', 'medium', 'high', {
+    persons: [['张', '主任'], ['李', '护士长'], ['赵', '工']] }),
+  row('浙江省人民医院和杭州师范大学附属医院的两位主任下周五过来', 'medium', 'low', {
+    orgs: ['浙江省人民医院', '杭州师范大学附属医院'], dates: [day('03-20')] }),
+  row('折后价每套9800元，比原价便宜了15%', 'low', 'medium', { budget: cny(9800, 9800) }),
+  row('下周一到周三之间安排验厂', 'medium', 'low', { dates: [[d('03-16'), d('03-18'), 'day']] }),
+  row('这周五下午3点左右发货', 'medium', 'low', { ref: MON_0330, dates: [at('04-03', '15:00')] }),
+  row('3月1日起执行新价格', 'high', 'medium', { ref: FRI_0227, dates: [day('03-01')] }),
+  row('明年1月10日之前把合同签了', 'medium', 'high', { ref: WED_1230, dates: [day('01-10', '2027')] }),
+  row('欧阳经理和司马主任都同意了报价', 'medium', 'high', { persons: [['欧阳', '经理'], ['司马', '主任']] }),
 ];
 
 heldOutSuite('held-out-style messages, round 6 (full rows: industry, schools, tenders, terms)', ROWS);

@@ -71,7 +71,7 @@ export const notDayAfter = (s: string, j: number): boolean => NOT_DAY_AFTER.has(
  * 人民南路四段11号, 东湖小区8号, 人民广场3号, 国贸大厦12号, A座12号, 张家村5号). */
 export const STREET_BEFORE_DAY = /(?:路|街|巷|弄|胡同|道|段|小区|园区|社区|广场|大厦|座|栋|幢|村)$/;
 
-export const XUN_RE = /(上|中|下)旬/y;
+export const XUN_RE = /(上中|中下|上|中|下)旬/y;
 export const EDGE_RE = /(月底|月末|月初|月中|年底|年末|年初)/y;
 export const NTH_WEEKDAY_RE = new RegExp(`的?第(${SMALL_NUM})个?(周|星期|礼拜)([一二三四五六日天1-7])`, 'y');
 

@@ -107,9 +107,13 @@ function twoDigitYear(ctx: RefContext, yy: number): number {
   return y;
 }
 
-/** 上旬/中旬/下旬: days 1–10, 11–20, 21–end of the month, as a range of days. */
+/** 每 + a day, week or month unit: a recurring time. */
+const RECURRING_RE = /每(?:个)?(?:(?:周|星期|礼拜)[一二三四五六日天1-7]?|天|日|晚|早|月|年)/y;
+
+/** 上旬/中旬/下旬: days 1–10, 11–20, 21–end of the month, as a range of days; 上中旬 1–20, 中下旬 11–end. */
 function xunSpan(y: number, m: number, which: string): { start: Point; end: Point } {
-  const [a, b] = which === '上' ? [1, 10] : which === '中' ? [11, 20] : [21, daysInMonth(y, m)];
+  const last = daysInMonth(y, m);
+  const [a, b] = which === '上' ? [1, 10] : which === '中' ? [11, 20] : which === '上中' ? [1, 20] : which === '中下' ? [11, last] : [21, last];
   return { start: { day: dayNumber(y, m, a), h: 0, mi: 0, grain: 'day' }, end: { day: dayNumber(y, m, b), h: 0, mi: 0, grain: 'day' } };
 }
 
@@ -489,6 +493,15 @@ export function parseDates(norm: string, orig: string, ctx: RefContext): Resolve
   /** The last day the message named, if not in the past: later bare times belong to it. */
   let contextDay: number | undefined;
   while (i < norm.length) {
+    // A recurring time (每周二下午, 每天上午9点, 每月15号) is no date, nor is the time that follows it.
+    const every = norm[i] === '每' ? exec(RECURRING_RE, norm, i) : null;
+    if (every) {
+      i += every[0].length;
+      const rest = parseExpr(norm, i, ctx);
+      if (rest) i = rest.to;
+      alt = undefined;
+      continue;
+    }
     if (!START_CHARS.has(norm[i])) { i++; alt = undefined; continue; }
     const a = (alt && parseExpr(norm, i, ctx, alt, true)) || parseExpr(norm, i, ctx, undefined, false, contextDay);
     alt = undefined;

@@ -669,6 +669,21 @@ describe('round-6 rules: industry, tenders and terms in full-row messages', () =
     expect(run(text).intent.level).toBe('medium');
   });
 
+  it.each(['每周二下午', '每天上午9点开机', '每月15号对账', '每晚8点'])('%s is not a date (a recurring time and the time after it)', (text) => {
+    expect(run(text).dates).toEqual([]);
+  });
+
+  it('a date after a recurring time still counts', () => {
+    expect(run('每周一例会，下周三来').dates.map((x) => x.start)).toEqual([d('03-18')]);
+  });
+
+  it.each([
+    ['3月中下旬', d('03-11'), d('03-31')], // 中下旬: days 11 to the end of the month
+    ['4月上中旬', d('04-01'), d('04-20')], // 上中旬: days 1–20
+  ])('%s', (text, start, end) => {
+    expect(run(text).dates.map((x) => [x.start, x.end, x.grain])).toEqual([[start, end, 'day']]);
+  });
+
   it('an amount after an ordinal still counts', () => {
     expect(run('第2标段预算80万').budget).toMatchObject({ min: 800000, max: 800000 });
   });

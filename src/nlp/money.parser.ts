@@ -17,8 +17,9 @@ const AMOUNT_RE = new RegExp(
   // The first end of a range may carry its own 元/块 (3000元到5000元).
   `${CUR_PRE}(${AMOUNT})${MULT}${TAIL}(?:(?:\\s?(?:块钱|元|块))?${RANGE}${CUR_PRE}(${AMOUNT})${MULT}${TAIL})?${CUR_POST}`, 'g');
 
-/** Budget words; 每台/每套/每人 … before an amount make it a unit price (血压计二十台每台三百). */
-const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右|每[台套件支盒只人节次期]$)/;
+/** Budget words; 每台/每套/每人/每课时 … before an amount make it a unit price (血压计二十台每台三百), and so does
+ * any price or fee noun right before it (一口价6500, 裸价12万, 学费3980/期). */
+const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右|每(?:课时|[台套件支盒只人节次期课])$|(?:(?<![评代物身])价|(?<![免浪消])费)[是为]?\s?[:：]?\s?$)/;
 /** A bound word may be followed by a short verb phrase: 最多能接受2万5, 至少要出5万. */
 const GAP = '(?:能|可以|只能|愿意|要|得|需要)?(?:接受|出|给|付|花|投|到){0,2}';
 /** A negation flips 超过/低于: 不超过, 别超过, 不要超过 are a maximum; 不低于, 不能低于 a minimum. */

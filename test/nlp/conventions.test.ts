@@ -684,6 +684,19 @@ describe('round-6 rules: industry, tenders and terms in full-row messages', () =
     expect(run(text).dates.map((x) => [x.start, x.end, x.grain])).toEqual([[start, end, 'day']]);
   });
 
+  it.each([
+    ['一口价6500', 6500], // a price or fee noun right before a bare number
+    ['税点另算，裸价12', 12],
+    ['学费3980/期', 3980],
+    ['Python课每课时120', 120], // 每课时 like 每节
+  ])('%s is a budget of %d', (text, v) => {
+    expect(run(text).budget).toMatchObject({ min: v, max: v });
+  });
+
+  it.each(['用户评价5星', '免费3次', '这个评价100'])('%s has no budget (评价, 免费 are no price nouns)', (text) => {
+    expect(run(text).budget).toBeNull();
+  });
+
   it('an amount after an ordinal still counts', () => {
     expect(run('第2标段预算80万').budget).toMatchObject({ min: 800000, max: 800000 });
   });

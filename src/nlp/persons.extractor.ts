@@ -252,6 +252,8 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     if (sl === 2 && COMPOUND_WORDS.has(w.slice(0, 2))) continue;
     // Surname + a character that ends common words but no given name (顾客, 贺卡, 单号).
     if (w.length === sl + 1 && NOT_GIVEN_LAST.has(w[sl])) continue;
+    // So is a longer dictionary word ending in one whose surname is a rare one (银行卡/nr).
+    if (t.tag !== 'x' && w.length > sl + 1 && !FAMILIAR_SURNAMES.has(w[0]) && NOT_GIVEN_LAST.has(w[w.length - 1])) continue;
     // A two-character dictionary word (not an HMM guess) starting with a rare surname is a word
     // (师范, 荣誉, 吉林, 乔迁 …/nr); 阿 + a character is a nickname (阿宝), not surname + name.
     if (w.length === 2 && t.tag !== 'x' && w[0] !== '阿' && !FAMILIAR_SURNAMES.has(w[0])) continue;

@@ -697,6 +697,10 @@ describe('round-6 rules: industry, tenders and terms in full-row messages', () =
     expect(run(text).budget).toBeNull();
   });
 
+  it.each(['银行卡尾号5678', '用银行卡付', '我的银行卡'])('%s has no person (a dictionary word with a rare surname, ending in 卡)', (text) => {
+    expect(run(text).persons).toEqual([]);
+  });
+
   it('an amount after an ordinal still counts', () => {
     expect(run('第2标段预算80万').budget).toMatchObject({ min: 800000, max: 800000 });
   });

@@ -36,6 +36,8 @@ const ROUGH_RE = /^((?:[一二两三四五六七八九]?[十百千万亿])*)([�
 const PER_UNIT_ONE = /(?<=[二两三四五六七八九千万])一(?=[台个套件年节次份支盒只张瓶箱批])/g;
 /** Company metrics: an amount right after one describes the company, not a budget. */
 const METRIC_BEFORE = /(注册资金|注册资本|产值|销售额|营业额|营收|年收入|利润|市值|估值|融资|身家|人口|人数|用户数?|粉丝|会员|销量|产量|阅读量|播放量|访问量|寿命)(?:是|为|有|达|约|大概|大约|将近|接近|超过|突破|过)*\s?[:：]?\s?$/;
+/** A unit in brackets after a label, right before the amount: （万元）：, (元): . */
+const LABEL_UNIT_BEFORE = /[(（](万元|万|千元)[)）]\s?[:：]?\s?$/;
 const MAX_AFTER = /^\s?(以内|之内|以下|内|封顶|为限|上限)/;
 const MIN_AFTER = /^\s?(起|以上|起步|打底|往上|\+)/;
 /** A unit character that begins a time word is that word (预算：8万 时间：下周, 10万 年底前, 5万分期). */
@@ -114,11 +116,16 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
     if (rough && roughHigh === undefined) continue;
     const after = norm.slice(end, end + 4);
     if (!post && QUANTITY_AFTER.test(after)) continue;
-    const before = norm.slice(Math.max(0, start - 8), start);
+    let before = norm.slice(Math.max(0, start - 12), start);
+    // A unit in brackets after a label applies to the bare number after it (最高限价（万元）：95, as
+    // tender notices write it); the label is then read as if the unit were not there.
+    const labelUnit = LABEL_UNIT_BEFORE.exec(before);
+    const labelK = labelUnit && !pre1 && !mult1 && !mult2 ? (labelUnit[1][0] === '万' ? 1e4 : 1e3) : undefined;
+    before = labelUnit ? (before.slice(0, labelUnit.index) + '：').slice(-8) : before.slice(-8);
     if ((mult1 === 'w' || mult1 === 'k') && !pre1 && !post && PHYSICAL_BEFORE.test(before)) continue;
     // The size of the customer's company is not what it will spend (注册资金500万, 年销售额两个亿).
     if (METRIC_BEFORE.test(before)) continue;
-    const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2) || /[千万亿]/.test(a1) || /[千万亿]$/.test(a2 ?? '');
+    const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2 || labelK) || /[千万亿]/.test(a1) || /[千万亿]$/.test(a2 ?? '');
     const context = BUDGET_WORDS.test(before) || BUDGET_WORDS.test(after);
     if (!hasUnit && !context) continue;
     // 5个w, 两个亿: spoken amounts, a budget only when a budget word says so (年产值两个亿 is not).
@@ -147,7 +154,7 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
       const v2raw = parseNumber(a2) + tailValue(mult2, tail2, tailK2);
       if (!Number.isFinite(v2raw)) continue;
       // 5到10万: the shared multiplier applies to both ends.
-      const k2 = MULTIPLIER[mult2 ?? ''] ?? 1;
+      const k2 = MULTIPLIER[mult2 ?? ''] ?? labelK ?? 1;
       const k1 = mult1 ? MULTIPLIER[mult1] : cnShared ? MULTIPLIER[cnShared] : k2;
       min = round(v1raw * k1);
       max = round(v2raw * k2);
@@ -155,7 +162,7 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
       if (min > max && !mult1 && !cnShared) min = round(v1raw);
       if (min > max) continue;
     } else {
-      const v = round(v1raw * (MULTIPLIER[mult1 ?? ''] ?? 1));
+      const v = round(v1raw * (MULTIPLIER[mult1 ?? ''] ?? labelK ?? 1));
       min = v;
       max = v;
       // 不低于 ends in 低于 and 不超过 in 超过: the negated forms are read first.

@@ -701,6 +701,15 @@ describe('round-6 rules: industry, tenders and terms in full-row messages', () =
     expect(run(text).persons).toEqual([]);
   });
 
+  it.each([
+    ['最高限价（万元）：95', null, 950000], // a bracketed unit after a label applies to the number after it
+    ['预算金额（万元）：120.5', 1205000, 1205000],
+    ['预算（万元）：50-80', 500000, 800000],
+    ['预算金额（元）：1,200,000.00', 1200000, 1200000],
+  ])('%s', (text, min, max) => {
+    expect(run(text).budget).toMatchObject({ min, max });
+  });
+
   it('an amount after an ordinal still counts', () => {
     expect(run('第2标段预算80万').budget).toMatchObject({ min: 800000, max: 800000 });
   });

@@ -11,17 +11,9 @@
  * BEFORE the engine was run on them. Reference moment: Tuesday 2026-03-10 10:00 Shanghai
  * (ref + 48 h = Thursday 03-12 10:00, ref + 14 days = Tuesday 03-24 10:00); catalog: the
  * demo catalog. */
-import { d, heldOutSuite, type DateRow, type Level, type Row } from './heldout.js';
+import { at, d, day, fullRow, heldOutSuite, type Row } from './heldout.js';
 
-type Fields = Omit<Row, 'text' | 'ref' | 'personNames' | 'urgency' | 'intent'>;
-
-/** A full row: every field the row does not name is asserted empty ([] or null). */
-const row = (text: string, urgency: Level, intent: Level, f: Fields = {}): Row => ({
-  text, persons: [], phones: [], emails: [], wechatIds: [], orgs: [], products: [], dates: [], budget: null,
-  ...f, urgency, intent,
-});
-const day = (md: string, year?: string): DateRow => [d(md, '00:00', year), null, 'day'];
-const at = (md: string, time: string, grain: 'hour' | 'minute' = 'hour'): DateRow => [d(md, time), null, grain];
+const row = fullRow;
 
 const ROWS: Row[] = [
   // Short replies and greetings: nothing to extract.

@@ -28,6 +28,18 @@ export interface Row {
   intent?: Level;
 }
 
+/** Fields a full row may name; everything it does not name is asserted empty. */
+export type Fields = Omit<Row, 'text' | 'personNames' | 'urgency' | 'intent'>;
+
+/** A full row, as the dev set asserts them: every field the row does not name is asserted
+ * empty ([] or null), so false positives count as much as misses. */
+export const fullRow = (text: string, urgency: Level, intent: Level, f: Fields = {}): Row => ({
+  text, persons: [], phones: [], emails: [], wechatIds: [], orgs: [], products: [], dates: [], budget: null,
+  ...f, urgency, intent,
+});
+export const day = (md: string, year?: string): DateRow => [d(md, '00:00', year), null, 'day'];
+export const at = (md: string, time: string, grain: 'hour' | 'minute' = 'hour', year?: string): DateRow => [d(md, time, year), null, grain];
+
 export const catalog = loadDemoCatalog();
 
 /** The asserted fields of a row, projected from the engine's answer. */

@@ -78,13 +78,17 @@ export const NTH_WEEKDAY_RE = new RegExp(`的?第(${SMALL_NUM})个?(周|星期|�
 export const ISO_DATE_RE = /(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:日|号)?/y;
 export const US_DATE_RE = /(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?/y;
 
-/** Fixed-date holidays a mainland sales rep uses as deadlines. */
-export const HOLIDAYS: Array<[string, number, number]> = [
+/** Fixed-date holidays a mainland sales rep uses as deadlines; an optional fourth element is the
+ * pattern to match when the name alone is ambiguous. */
+export const HOLIDAYS: Array<[string, number, number, string?]> = [
   ['元旦', 1, 1], ['情人节', 2, 14], ['妇女节', 3, 8], ['劳动节', 5, 1], ['儿童节', 6, 1],
-  ['五一劳动节', 5, 1], ['五一节', 5, 1], ['五一', 5, 1], ['建军节', 8, 1], ['教师节', 9, 10], ['国庆节', 10, 1], ['国庆', 10, 1], ['平安夜', 12, 24],
+  ['五一劳动节', 5, 1], ['五一节', 5, 1],
+  // 五一 is May Day, but not inside a numeral (三五一十五) or a street or square name (五一路, 五一广场).
+  ['五一', 5, 1, '(?<![零〇一二两三四五六七八九十百千万])五一(?![路街巷道广大村小中0-9一二三四五六七八九十])'],
+  ['建军节', 8, 1], ['教师节', 9, 10], ['国庆节', 10, 1], ['国庆', 10, 1], ['平安夜', 12, 24],
   ['圣诞节', 12, 25], ['圣诞', 12, 25],
 ];
-export const HOLIDAY_RE = new RegExp(HOLIDAYS.map((h) => h[0]).join('|'), 'y');
+export const HOLIDAY_RE = new RegExp(HOLIDAYS.map((h) => h[3] ?? h[0]).join('|'), 'y');
 
 export type Unit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 export const UNIT_WORDS: Array<[string, Unit]> = [

@@ -179,8 +179,7 @@ function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
     const [off, pod] = REL_DAYS[e[0]];
     return { day: ctx.day + off, pod: pod ?? undefined, end: i + e[0].length };
   }
-  // 五一 is May Day, but not inside a numeral (三五一十五) or a street name (五一路, 五一广场).
-  if ((e = exec(HOLIDAY_RE, s, i)) && !(e[0] === '五一' && (/[零〇一二两三四五六七八九十百千万]/.test(s[i - 1] ?? '') || /^[路街巷道广大村小中]|^[0-9一二三四五六七八九十]/.test(s.slice(i + 2))))) {
+  if ((e = exec(HOLIDAY_RE, s, i))) {
     const h = HOLIDAYS.find((x) => x[0] === e![0])!;
     return { day: nextMonthDay(ctx, h[1], h[2]), holiday: true, end: i + e[0].length };
   }
@@ -387,11 +386,11 @@ function parseExpr(s: string, i: number, ctx: RefContext, base?: Expr, isAlt = f
       const dm = exec(DAY_ONLY_RE, s, part.end + 1);
       const close = dm ? part.end + 1 + dm[0].length : -1;
       if (dm && s[close] === ')') {
+        // After a stated day the bracket names a day of its month; after a bare weekday, the next such day.
         const n = num(dm[1]);
-        const near = fromDayNumber(part.day ?? ctx.day);
-        let ym = { y: near.y, m: near.m };
-        if (part.day === undefined && n < near.d) ym = addMonths(near.y, near.m, 1);
-        if (n >= 1 && n <= daysInMonth(ym.y, ym.m)) part = { day: dayNumber(ym.y, ym.m, n), end: close + 1 };
+        const near = part.day !== undefined ? fromDayNumber(part.day) : null;
+        const day = near ? (n >= 1 && n <= daysInMonth(near.y, near.m) ? dayNumber(near.y, near.m, n) : null) : nextDayOfMonth(ctx.civil, n);
+        if (day !== null) part = { day, end: close + 1 };
       }
     }
   }

@@ -40,17 +40,19 @@ export function extract(text: string, options: ExtractOptions = {}): Entities {
   const dates = parseDates(norm, orig, ctx);
   const products = matchProducts(norm, orig, compiled);
   const intent = classifyIntent(norm, products.length > 0);
+  // Catalog matches run alongside segmentation: a person never lies inside a product name.
+  const productSpans = products.map((p) => [p.index, p.end] as const);
   const urgency = classifyUrgency(norm, dates, ctx.ms, ctx.civil, intent.level);
   const wechat = extractWechatIds(norm, orig);
   const organizations = extractOrganizations(norm, orig, tokens);
 
   return {
-    persons: extractPersons(norm, orig, tokens, organizations.map((o) => [o.index, o.index + o.name.length] as const)),
+    persons: extractPersons(norm, orig, tokens, organizations.map((o) => [o.index, o.index + o.name.length] as const), productSpans),
     phones: extractPhones(norm).map((p) => p.phone),
     emails: extractEmails(norm).map((e) => e.value),
     wechatIds: wechat.map((w) => w.value),
     organizations: organizations.map(({ name, text: t }) => ({ name, text: t })),
-    products,
+    products: products.map(({ id, name, text: t }) => ({ id, name, text: t })),
     dates: dates.map(({ text: t, start, end, grain }): DateMention => ({ text: t, start, end, grain })),
     budget: extractBudget(norm, orig),
     urgency,

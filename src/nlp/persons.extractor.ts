@@ -2,7 +2,7 @@
  * tags as person names. A surname character alone is never enough: a title, the
  * 老/小 prefix or jieba's name tag must confirm it. */
 import type { Person } from './types.js';
-import type { Token } from './segmenter.js';
+import { tokenize, type Token } from './segmenter.js';
 import {
   COMPOUND_SURNAMES, FAMILIAR_SURNAMES, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES,
 } from './persons.lexicon.js';
@@ -39,7 +39,8 @@ function insideWord(tokens: Token[], start: number, end: number): boolean {
   // The surname is the tail of a longer word (施工 → 工), unless that "word" is only
   // jieba's HMM guess gluing a department onto it (设备科马科长: 科马/x + 科长).
   // A demonstrative before it makes a real word, though (那单总金额: 那单 "that order").
-  if (t.start < start) return !(t.tag === 'x' && t.end === start + 1 && end - start >= 2 && !DEMONSTRATIVES.has(t.word[0]));
+  // jieba's name tags are guesses as well (设备科王科长: 科王/nrt + 科长).
+  if (t.start < start) return !((t.tag === 'x' || NAME_TAGS.has(t.tag)) && t.end === start + 1 && end - start >= 2 && !DEMONSTRATIVES.has(t.word[0]));
   if (t.end > end) return !NAME_TAGS.has(t.tag) && t.tag !== 'x';
   return false;
 }
@@ -88,6 +89,8 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number; spl
     if (first.word.length > sl && !NAME_TAGS.has(first.tag) && first.tag !== 'x') continue;
     if (first.tag === 'x' && sl === 1 && FUNCTION_SURNAMES.has(s[start])) continue; // 那单/x 总
     if (!isGivenName(s.slice(start + sl, t)) || NOT_NAME_WORDS.has(s.slice(start, t))) continue;
+    // A given name neither starts with a title (林总林经理: 林总 + 林经理) nor repeats the surname (谢谢谢总).
+    if (titleAt(s, start + sl) !== null || s[start + sl] === s[start]) continue;
     const given = tokenAt(tokens, start + sl);
     // The given name may sit inside the same word as the surname (王芳/x 老师, 李娜/nr 娜/x 经理).
     const sameWord = given === first && ((first.tag === 'x' && first.end === t)
@@ -114,6 +117,15 @@ const NOT_GIVEN_LAST = new Set('子卡客问体姆号收件品器具费价款额
 /** Surnames that are, far more often, function words; an HMM word starting with one
  * (那家, 来谈, 和平) is not taken as a name without jieba's name tag. */
 const FUNCTION_SURNAMES = new Set('那来和于将都向但由时全相初国平计区位原应连以及只把被对给让当与为所之其可已也就又才再更最'.split(''));
+
+/** A two-character everyday word: listed, ending in a word-ending character (宋体, 欧姆), or one
+ * word for jieba that is neither a name nor a place (支付/v, 今天下午/t); places begin many
+ * transliterated names (安东尼). */
+function isEverydayWord(w: string): boolean {
+  if (NOT_NAME_WORDS.has(w) || NOT_GIVEN_LAST.has(w[1])) return true;
+  const t = tokenize(w);
+  return t.length === 1 && !NAME_TAGS.has(t[0].tag) && t[0].tag !== 'x' && t[0].tag !== 'ns';
+}
 
 function isGivenName(g: string): boolean {
   for (const c of g) if (!isHan(c) || NOT_GIVEN.has(c)) return false;
@@ -147,7 +159,8 @@ const NAME_LABEL_RE = /(?:姓名|名字|联系人|客户姓名|负责人|对接�
 
 /** `inside`: spans of organization names; a bare name within one (东莞华宇电子厂 → 华宇)
  * is part of that name, not a person. */
-export function extractPersons(norm: string, orig: string, tokens: Token[], inside: ReadonlyArray<readonly [number, number]> = []): Person[] {
+export function extractPersons(norm: string, orig: string, tokens: Token[], inside: ReadonlyArray<readonly [number, number]> = [],
+  products: ReadonlyArray<readonly [number, number]> = []): Person[] {
   const found: Found[] = [];
   const taken = new Uint8Array(norm.length);
   const push = (p: Found): void => {
@@ -258,6 +271,9 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     // (师范, 荣誉, 吉林, 乔迁 …/nr); 阿 + a character is a nickname (阿宝), not surname + name.
     if (w.length === 2 && t.tag !== 'x' && w[0] !== '阿' && !FAMILIAR_SURNAMES.has(w[0])) continue;
     if (w.length - sl > 2 && !(t.tag === 'x' && sl === 1)) continue;
+    // A longer name-tagged dictionary word that starts with an everyday word is a compound of it
+    // (支付宝 = 支付 + 宝, 欧姆龙, 宋体字), not a surname and a given name.
+    if (t.tag !== 'x' && w.length > 2 && sl === 1 && isEverydayWord(w.slice(0, 2))) continue;
     if (t.tag === 'x' && !isGivenName(w.slice(sl))) continue;
     // An unknown word starting with a rare surname that is also a function word
     // (那家, 和平, 来谈) is that word; jieba's own name tag is needed for those.
@@ -280,6 +296,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   const out: Person[] = [];
   for (const f of found) {
     if (f.title === null && inside.some(([a, b]) => f.index >= a && f.end <= b)) continue;
+    if (products.some(([a, b]) => f.index < b && f.end > a)) continue;
     const key = `${f.name}|${f.title}`;
     if (seen.has(key)) continue;
     seen.add(key);

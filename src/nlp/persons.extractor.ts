@@ -1,22 +1,18 @@
 /* Persons: surname (+ given name) + title, 老X/小X, and bare full names that jieba
  * tags as person names. A surname character alone is never enough: a title, the
  * 老/小 prefix or jieba's name tag must confirm it. */
-import type { Person } from './types.js';
+import type { Placed } from './roles.js';
 import { tokenize, type Token } from './segmenter.js';
 import {
-  COMPOUND_SURNAMES, FAMILIAR_SURNAMES, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES,
+  COMPOUND_SURNAMES, FAMILIAR_SURNAMES, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
 } from './persons.lexicon.js';
 
-interface Found extends Person { index: number; end: number }
+type Found = Placed;
 
 const NAME_TAGS = new Set(['nr', 'nrfg', 'nrt']);
 const GIVEN_TAGS = new Set(['n', 'nr', 'x', 'ng', 'nz', 'a', 'ns']);
 const isHan = (c: string | undefined): boolean => c !== undefined && c >= '\u4e00' && c <= '\u9fff';
 
-function surnameLength(s: string, at: number): number {
-  if (COMPOUND_SURNAMES.has(s.slice(at, at + 2))) return 2;
-  return SINGLE_SURNAMES.has(s[at]) ? 1 : 0;
-}
 
 /** Token index covering character position `pos`. */
 function tokenAt(tokens: Token[], pos: number): Token | undefined {
@@ -160,7 +156,7 @@ const NAME_LABEL_RE = /(?:姓名|名字|联系人|客户姓名|负责人|对接�
 /** `inside`: spans of organization names; a bare name within one (东莞华宇电子厂 → 华宇)
  * is part of that name, not a person. */
 export function extractPersons(norm: string, orig: string, tokens: Token[], inside: ReadonlyArray<readonly [number, number]> = [],
-  products: ReadonlyArray<readonly [number, number]> = []): Person[] {
+  products: ReadonlyArray<readonly [number, number]> = []): Placed[] {
   const found: Found[] = [];
   const taken = new Uint8Array(norm.length);
   const push = (p: Found): void => {
@@ -293,14 +289,14 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
 
   found.sort((a, b) => a.index - b.index);
   const seen = new Set<string>();
-  const out: Person[] = [];
+  const out: Placed[] = [];
   for (const f of found) {
     if (f.title === null && inside.some(([a, b]) => f.index >= a && f.end <= b)) continue;
     if (products.some(([a, b]) => f.index < b && f.end > a)) continue;
     const key = `${f.name}|${f.title}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ name: f.name, title: f.title, text: f.text });
+    out.push({ name: f.name, title: f.title, text: f.text, index: f.index, end: f.end });
   }
   return out;
 }

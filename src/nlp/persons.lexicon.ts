@@ -48,3 +48,9 @@ export const NOT_NAME_WORDS = new Set([
   '龙虾', '鲁莽', '马虎', '米粉', '史诗', '苏醒', '唐突', '田野', '汪洋', '辛勤', '熊猫', '许可', '杨柳', '殷勤',
   '钟声', '朱红', '祝贺', '祖先',
 ]);
+
+/** Length of the surname starting at `at` (2 for a compound surname), or 0. */
+export function surnameLength(s: string, at: number): number {
+  if (COMPOUND_SURNAMES.has(s.slice(at, at + 2))) return 2;
+  return SINGLE_SURNAMES.has(s[at]) ? 1 : 0;
+}

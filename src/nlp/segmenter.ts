@@ -38,6 +38,23 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
+/** Characters that end a department or office word (采购部, 设备科, 采购办, 财务处, 化验室). */
+const DEPARTMENT_END = new Set('部科办处室组'.split(''));
+const WORD_TAGS = new Set(['n', 'v', 'vn', 'nz']);
+
+/** jieba's HMM glues a department's last character to the name after it (采购/v 办王芳/x): such an
+ * unknown word after an ordinary word is split into that character and the rest. */
+export function splitGlued(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens) {
+    const prev = out[out.length - 1];
+    if (t.tag === 'x' && t.word.length >= 3 && DEPARTMENT_END.has(t.word[0]) && prev && prev.end === t.start && WORD_TAGS.has(prev.tag)) {
+      out.push({ word: t.word[0], tag: 'n', start: t.start, end: t.start + 1 }, { word: t.word.slice(1), tag: 'x', start: t.start + 1, end: t.end });
+    } else out.push(t);
+  }
+  return out;
+}
+
 /** Loads the dictionary now instead of on the first message. */
 export function warmUp(): void {
   lib().tag('预热', true);

@@ -34,7 +34,11 @@ function words(re: RegExp, s: string): string[] {
   return out;
 }
 
-export function classifyIntent(norm: string, hasProduct: boolean): Intent {
+/** A department named after a purchase word (采购部, 采购办, 招标中心) is no signal by itself. */
+const DEPARTMENT = /(采购|招标|投标|合同)(部|办|科|处|组|中心|室|员)/g;
+
+export function classifyIntent(text: string, hasProduct: boolean): Intent {
+  const norm = text.replace(DEPARTMENT, (m) => ' '.repeat(m.length));
   const low = [...words(DISINTEREST, norm), ...words(EN_DISINTEREST, norm)];
   if (low.length) return { level: 'low', keywords: low };
   const high = [...words(HIGH_INTENT, norm), ...words(SPLIT_HIGH_INTENT, norm), ...words(EN_HIGH_INTENT, norm)];
@@ -58,14 +62,18 @@ export function classifyUrgency(
   const from = dayStartMs(refMs, refCivil);
   const within = (hours: number) => dates.filter((d) => d.startMs >= from && d.startMs <= refMs + hours * HOUR);
   const near = within(48);
+  // The customer's own words outrank the calendar: negated urgency is never high; with a date
+  // within 48 hours it is medium, else low, whatever later date or purchase word comes with it
+  // (不赶时间,下周三再说; 不急,先把报价发我).
+  if (negated.length) {
+    return near.length ? { level: 'medium', score: 0.5, reasons: [...negated, ...near.map((d) => d.text)] }
+      : { level: 'low', score: 0.05, reasons: negated };
+  }
   if (urgent.length || near.length) {
     const reasons = [...urgent, ...near.map((d) => d.text)];
     const score = Math.min(1, 0.8 + 0.05 * (urgent.length + near.length));
     return { level: 'high', score, reasons };
   }
-  // The spec's low rule, read as written: negated urgency "with no date within 48 hours" is low,
-  // whatever later date or purchase word comes with it (不赶时间,下周三再说; 不急,先把报价发我).
-  if (negated.length) return { level: 'low', score: 0.05, reasons: negated };
   const soon = within(24 * 14);
   if (soon.length) {
     // Sooner dates order first among medium messages.

@@ -363,7 +363,7 @@ describe('urgency', () => {
     ['ASAP', 'high'],
     ['不急不急', 'low'],
     ['不着急,慢慢来', 'low'],
-    ['不着急,明天给我', 'high'], // a date within 48 hours wins
+    ['不着急,明天给我', 'medium'], // spec v2: negated urgency is never high; a date within 48 hours makes it medium
     ['不赶时间,下周三再说', 'low'], // negated, and no date within 48 hours
     ['不急,先把报价发我', 'low'], // negation outranks an intent-high word
     ['急诊科要两台', 'low'],
@@ -382,7 +382,7 @@ describe('urgency', () => {
     ['并不迫切', 'low'],
     ['urgent! 监护仪坏了', 'high'], // English besides ASAP
     ['not urgent, 下周再说', 'low'],
-    ['不用那么急,明天给我', 'high'], // still: a date within 48 hours wins
+    ['不用那么急,明天给我', 'medium'], // spec v2: the customer's words outrank the calendar
   ])('%s → %s', (text, level) => {
     const u = run(text).urgency;
     expect(u.level).toBe(level);
@@ -442,7 +442,7 @@ describe('intent', () => {
 describe('shape', () => {
   it('every list is present and budget is null when none is stated', () => {
     expect(run('')).toEqual({
-      persons: [], phones: [], emails: [], wechatIds: [], organizations: [], products: [], dates: [],
+      persons: [], contact: null, phones: [], emails: [], wechatIds: [], organizations: [], products: [], dates: [],
       budget: null, urgency: { level: 'low', score: 0.1, reasons: [] }, intent: { level: 'low', keywords: [] },
     });
   });

@@ -50,7 +50,7 @@ const ROWS: Row[] = [
   // Manufacturing: plant managers, buyers, engineers, samples, lead times, moulds, quantities.
   { text: '宁波模具厂的赵厂长要三套模具样品,交期15天,电话0574-87561234',
     orgs: ['宁波模具厂'], persons: [['赵', '厂长']], phones: ['0574-87561234'], budget: null, intent: 'high' },
-  { text: '采购部孙工说这批零件要5000件,单价不超过2.5元', persons: [['孙', '工']], budget: [null, 2.5, 'CNY'], intent: 'high', phones: [] },
+  { text: '采购部孙工说这批零件要5000件,单价不超过2.5元', persons: [['孙', '工']], budget: [null, 2.5, 'CNY'], intent: 'low', phones: [] }, // spec v2: 采购部 is no signal by itself
   { text: '东莞一家五金厂的采购经理姓何,何经理说模具费8万,能接受的话下个月3号开模',
     persons: [['何', '经理']], budget: [80000, 80000, 'CNY'], dates: [[d('04-03'), null, 'day']], intent: 'high', urgency: 'medium' },
   { text: '工程师说样品尺寸有偏差,需要重新开模,SN:MJ202603150088', persons: [], phones: [], intent: 'high' },

@@ -217,7 +217,7 @@ const ROWS: Row[] = [
   row('何经理说这批模具下周三前要，预算15万，急', 'high', 'high',
     { persons: [['何', '经理']], dates: [day('03-18')], budget: [150000, 150000, 'CNY'] }),
   row('客户不着急，说下个月再看', 'low', 'low', { dates: [[d('04-01'), null, 'month']] }),
-  row('不急，周四上午能到就行', 'high', 'low', { dates: [day('03-12')] }),
+  row('不急，周四上午能到就行', 'medium', 'low', { dates: [day('03-12')] }), // spec v2 (was high)
   row('暂时不需要了，谢谢', 'low', 'low'),
   row('我们已经有了，不用了', 'low', 'low'),
   row('能发个电子版报价单吗？邮箱 wang.li@zjhospital.cn', 'medium', 'high', { emails: ['wang.li@zjhospital.cn'] }),

@@ -126,13 +126,9 @@ export function matchProducts(norm: string, orig: string, compiled: CompiledCata
   const hits: Array<{ index: number; end: number; product: CatalogProduct; variant: boolean }> = [];
   const taken = new Uint8Array(norm.length);
   // Map positions of the space-free key back onto the text with spaces.
+  const squeezed = norm.includes(' ') ? norm.replaceAll(' ', '') : norm;
   const chars: number[] = [];
-  let squeezed = '';
-  for (let i = 0; i < norm.length; i++) {
-    if (norm[i] === ' ') continue;
-    chars.push(i);
-    squeezed += norm[i];
-  }
+  for (let i = 0; i < norm.length; i++) if (norm[i] !== ' ') chars.push(i);
   const used = new Set<string>();
   for (let i = 0; i < squeezed.length; i++) {
     // Every key starting at i, found in one walk down the trie; the longest that fits wins.

@@ -4,7 +4,8 @@
 import type { Placed } from './roles.js';
 import { tokenize, type Token } from './segmenter.js';
 import {
-  COMPOUND_SURNAMES, FAMILIAR_SURNAMES, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
+  COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
+  NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
 } from './persons.lexicon.js';
 
 type Found = Placed;
@@ -12,7 +13,6 @@ type Found = Placed;
 const NAME_TAGS = new Set(['nr', 'nrfg', 'nrt']);
 const GIVEN_TAGS = new Set(['n', 'nr', 'x', 'ng', 'nz', 'a', 'ns']);
 const isHan = (c: string | undefined): boolean => c !== undefined && c >= '\u4e00' && c <= '\u9fff';
-
 
 /** Token index covering character position `pos`. */
 function tokenAt(tokens: Token[], pos: number): Token | undefined {
@@ -40,10 +40,6 @@ function insideWord(tokens: Token[], start: number, end: number): boolean {
   if (t.end > end) return !NAME_TAGS.has(t.tag) && t.tag !== 'x';
   return false;
 }
-
-/** Compound surnames that are everyday words too (东方 "east", 西门 "west gate", 第五 "fifth"). */
-const COMPOUND_WORDS = new Set(['东方', '西门', '南宫', '百里', '第五', '闻人', '太史', '微生', '公冶', '羊舌', '长孙', '东郭', '梁丘', '左丘']);
-const DEMONSTRATIVES = new Set('那这哪每某各该此本'.split(''));
 
 function titleAt(s: string, i: number): string | null {
   for (const t of TITLES) if (s.startsWith(t, i)) return t;
@@ -99,20 +95,6 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number; spl
   if (t >= 1 && SINGLE_SURNAMES.has(s[t - 1])) return { start: t - 1 };
   return null;
 }
-
-/** Characters that never occur in a given name but glue function words to a surname
- * character (黄了, 马上说, 高的). */
-const NOT_GIVEN = new Set('了的着过吗呢吧啊呀哦嘛么们是在和与就都也还又很太最说给把被让要会能想去来到上下里个这那不没有一'.split(''));
-
-/** Characters that end everyday two-character words but are (almost) never a one-character
- * given name: noun suffixes and the heads of common nouns and verbs (林子, 贺卡, 顾客, 顾问,
- * 宋体, 康复, 单号, 查收, 毛利, 齐全, 华为, 欧姆), and equipment and logistics characters (包邮, 冷链,
- * 孔径). jieba's dictionary tags many such words as names; its HMM guesses many more. */
-const NOT_GIVEN_LAST = new Set('子卡客问体姆号收件品器具费价款额量率度性型式类种单表码利全为复物邮链径库柜架泵罩线盒箱袋瓶桶屏键钮阀轴胎灯板网站'.split(''));
-
-/** Surnames that are, far more often, function words; an HMM word starting with one
- * (那家, 来谈, 和平) is not taken as a name without jieba's name tag. */
-const FUNCTION_SURNAMES = new Set('那来和于将都向但由时全相初国平计区位原应连以及只把被对给让当与为所之其可已也就又才再更最'.split(''));
 
 /** A two-character everyday word: listed, ending in a word-ending character (宋体, 欧姆), or one
  * word for jieba that is neither a name nor a place (支付/v, 今天下午/t); places begin many

@@ -54,3 +54,22 @@ export function surnameLength(s: string, at: number): number {
   if (COMPOUND_SURNAMES.has(s.slice(at, at + 2))) return 2;
   return SINGLE_SURNAMES.has(s[at]) ? 1 : 0;
 }
+
+/** Compound surnames that are everyday words too (东方 "east", 西门 "west gate", 第五 "fifth"). */
+export const COMPOUND_WORDS = new Set(['东方', '西门', '南宫', '百里', '第五', '闻人', '太史', '微生', '公冶', '羊舌', '长孙', '东郭', '梁丘', '左丘']);
+
+export const DEMONSTRATIVES = new Set('那这哪每某各该此本'.split(''));
+
+/** Characters that never occur in a given name but glue function words to a surname
+ * character (黄了, 马上说, 高的). */
+export const NOT_GIVEN = new Set('了的着过吗呢吧啊呀哦嘛么们是在和与就都也还又很太最说给把被让要会能想去来到上下里个这那不没有一'.split(''));
+
+/** Characters that end everyday two-character words but are (almost) never a one-character
+ * given name: noun suffixes and the heads of common nouns and verbs (林子, 贺卡, 顾客, 顾问,
+ * 宋体, 康复, 单号, 查收, 毛利, 齐全, 华为, 欧姆), and equipment and logistics characters (包邮, 冷链,
+ * 孔径). jieba's dictionary tags many such words as names; its HMM guesses many more. */
+export const NOT_GIVEN_LAST = new Set('子卡客问体姆号收件品器具费价款额量率度性型式类种单表码利全为复物邮链径库柜架泵罩线盒箱袋瓶桶屏键钮阀轴胎灯板网站'.split(''));
+
+/** Surnames that are, far more often, function words; an HMM word starting with one
+ * (那家, 来谈, 和平) is not taken as a name without jieba's name tag. */
+export const FUNCTION_SURNAMES = new Set('那来和于将都向但由时全相初国平计区位原应连以及只把被对给让当与为所之其可已也就又才再更最'.split(''));

@@ -41,3 +41,12 @@ describe('weibo-ner-per.json person names', () => {
     expect(r.f1).toBeGreaterThanOrEqual(0.60);
   });
 });
+
+describe('extraction-dev.jsonl stays exact', () => {
+  it('scores 1.000 on every field', () => {
+    const catalog = loadDemoCatalog();
+    const { scores, misses } = scoreDev(loadDev(), (row) => extract(row.text, { ref: row.ref, timeZone: 'Asia/Shanghai', catalog }));
+    if (misses.length) console.log(misses.join('\n'));
+    for (const v of Object.values(scores)) expect(v).toBe(1);
+  });
+});

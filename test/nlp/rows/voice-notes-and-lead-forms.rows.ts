@@ -10,11 +10,11 @@
  * BEFORE the engine was run on them, and only the fields they decide are asserted.
  * Reference moment: Tuesday 2026-03-10 10:00 Shanghai (ref + 48 h = Thursday 03-12 10:00,
  * ref + 14 days = Tuesday 03-24 10:00); catalog: the demo catalog. */
-import { d, heldOutSuite, type Row } from './heldout.js';
+import { d, type Row } from '../rows.js';
 
 const y27 = (day: string, time = '00:00'): string => d(day, time, '2027');
 
-const ROWS: Row[] = [
+export const ROWS: Row[] = [
   // Voice-to-text: one breath, no punctuation.
   { text: '喂王总你好我这边下周二下午三点过去给你演示一下那个监护仪',
     persons: [['王', '总']], products: ['sku-monitor'], dates: [[d('03-17', '15:00'), null, 'hour']], budget: null, urgency: 'medium', intent: 'high' },
@@ -252,4 +252,3 @@ const ROWS: Row[] = [
   { text: '轮椅要电动的，助行器要能折叠的', products: ['sku-wheel', 'sku-walker'] },
 ];
 
-heldOutSuite('held-out-style messages, round 4', ROWS);

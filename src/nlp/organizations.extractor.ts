@@ -13,7 +13,6 @@ const SUFFIXES = [
 ].sort((a, b) => b.length - a.length);
 
 /** Institutions that have sub-units, and the kinds a sub-unit is named with. */
-const PARENT_KINDS = new Set(['大学', '医科大学', '集团', '公司', '有限公司', '股份有限公司', '有限责任公司', '医院', '人民医院', '研究院']);
 const SUB_UNITS = new Set(['学院', '中心', '研究所', '实验室', '门诊部', '委员会']);
 
 /** A suffix followed by these is a longer common word (厂家, 公司章程 is fine, 学院路 is a road). */
@@ -115,7 +114,7 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
       }
       // 苏州市立医院 (苏州市/ns 立/v): 立 after a place ending in an admin unit is 市立/省立/区立.
       const establishedBy = t.word === '立' && k > 0 && tokens[k - 1].end === t.start && ADMIN_UNITS.has(norm[t.start - 1]);
-      if (!unitOfPlace && !establishedBy && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()]/.test(t.word)
+      if (!unitOfPlace && !establishedBy && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()、。《》「」【】]/.test(t.word)
         || (t.tag === 'x' && FUNCTION_CHARS.test(t.word)) || COUNTED.test(t.word))) {
         countedThing = COUNTED.test(t.word) && COUNTED_THING.test(t.word);
         break;
@@ -142,7 +141,10 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     // the name: the outermost institution is. Otherwise the longer name is the organization
     // (复旦大学附属中山医院 contains 复旦大学).
     const parent = out[out.length - 1];
-    if (parent && parent.index >= start && SUB_UNITS.has(suffix) && PARENT_KINDS.has(parent.kind)) continue;
+    const gap = parent ? norm.slice(parent.index + parent.name.length, i) : '';
+    const subUnit = parent && SUB_UNITS.has(suffix) && !SUB_UNITS.has(parent.kind)
+      && (parent.index >= start || /^\s+[\u4e00-\u9fff]{1,4}$/.test(gap));
+    if (subUnit) continue;
     while (out.length && out[out.length - 1].index >= start) seen.delete(out.pop()!.name);
     if (seen.has(name)) continue;
     seen.add(name);

@@ -5,7 +5,7 @@ import type { Placed } from './roles.js';
 import { tokenize, type Token } from './segmenter.js';
 import {
   COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
-  NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
+  KIN_AFTER, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
 } from './persons.lexicon.js';
 
 type Found = Placed;
@@ -275,10 +275,16 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   for (const f of found) {
     if (f.title === null && inside.some(([a, b]) => f.index >= a && f.end <= b)) continue;
     if (products.some(([a, b]) => f.index < b && f.end > a)) continue;
-    const key = `${f.name}|${f.title}`;
+    // A parent named after a child (李思涵妈妈, 小杰爸爸) is no person.
+    if (KIN_AFTER.some((k) => norm.startsWith(k, f.end))) continue;
+    // A title right before a bare full name is that person's (护士长吴静, 护理部主任孔令华).
+    const before = f.title === null && f.name.length >= 2
+      ? TITLES.find((t) => t.length >= 2 && norm.endsWith(t, f.index) && !taken[f.index - 1]) : undefined;
+    const p = before ? { ...f, title: before, text: orig.slice(f.index - before.length, f.end), index: f.index - before.length } : f;
+    const key = `${p.name}|${p.title}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ name: f.name, title: f.title, text: f.text, index: f.index, end: f.end });
+    out.push({ name: p.name, title: p.title, text: p.text, index: p.index, end: p.end });
   }
   return out;
 }

@@ -73,3 +73,6 @@ export const NOT_GIVEN_LAST = new Set('子卡客问体姆号收件品器具费�
 /** Surnames that are, far more often, function words; an HMM word starting with one
  * (那家, 来谈, 和平) is not taken as a name without jieba's name tag. */
 export const FUNCTION_SURNAMES = new Set('那来和于将都向但由时全相初国平计区位原应连以及只把被对给让当与为所之其可已也就又才再更最'.split(''));
+
+/** Kin words after a child's name: 李思涵妈妈 is the parent, no person by the spec. */
+export const KIN_AFTER = ['妈妈', '爸爸', '家长', '奶奶', '爷爷', '外婆', '外公', '姥姥', '姥爷', '妈', '爸'];

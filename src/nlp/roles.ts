@@ -25,8 +25,12 @@ const CUES: Cue[] = [
   { role: 'addressee', before: /^\s*(?:尊敬的|亲爱的|hi|hello|嗨)?\s*$/, after: new RegExp(`^\\s*(?:${GREETING}|[：:，,!！])`) },
   { role: 'addressee', before: /^\s*(?:您好|你好|hi|hello|嗨)[，,!！\s]*(?:尊敬的)?$/, after: /^/ },
   { role: 'addressee', before: /@\s*$/, after: /^/ },
-  // Thanked or asked at the end: 谢谢王总, 麻烦李经理了.
-  { role: 'addressee', before: /(?:谢谢|感谢|多谢|麻烦|辛苦)\s*$/, after: /^\s*(?:了|啦)?\s*[。.!！~]*\s*$/ },
+  // Thanked or asked: 谢谢王总, 谢谢许总！, 感谢金院长的支持, 麻烦李经理了.
+  { role: 'addressee', before: /(?:^|[。.！!？?，,\s])(?:谢谢|感谢|多谢|麻烦|辛苦)\s*$/, after: /^/ },
+  // Called by a question at the start: 你好，请问是罗经理吗？
+  { role: 'addressee', before: /^\s*(?:(?:您好|你好|hi|hello)[，,!！\s]*)?(?:请问)?(?:是|您是|你是)\s*$/, after: /^\s*(?:吗|嘛)/ },
+  // A signature after the last sentence of the same line: …再考虑考虑。李明 敬上
+  { role: 'self', before: /[。.！!？?~]\s*$/, after: /^\s*(?:敬上|谨上|拜上|敬启)\s*[。.!！~]?\s*$/ },
 ];
 
 /** The writer names themselves: 我是X, 我叫X, 本人X, 我这边是X, 我姓X (the cue's clause). */
@@ -49,8 +53,9 @@ function selfIntroduced(norm: string, persons: Placed[]): Set<Placed> {
 function surnameIntroduced(norm: string, orig: string, placed: Placed[]): { placed: Placed[]; self: Placed[] } {
   const self: Placed[] = [];
   const out = [...placed];
-  for (const m of norm.matchAll(/我姓([\u4e00-\u9fff]{1,2})/g)) {
-    const at = (m.index ?? 0) + 2;
+  // 我姓陈, and 姓范 opening a clause of a self-introduction (我是河北医科大学第二医院的，姓范).
+  for (const m of norm.matchAll(/(?:我|^|[，,。\s])姓([\u4e00-\u9fff]{1,2})/g)) {
+    const at = (m.index ?? 0) + m[0].length - m[1].length;
     const sl = surnameLength(norm, at);
     if (sl === 0 || out.some((p) => p.index <= at && at < p.end)) continue;
     const same = out.find((p) => p.index > at && p.name.startsWith(norm.slice(at, at + sl)));

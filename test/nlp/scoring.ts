@@ -17,6 +17,12 @@ export function loadDev(): DevRow[] {
     .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as DevRow);
 }
 
+/** The project's own labelled sets (test/nlp/data/*.jsonl), in the dev set's format with roles and contact. */
+export function loadOwnSet(name: string): DevRow[] {
+  return readFileSync(path.resolve(process.cwd(), 'test/nlp/data', name), 'utf8')
+    .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as DevRow);
+}
+
 export const loadDemoCatalog = (): Catalog => readBench<Catalog>('demo-catalog.json');
 
 export const LIST_FIELDS = ['persons', 'phones', 'products', 'dates', 'emails', 'wechatIds', 'organizations'] as const;

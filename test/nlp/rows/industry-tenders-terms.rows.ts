@@ -125,7 +125,8 @@ export const ROWS: Row[] = [
   row('项目编号：HZ-ZB-2026-0042，请于3月16日前提交投标文件', 'medium', 'high', { dates: [day('03-16')] }),
   row('联系人：沈主任，邮箱 shen@jsyy.cn', 'low', 'low', { persons: [['沈', '主任']], emails: ['shen@jsyy.cn'] }),
   row('护士长王丽说移动X光机的演示改到下周五上午', 'medium', 'high', {
-    persons: [['王丽', null]], products: ['sku-dr'], dates: [day('03-20')] }),
+    // spec: a title before the name is that person's title (was null, the old business-card convention)
+    persons: [['王丽', '护士长']], products: ['sku-dr'], dates: [day('03-20')] }),
   row('预约了3月12日下午2点到3点之间的试用', 'medium', 'high', {
     dates: [[d('03-12', '14:00'), d('03-12', '15:00'), 'hour']] }),
   row('北京协和医院的李主任介绍了复旦大学附属华山医院的王教授', 'low', 'low', {

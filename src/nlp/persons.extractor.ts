@@ -2,13 +2,18 @@
  * tags as person names. A surname character alone is never enough: a title, the
  * 老/小 prefix or jieba's name tag must confirm it. */
 import type { Placed } from './roles.js';
+import { chooseSpans, type Span } from './spans.js';
 import { tokenize, type Token } from './segmenter.js';
 import {
   COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
   KIN_AFTER, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
 } from './persons.lexicon.js';
 
-type Found = Placed;
+type Found = Placed & Span;
+
+/** What each rule's evidence is worth when candidates overlap: a title beats 老/小, which beats a
+ * name label, which beats jieba's split name, which beats jieba's name tag alone. */
+const RULE_WEIGHT = { title: 5, familiar: 4, label: 3, split: 2, token: 1 } as const;
 
 const NAME_TAGS = new Set(['nr', 'nrfg', 'nrt']);
 const GIVEN_TAGS = new Set(['n', 'nr', 'x', 'ng', 'nz', 'a', 'ns']);
@@ -139,13 +144,9 @@ const NAME_LABEL_RE = /(?:姓名|名字|联系人|客户姓名|负责人|对接�
  * is part of that name, not a person. */
 export function extractPersons(norm: string, orig: string, tokens: Token[], inside: ReadonlyArray<readonly [number, number]> = [],
   products: ReadonlyArray<readonly [number, number]> = []): Placed[] {
-  const found: Found[] = [];
-  const taken = new Uint8Array(norm.length);
-  const push = (p: Found): void => {
-    for (let k = p.index; k < p.end; k++) if (taken[k]) return;
-    for (let k = p.index; k < p.end; k++) taken[k] = 1;
-    found.push(p);
-  };
+  const candidates: Found[] = [];
+  let weight: number = RULE_WEIGHT.title;
+  const push = (p: Placed): void => { candidates.push({ ...p, weight }); };
 
   for (let i = 1; i < norm.length; i++) {
     if (!isHan(norm[i])) continue;
@@ -176,6 +177,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     i = end - 1;
   }
 
+  weight = RULE_WEIGHT.familiar;
   for (let i = 0; i + 1 < norm.length; i++) {
     const p = norm[i];
     if ((p !== '老' && p !== '小') || !FAMILIAR_SURNAMES.has(norm[i + 1])) continue;
@@ -192,6 +194,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig[i + 1], title: p, text: orig.slice(i, i + 2), index: i, end: i + 2 });
   }
 
+  weight = RULE_WEIGHT.label;
   // A full name given after a name label, which jieba may split (欧阳/明, 李娜/娜). Read before
   // jieba's own name tokens: the label says where the name ends.
   for (const m of norm.matchAll(NAME_LABEL_RE)) {
@@ -203,6 +206,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig.slice(index, index + w.length), title: null, text: orig.slice(index, index + w.length), index, end: index + w.length });
   }
 
+  weight = RULE_WEIGHT.split;
   // jieba split a name it does not know into surname (tagged as a name) + given name.
   // Read before single tokens, so that 周/nr 海涛/nr is 周海涛, not the "name" 海涛.
   for (let k = 0; k + 1 < tokens.length; k++) {
@@ -227,6 +231,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });
   }
 
+  weight = RULE_WEIGHT.token;
   for (let ti = 0; ti < tokens.length; ti++) {
     const t = tokens[ti];
     // jieba tags dictionary names nr; an unseen name usually surfaces as an HMM word (x).
@@ -269,7 +274,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig.slice(t.start, end), title: null, text: orig.slice(t.start, end), index: t.start, end });
   }
 
-  found.sort((a, b) => a.index - b.index);
+  const { chosen: found, taken } = chooseSpans(candidates, norm.length);
   const seen = new Set<string>();
   const out: Placed[] = [];
   for (const f of found) {

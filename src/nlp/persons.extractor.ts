@@ -6,7 +6,7 @@ import { chooseSpans, type Span } from './spans.js';
 import { tokenize, type Token } from './segmenter.js';
 import {
   COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
-  KIN_AFTER, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
+  ADMIN_END, AFTER_COUNT, CONJUNCTIONS, KIN_AFTER, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
 } from './persons.lexicon.js';
 
 type Found = Placed & Span;
@@ -101,13 +101,15 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number; spl
   return null;
 }
 
-/** A two-character everyday word: listed, ending in a word-ending character (宋体, 欧姆), or one
- * word for jieba that is neither a name nor a place (支付/v, 今天下午/t); places begin many
- * transliterated names (安东尼). */
+/** A two-character everyday word: listed, or one dictionary word for jieba that is no name (支付/v,
+ * 今天/t) or a name-tagged one ending in a word-ending character (宋体/nr, 欧姆/nr); not a place, which
+ * begins many transliterated names (安东尼). */
 function isEverydayWord(w: string): boolean {
-  if (NOT_NAME_WORDS.has(w) || NOT_GIVEN_LAST.has(w[1])) return true;
+  if (NOT_NAME_WORDS.has(w)) return true;
   const t = tokenize(w);
-  return t.length === 1 && !NAME_TAGS.has(t[0].tag) && t[0].tag !== 'x' && t[0].tag !== 'ns';
+  // Only a dictionary word (赵子/x is no word: 赵子龙 stays a name).
+  if (t.length !== 1 || t[0].tag === 'x' || t[0].tag === 'ns') return false;
+  return !NAME_TAGS.has(t[0].tag) || NOT_GIVEN_LAST.has(w[1]);
 }
 
 function isGivenName(g: string): boolean {
@@ -132,10 +134,6 @@ function spacedSurname(s: string, tokens: Token[], i: number, title: string): nu
   }
   return null;
 }
-
-const AFTER_COUNT = /[0-9零〇一二两三四五六七八九十百千万个台套件只]/;
-/** Conjunctions that may follow a person's title: 王总和李工, 张工与我. */
-const CONJUNCTIONS = new Set('和与跟及同'.split(''));
 
 /** Labels after which a form gives a person's name (姓名：张伟, 联系人：欧阳明). */
 const NAME_LABEL_RE = /(?:姓名|名字|联系人|客户姓名|负责人|对接人)\s*[:：]\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])/g;
@@ -237,7 +235,10 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     // jieba tags dictionary names nr; an unseen name usually surfaces as an HMM word (x).
     if (!NAME_TAGS.has(t.tag) && t.tag !== 'x') continue;
     const w = t.word;
-    if (w.length < 2 || w.length > 4 || NOT_NAME_WORDS.has(w) || PLACE_SUFFIX.has(w[w.length - 1])) continue;
+    // A place or room character ends a place (高新区, 邱园路), unless jieba's dictionary knows the word as a
+    // three-character name with a common surname (汪东城/nr).
+    const knownName = t.tag === 'nr' && w.length === 3 && FAMILIAR_SURNAMES.has(w[0]) && !ADMIN_END.has(w[2]);
+    if (w.length < 2 || w.length > 4 || NOT_NAME_WORDS.has(w) || (PLACE_SUFFIX.has(w[w.length - 1]) && !knownName)) continue;
     // An everyday word plus a suffix is a word too (许可证/nr: 许可 + 证).
     if (w.length === 3 && NOT_NAME_WORDS.has(w.slice(0, 2))) continue;
     // A title is no name, whatever jieba tags it (安装师傅: 师傅/nr).

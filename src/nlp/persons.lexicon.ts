@@ -76,3 +76,11 @@ export const FUNCTION_SURNAMES = new Set('那来和于将都向但由时全相�
 
 /** Kin words after a child's name: 李思涵妈妈 is the parent, no person by the spec. */
 export const KIN_AFTER = ['妈妈', '爸爸', '家长', '奶奶', '爷爷', '外婆', '外公', '姥姥', '姥爷', '妈', '爸'];
+
+/** Administrative units end places even when jieba tags them as names (徐汇区/nr). */
+export const ADMIN_END = new Set('区市县省镇乡村州'.split(''));
+/** A numeral or measure word before an HMM word makes it a noun phrase (三个班开). */
+export const AFTER_COUNT = /[0-9零〇一二两三四五六七八九十百千万个台套件只]/;
+/** Conjunctions that may follow a person's title: 王总和李工, 张工与我. */
+export const CONJUNCTIONS = new Set('和与跟及同'.split(''));
+

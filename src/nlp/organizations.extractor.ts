@@ -41,7 +41,9 @@ const COUNTED_THING = /[台套件只批]$/;
 const FUNCTION_CHARS = /[在来到去是的了和与就都也还又很把被让给向从对说要会能想]/;
 /** Generic words that describe what an institution does: a name never begins with one
  * (培训学校, 售后服务中心), but one may sit inside a name (新东方培训学校). */
-const DESCRIPTIVE = new Set(['购物', '服务', '活动', '培训', '销售', '售后', '合作', '私立', '公立', '民营', '国营']);
+const DESCRIPTIVE = new Set(['购物', '服务', '活动', '培训', '销售', '售后', '合作', '私立', '公立', '民营', '国营',
+  // Size and age words: inside a name after a proper name (东南大学附属中大医院), never its start (这家大医院).
+  '大', '小', '新', '老']);
 // Single-character heads the generic list cannot catch (市中心, 总公司, 分公司).
 const MIN_NAME = 2;
 
@@ -142,7 +144,7 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     // (复旦大学附属中山医院 contains 复旦大学).
     const parent = out[out.length - 1];
     const gap = parent ? norm.slice(parent.index + parent.name.length, i) : '';
-    const subUnit = parent && SUB_UNITS.has(suffix) && !SUB_UNITS.has(parent.kind)
+    const subUnit = parent && SUB_UNITS.has(suffix)
       && (parent.index >= start || /^\s+[\u4e00-\u9fff]{1,4}$/.test(gap));
     if (subUnit) continue;
     while (out.length && out[out.length - 1].index >= start) seen.delete(out.pop()!.name);

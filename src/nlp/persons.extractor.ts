@@ -6,7 +6,7 @@ import { chooseSpans, type Span } from './spans.js';
 import { tokenize, type Token } from './segmenter.js';
 import {
   COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
-  ADMIN_END, AFTER_COUNT, CONJUNCTIONS, KIN_AFTER, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
+  ADMIN_END, AFTER_COUNT, CONJUNCTIONS, KIN_AFTER, TRADE_AFTER, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
 } from './persons.lexicon.js';
 
 type Found = Placed & Span;
@@ -281,8 +281,8 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   for (const f of found) {
     if (f.title === null && inside.some(([a, b]) => f.index >= a && f.end <= b)) continue;
     if (products.some(([a, b]) => f.index < b && f.end > a)) continue;
-    // A parent named after a child (李思涵妈妈, 小杰爸爸) is no person.
-    if (KIN_AFTER.some((k) => norm.startsWith(k, f.end))) continue;
+    // A parent named after a child (李思涵妈妈, 小杰爸爸) is no person, nor a bare name before a trade (康达医疗).
+    if (KIN_AFTER.some((k) => norm.startsWith(k, f.end)) || (f.title === null && TRADE_AFTER.some((k) => norm.startsWith(k, f.end)))) continue;
     // A title right before a bare full name is that person's (护士长吴静, 护理部主任孔令华).
     const before = f.title === null && f.name.length >= 2
       ? TITLES.find((t) => t.length >= 2 && norm.endsWith(t, f.index) && !taken[f.index - 1]) : undefined;

@@ -13,7 +13,9 @@ export const SINGLE_SURNAMES = new Set((
   '支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕' +
   '危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由' +
   // Top-100 surnames the list above had missed.
-  '傅洪赖萧阎'
+  '傅洪赖萧阎' +
+  // Found in held-back messages.
+  '贝'
 ).split(''));
 
 export const COMPOUND_SURNAMES = new Set([
@@ -84,3 +86,7 @@ export const AFTER_COUNT = /[0-9零〇一二两三四五六七八九十百千万
 /** Conjunctions that may follow a person's title: 王总和李工, 张工与我. */
 export const CONJUNCTIONS = new Set('和与跟及同'.split(''));
 
+
+/** Trades after a bare name make it a company's name (成都康达医疗, 华星科技), not a person. */
+export const TRADE_AFTER = ['医疗', '科技', '电子', '机械', '医药', '药业', '贸易', '器械', '生物', '信息技术', '网络', '实业',
+  '集团', '公司', '制药', '材料', '软件', '传媒', '咨询', '物流', '建设', '工程'];

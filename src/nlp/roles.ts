@@ -17,12 +17,12 @@ interface Cue {
   after: RegExp;
 }
 
-const GREETING = '(?:您好|你好|早上好|上午好|下午好|晚上好|早安|好|早|辛苦了)';
+const GREETING = '(?:您好|你好|早上好|上午好|下午好|晚上好|早安|好|早|辛苦了|在吗|在不在|在么)';
 const CUES: Cue[] = [
   // A signature closing the message: ——李强, 李强 敬上, 张敏（采购部）as the last line.
-  { role: 'self', before: /(?:^|\n|——|--|—|~)\s*$/, after: /^\s*(?:敬上|谨上|拜上|敬启|[（(][^（()）\n]{1,12}[）)])?\s*[。.!！~]?\s*$/ },
+  { role: 'self', before: /(?:^|\n|——|--|—|~)\s*(?:[\u4e00-\u9fff]{1,4}[部科处办室组]\s+)?$/, after: /^\s*(?:敬上|谨上|拜上|敬启|[（(][^（()）\n]{1,12}[）)])?\s*[。.!！~]?\s*$/ },
   // Greeted or called at the start: 王经理您好, 王总：, 尊敬的李主任, 你好王老师, @黄老师.
-  { role: 'addressee', before: /^\s*(?:尊敬的|亲爱的|hi|hello|嗨)?\s*$/, after: new RegExp(`^\\s*(?:${GREETING}|[：:，,!！])`) },
+  { role: 'addressee', before: /^\s*(?:尊敬的|亲爱的|hi|hello|嗨)?\s*$/, after: new RegExp(`^\\s*(?:${GREETING}|[：:，,!！、])`) },
   { role: 'addressee', before: /^\s*(?:您好|你好|hi|hello|嗨)[，,!！\s]*(?:尊敬的)?$/, after: /^/ },
   { role: 'addressee', before: /@\s*$/, after: /^/ },
   // Thanked or asked: 谢谢王总, 谢谢许总！, 感谢金院长的支持, 麻烦李经理了.
@@ -85,6 +85,12 @@ export function assignRoles(norm: string, orig: string, found: Placed[]): { pers
     }
     return { name: p.name, title: p.title, text: p.text, role };
   });
+  // Persons joined by 、/和/与 share the first one's role (肖主任、姜科长，明天…: both are greeted).
+  for (let i = 1; i < persons.length; i++) {
+    if (persons[i].role === 'other' && persons[i - 1].role !== 'other' && /^\s*[、和与及]\s*$/.test(norm.slice(placed[i - 1].end, placed[i].index))) {
+      persons[i].role = persons[i - 1].role;
+    }
+  }
   const first = (r: Role): number => persons.findIndex((p) => p.role === r);
   const contact = first('self') >= 0 ? first('self') : first('other');
   return { persons, contact: contact >= 0 ? contact : null };

@@ -1,10 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { interactions } from '../db/schema.js';
+import { updateCustomer } from '../crm/customers.repo.js';
 import type { Tx } from '../db/database.js';
 import type { CardActionEvent } from './events.js';
 import type { OutboundMessage } from './replies.js';
 import type { HandlerContext } from './bot.js';
 import { compact, type FlowDeps } from './flow.js';
-import { ACTIONS, assignChoiceCard } from './cards.js';
+import { ACTIONS, CUSTOMER_IS, assignChoiceCard } from './cards.js';
 import { claimMessages } from './leads.flow.js';
 import { addCardRef, completeTask, createTask, getTask, type Task } from '../crm/tasks.repo.js';
 import { undoCapture, markResponded, type CaptureUndo } from '../crm/capture.service.js';
@@ -66,6 +68,7 @@ async function captureConfirm(tx: Tx, ev: CardActionEvent, task: Task, user: Use
     await completeTask(tx, ev.tenantId, task.id, user.id, { action: ACTIONS.confirm });
     return [update('已确认 ✓')];
   }
+  if (ev.actionKey.startsWith(CUSTOMER_IS)) return customerIs(tx, ev, task, user, update);
   if (ev.actionKey === ACTIONS.notCustomer) {
     await completeTask(tx, ev.tenantId, task.id, user.id, { action: ACTIONS.notCustomer });
     const { removedCustomer } = await undoCapture(tx, ev.tenantId, task.payload.undo as CaptureUndo, user.id);
@@ -75,6 +78,20 @@ async function captureConfirm(tx: Tx, ev: CardActionEvent, task: Task, user: Use
     ];
   }
   return [];
+}
+
+/** 客户是X: the rep picks another person of the message as the customer; name and title follow. */
+async function customerIs(tx: Tx, ev: CardActionEvent, task: Task, user: User, update: (t: string) => OutboundMessage) {
+  const undo = task.payload.undo as CaptureUndo;
+  const index = Number(ev.actionKey.slice(CUSTOMER_IS.length));
+  const rows = undo.interactionId
+    ? await tx.select({ entities: interactions.entities }).from(interactions).where(and(eq(interactions.tenantId, ev.tenantId), eq(interactions.id, undo.interactionId)))
+    : [];
+  const person = (rows[0]?.entities as { persons?: Array<{ name: string; title: string | null }> } | null)?.persons?.[index];
+  if (!Number.isInteger(index) || !person) return [update('找不到这个人，请在客户资料里修改')];
+  await updateCustomer(tx, ev.tenantId, undo.customerId, { name: person.name, title: person.title || null }, user.id);
+  await completeTask(tx, ev.tenantId, task.id, user.id, { action: ACTIONS.confirm, customerIs: index });
+  return [update(`已确认，客户改为 ${person.name}${person.title ?? ''} ✓`)];
 }
 
 async function leadClaim(tx: Tx, deps: FlowDeps, ev: CardActionEvent, task: Task, user: User, update: (t: string) => OutboundMessage) {

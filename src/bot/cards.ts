@@ -16,6 +16,9 @@ export const ACTIONS = {
 } as const;
 
 const LEVEL: Record<string, string> = { high: '高', medium: '中', low: '低' };
+const ROLE: Record<string, string> = { self: '自述', addressee: '收件人', other: '提到' };
+/** A capture card's button that makes another person of the message the customer: customer_is:<index>. */
+export const CUSTOMER_IS = 'customer_is:';
 
 export function fmtLocal(d: Date | string, timeZone: string, withTime = true): string {
   const f = new Intl.DateTimeFormat('zh-CN', {
@@ -31,8 +34,12 @@ export function customerLabel(c: { name: string | null; title: string | null; co
 
 export function entityFields(e: Entities, timeZone: string): CardField[] {
   const f: CardField[] = [];
-  const p = e.persons[0];
+  // Which person was taken as the customer (extraction's contact), and who else the message names.
+  const p = e.contact === null ? null : e.persons[e.contact];
   if (p) f.push({ label: '客户', value: `${p.name}${p.title ?? ''}` });
+  else if (e.persons.length) f.push({ label: '客户', value: '未具名' });
+  const others = e.persons.filter((_, i) => i !== e.contact);
+  if (others.length) f.push({ label: '其他人', value: others.map((o) => `${o.name}${o.title ?? ''}（${ROLE[o.role]}）`).join('、') });
   if (e.phones.length) f.push({ label: '电话', value: e.phones.map(maskPhone).join('、') });
   if (e.organizations.length) f.push({ label: '单位', value: e.organizations.map((o) => o.name).join('、') });
   if (e.products.length) f.push({ label: '产品', value: e.products.map((x) => x.name).join('、') });
@@ -44,7 +51,8 @@ export function entityFields(e: Entities, timeZone: string): CardField[] {
   return f;
 }
 
-export function captureCard(cardId: string, title: string, fields: CardField[], description?: string): Card {
+export function captureCard(cardId: string, title: string, fields: CardField[], description?: string,
+  others: Array<{ index: number; person: { name: string; title: string | null } }> = []): Card {
   return {
     cardId,
     title,
@@ -52,6 +60,8 @@ export function captureCard(cardId: string, title: string, fields: CardField[], 
     fields,
     buttons: [
       { key: ACTIONS.confirm, text: '确认', style: 'primary' },
+      // The rep corrects who the customer is: one button per other person (at most three).
+      ...others.slice(0, 3).map((o) => ({ key: `${CUSTOMER_IS}${o.index}`, text: `客户是${o.person.name}${o.person.title ?? ''}`, style: 'default' as const })),
       { key: ACTIONS.notCustomer, text: '不是客户', style: 'danger' },
     ],
   };

@@ -11,6 +11,7 @@ import type { Identity } from '../crm/customers.repo.js';
 import type { User } from '../crm/users.repo.js';
 import type { Lead } from '../crm/leads.repo.js';
 import type { TenantInfo } from './tenant-info.js';
+import { customerOf } from './customer-of.js';
 
 export const NOTHING_FOUND_TEXT = '这条消息里没有找到客户的姓名、电话或产品，没有建档。它是谁说的？可以补一句“客户：姓名 电话”再发给我。';
 
@@ -63,9 +64,12 @@ export async function captureMessage(tx: Tx, deps: FlowDeps, req: CaptureRequest
   const tenant = info ?? (await deps.tenantInfo.get(tx, req.tenantId));
   const entities = extract(req.text.slice(0, 20_000), { ref: req.ref, timeZone: tenant.timeZone, catalog: tenant.catalog });
   const identities = identitiesOf(entities, req.given);
-  const person = entities.persons[0];
+  // The customer is extraction's contact, never an addressee (usually the rep); a message whose only
+  // person is the addressee still creates the customer, without a name.
+  const pick = customerOf(entities, req.text);
+  const person = pick.person;
   const name = req.given?.name ?? person?.name ?? null;
-  if (!name && identities.length === 0 && entities.products.length === 0) {
+  if (!name && identities.length === 0 && entities.products.length === 0 && entities.persons.length === 0) {
     return { result: null, entities, messages: [], assigneeId: null };
   }
   const weight = (req.sourceChannel && tenant.assignment.sourceWeights[req.sourceChannel]) || 1;
@@ -75,7 +79,7 @@ export async function captureMessage(tx: Tx, deps: FlowDeps, req: CaptureRequest
     now: deps.now(),
     owner: req.owner,
     identities,
-    profile: { name, title: req.given?.name ? null : person?.title ?? null, company: req.given?.company ?? entities.organizations[0]?.name ?? null, region: req.given?.region ?? req.owner?.region ?? null },
+    profile: { name, title: req.given?.name ? null : person?.title ?? null, company: req.given?.company ?? pick.company, region: req.given?.region ?? req.owner?.region ?? null },
     products: entities.products.map((p) => p.id),
     intentLevel: entities.intent.level,
     urgencyLevel: entities.urgency.level,
@@ -136,7 +140,8 @@ export async function captureForRep(tx: Tx, deps: FlowDeps, req: CaptureRequest 
     r.conflicts.length ? `有 ${r.conflicts.length} 处信息不一致，已保留两份待核对` : null,
     r.tasks.length ? `已建 ${r.tasks.length} 个跟进提醒` : null,
   ]).join('；');
-  return [replyTo({ kind: 'card', card: captureCard(confirm.id, title, entityFields(out.entities, tenant.timeZone), notes || undefined) }), ...out.messages];
+  const card = captureCard(confirm.id, title, entityFields(out.entities, tenant.timeZone), notes || undefined, customerOf(out.entities, req.text).others);
+  return [replyTo({ kind: 'card', card }), ...out.messages];
 }
 
 /** Unowned lead: pick a rep and send the claim card, or hand it to the managers. */

@@ -1,12 +1,13 @@
-/* Catalog matching. The catalog arrives with every call, so its compiled form is cached
- * twice: by array identity (WeakMap, free when the caller reuses the array) and by a
- * content hash (a re-read but identical catalog file compiles once). A changed catalog
- * simply compiles anew: no restart. */
+/* Catalog matching. Each catalog compiles to its own trie of keys (names, aliases and their
+ * variants), walked over the message alongside segmentation; nothing is added to the shared
+ * segmenter, so one tenant's catalog can never change another tenant's results. The catalog
+ * arrives with every call, so its compiled form is cached twice: by array identity (WeakMap,
+ * free when the caller reuses the array) and by a content hash (a re-read but identical
+ * catalog file compiles once). A changed catalog simply compiles anew: no restart. */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Catalog, CatalogProduct, ProductMention } from './types.js';
 import { normalizeKey } from './normalize.js';
-import { addWord } from './segmenter.js';
 
 // The natural package's root import pulls in every module (over a second, and a dotenv
 // banner on stdout that would corrupt the CLI's JSON Lines); the distance module alone
@@ -17,14 +18,16 @@ const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/lev
 };
 
 interface Key { key: string; product: CatalogProduct; variant: boolean }
+/** A trie node: the key ending here, if any, and the next characters. */
+interface TrieNode { key?: Key; next: Map<string, TrieNode> }
 
 /** Interchangeable last characters of instrument names. */
 const INSTRUMENT = '仪计器机表';
 const GENERIC_TAIL = /(方案|系统|服务)$/;
 
 export interface CompiledCatalog {
-  /** Keys grouped by first character, longest first. */
-  byFirst: Map<string, Key[]>;
+  /** Every key, one character per edge. */
+  trie: TrieNode;
   /** Keys long enough to tolerate one typo. */
   fuzzy: Key[];
   size: number;
@@ -59,8 +62,6 @@ function compile(catalog: Catalog): CompiledCatalog {
     if (key.length < 2 || seen.has(key)) return;
     seen.add(key);
     keys.push({ key, product, variant });
-    // Keeps jieba from cutting 血糖仪 into pieces a name rule could pick up.
-    if (/[\u4e00-\u9fff]/.test(key)) addWord(key, 'nz');
   };
   for (const product of catalog) {
     for (const raw of [product.name, ...(product.aliases ?? [])]) add(normalizeKey(raw), product, false);
@@ -79,14 +80,18 @@ function compile(catalog: Catalog): CompiledCatalog {
     const bare = name.replace(GENERIC_TAIL, '');
     if (bare.length >= 6) add(bare, product, true);
   }
-  keys.sort((a, b) => b.key.length - a.key.length);
-  const byFirst = new Map<string, Key[]>();
+  const trie: TrieNode = { next: new Map() };
   for (const k of keys) {
-    const list = byFirst.get(k.key[0]);
-    if (list) list.push(k);
-    else byFirst.set(k.key[0], [k]);
+    let node = trie;
+    for (const c of k.key) {
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { next: new Map() }));
+      node = child;
+    }
+    node.key = k;
   }
-  return { byFirst, fuzzy: keys.filter((k) => k.key.length >= 4 && !k.variant), size: keys.length };
+  keys.sort((a, b) => b.key.length - a.key.length);
+  return { trie, fuzzy: keys.filter((k) => k.key.length >= 4 && !k.variant), size: keys.length };
 }
 
 export function compileCatalog(catalog: Catalog): CompiledCatalog {
@@ -113,24 +118,25 @@ function standsAlone(norm: string, s: number, e: number): boolean {
 }
 
 /** Products mentioned in `norm`, longest match first, each product once, in text order. */
-export function matchProducts(norm: string, orig: string, compiled: CompiledCatalog): ProductMention[] {
+/** A product found, with its span in the text (persons never lie inside one). */
+export type ProductHit = ProductMention & { index: number; end: number };
+
+export function matchProducts(norm: string, orig: string, compiled: CompiledCatalog): ProductHit[] {
   if (compiled.size === 0) return [];
   const hits: Array<{ index: number; end: number; product: CatalogProduct; variant: boolean }> = [];
   const taken = new Uint8Array(norm.length);
   // Map positions of the space-free key back onto the text with spaces.
+  const squeezed = norm.includes(' ') ? norm.replaceAll(' ', '') : norm;
   const chars: number[] = [];
-  let squeezed = '';
-  for (let i = 0; i < norm.length; i++) {
-    if (norm[i] === ' ') continue;
-    chars.push(i);
-    squeezed += norm[i];
-  }
+  for (let i = 0; i < norm.length; i++) if (norm[i] !== ' ') chars.push(i);
   const used = new Set<string>();
   for (let i = 0; i < squeezed.length; i++) {
-    const list = compiled.byFirst.get(squeezed[i]);
-    if (!list) continue;
-    for (const k of list) {
-      if (!squeezed.startsWith(k.key, i)) continue;
+    // Every key starting at i, found in one walk down the trie; the longest that fits wins.
+    const ending: Key[] = [];
+    for (let node = compiled.trie.next.get(squeezed[i]), j = i + 1; node; node = node.next.get(squeezed[j++])) {
+      if (node.key) ending.unshift(node.key);
+    }
+    for (const k of ending) {
       const s = chars[i];
       const e = chars[i + k.key.length - 1] + 1;
       if (!standsAlone(norm, s, e)) continue;
@@ -167,11 +173,11 @@ export function matchProducts(norm: string, orig: string, compiled: CompiledCata
     }
   }
   hits.sort((a, b) => a.index - b.index);
-  const out: ProductMention[] = [];
+  const out: ProductHit[] = [];
   for (const h of hits) {
     if (used.has(h.product.id)) continue;
     used.add(h.product.id);
-    out.push({ id: h.product.id, name: h.product.name, text: orig.slice(h.index, h.end) });
+    out.push({ id: h.product.id, name: h.product.name, text: orig.slice(h.index, h.end), index: h.index, end: h.end });
   }
   return out;
 }

@@ -118,3 +118,8 @@ export const RANGE_RE = /\s?(到|至|~|-|—|–)\s?/y;
 /** Joiners of alternative dates (周三或周四, 周三，或者周四): two dates, not a range. */
 export const ALT_RE = /\s?(?:,\s?)?(或者|或是|或|还是)\s?|\s?、\s?/y;
 export const DEADLINE_RE = /(之前|以前|前)/y;
+
+/** 两点/三点 without a time cue: characters before it that make it a quantity (有两点, 差三点, 好几点) and
+ * characters after it that make 点 a word (点儿, 点子, 点击, 点评, 点赞, 点头, 点菜, 点名, 点数, 点心, 点滴, 点亮, 点开). */
+export const NOT_CLOCK_BEFORE = new Set('有这那第几每差快多少好'.split(''));
+export const NOT_CLOCK_AFTER = new Set('儿子击评赞头菜名数心滴亮开建意'.split(''));

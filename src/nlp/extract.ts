@@ -1,10 +1,11 @@
 /* Entry point: one chat message → Entities (docs/extraction-conventions.md). */
 import type { Catalog, DateMention, Entities, ExtractOptions } from './types.js';
 import { normalize } from './normalize.js';
-import { tokenize } from './segmenter.js';
+import { splitGlued, tokenize } from './segmenter.js';
 import { isValidZone } from './time-zone.js';
 import { makeRefContext, parseDates } from './dates.parser.js';
 import { extractPersons } from './persons.extractor.js';
+import { assignRoles } from './roles.js';
 import { extractPhones } from './phones.extractor.js';
 import { extractEmails, extractWechatIds } from './contacts.extractor.js';
 import { extractOrganizations } from './organizations.extractor.js';
@@ -35,22 +36,28 @@ export function extract(text: string, options: ExtractOptions = {}): Entities {
   const orig = (text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text)
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   const norm = normalize(orig);
-  const tokens = /[\u4e00-\u9fff]/.test(norm) ? tokenize(norm) : [];
+  const tokens = /[\u4e00-\u9fff]/.test(norm) ? splitGlued(tokenize(norm)) : [];
 
   const dates = parseDates(norm, orig, ctx);
   const products = matchProducts(norm, orig, compiled);
   const intent = classifyIntent(norm, products.length > 0);
+  // Catalog matches run alongside segmentation: a person never lies inside a product name.
+  const productSpans = products.map((p) => [p.index, p.end] as const);
   const urgency = classifyUrgency(norm, dates, ctx.ms, ctx.civil, intent.level);
   const wechat = extractWechatIds(norm, orig);
   const organizations = extractOrganizations(norm, orig, tokens);
 
+  const { persons, contact } = assignRoles(norm, orig,
+    extractPersons(norm, orig, tokens, organizations.map((o) => [o.index, o.index + o.name.length] as const), productSpans));
+
   return {
-    persons: extractPersons(norm, orig, tokens, organizations.map((o) => [o.index, o.index + o.name.length] as const)),
+    persons,
+    contact,
     phones: extractPhones(norm).map((p) => p.phone),
     emails: extractEmails(norm).map((e) => e.value),
     wechatIds: wechat.map((w) => w.value),
     organizations: organizations.map(({ name, text: t }) => ({ name, text: t })),
-    products,
+    products: products.map(({ id, name, text: t }) => ({ id, name, text: t })),
     dates: dates.map(({ text: t, start, end, grain }): DateMention => ({ text: t, start, end, grain })),
     budget: extractBudget(norm, orig),
     urgency,

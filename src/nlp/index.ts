@@ -3,5 +3,5 @@ export { validateCatalog } from './catalog.matcher.js';
 export { warmUp } from './segmenter.js';
 export type {
   Budget, Catalog, CatalogProduct, Currency, DateGrain, DateMention, Entities, ExtractOptions, Intent, Level,
-  Organization, Person, ProductMention, Urgency,
+  Organization, Person, ProductMention, Role, Urgency,
 } from './types.js';

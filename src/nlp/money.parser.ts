@@ -20,6 +20,8 @@ const AMOUNT_RE = new RegExp(
 /** Budget words; 每台/每套/每人/每课时 … before an amount make it a unit price (血压计二十台每台三百), and so does
  * any price or fee noun right before it (一口价6500, 裸价12万, 学费3980/期). */
 const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右|每(?:课时|[台套件支盒只人节次期课])$|(?:(?<![评代物身])价|(?<![免浪消])费)[是为]?\s?[:：]?\s?$)/;
+/** Words that state an order's total (合计, 总价, 一共 …). */
+const TOTAL_BEFORE = /(合计|总计|共计|总价|总额|总金额|合同额|一共|总共)[是为]?\s?[:：]?\s?$/;
 /** A bound word may be followed by a short verb phrase: 最多能接受2万5, 至少要出5万. */
 const GAP = '(?:能|可以|只能|愿意|要|得|需要)?(?:接受|出|给|付|花|投|到){0,2}';
 /** A negation flips 超过/低于: 不超过, 别超过, 不要超过 are a maximum; 不低于, 不能低于 a minimum. */
@@ -181,7 +183,9 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
     cands.push({
       budget: { min, max, currency: cur, text: orig.slice(textStart, textEnd).trim() },
       // A bound (最多, 以内, 起) marks what the customer can spend: 3万太贵了,最多能接受2万5.
-      score: (context ? 2 : 0) + (pre1 || post ? 1 : 0) + (mult1 || mult2 ? 1 : 0) + (min === null || max === null ? 1 : 0),
+      // A stated total outranks a unit price: the spec's budget is then the order value (每台3500，合计17500元).
+      score: (context ? 2 : 0) + (pre1 || post ? 1 : 0) + (mult1 || mult2 ? 1 : 0) + (min === null || max === null ? 1 : 0)
+        + (TOTAL_BEFORE.test(before) ? 2 : 0),
     });
   }
   if (cands.length === 0) return null;

@@ -4,11 +4,16 @@
 import type { Organization } from './types.js';
 import type { Token } from './segmenter.js';
 
+/** Kinds of institution (spec: Organizations); kinds ending in 院 count like 医院. */
 const SUFFIXES = [
   '股份有限公司', '有限责任公司', '卫生服务中心', '妇幼保健院', '有限公司', '人民医院', '医科大学', '卫生院', '保健院',
   '中医院', '研究院', '研究所', '实验室', '事务所', '委员会', '门诊部', '幼儿园', '制药厂', '医院', '诊所', '公司', '集团',
-  '大学', '学院', '中学', '小学', '学校', '银行', '协会', '药房', '药店', '卫健委', '疾控中心', '中心', '工厂', '厂', '局',
+  '大学', '学院', '中学', '小学', '学校', '银行', '协会', '商会', '药房', '药店', '卫健委', '疾控中心', '中心', '工厂', '厂', '局',
+  '养老院', '敬老院', '福利院', '疗养院', '护理院', '康复院', '设计院', '科学院', '检察院', '法院', '酒店', '宾馆', '教育',
 ].sort((a, b) => b.length - a.length);
+
+/** Institutions that have sub-units, and the kinds a sub-unit is named with. */
+const SUB_UNITS = new Set(['学院', '中心', '研究所', '实验室', '门诊部', '委员会']);
 
 /** A suffix followed by these is a longer common word (厂家, 公司章程 is fine, 学院路 is a road). */
 const BREAK_AFTER = new Set('家商长路街区'.split(''));
@@ -36,7 +41,9 @@ const COUNTED_THING = /[台套件只批]$/;
 const FUNCTION_CHARS = /[在来到去是的了和与就都也还又很把被让给向从对说要会能想]/;
 /** Generic words that describe what an institution does: a name never begins with one
  * (培训学校, 售后服务中心), but one may sit inside a name (新东方培训学校). */
-const DESCRIPTIVE = new Set(['购物', '服务', '活动', '培训', '销售', '售后', '合作', '私立', '公立', '民营', '国营']);
+const DESCRIPTIVE = new Set(['购物', '服务', '活动', '培训', '销售', '售后', '合作', '私立', '公立', '民营', '国营',
+  // Size and age words: inside a name after a proper name (东南大学附属中大医院), never its start (这家大医院).
+  '大', '小', '新', '老']);
 // Single-character heads the generic list cannot catch (市中心, 总公司, 分公司).
 const MIN_NAME = 2;
 
@@ -57,7 +64,7 @@ function tokenAt(tokens: Token[], pos: number): Token | undefined {
 }
 
 export function extractOrganizations(norm: string, orig: string, tokens: Token[]): Array<Organization & { index: number }> {
-  const out: Array<Organization & { index: number }> = [];
+  const out: Array<Organization & { index: number; kind: string }> = [];
   const seen = new Set<string>();
   let from = 0;
   /** End of a longer suffix that found no name (有限公司 after 哈哈/o): the shorter suffix inside
@@ -107,7 +114,9 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
         k -= 3;
         continue;
       }
-      if (!unitOfPlace && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()]/.test(t.word)
+      // 苏州市立医院 (苏州市/ns 立/v): 立 after a place ending in an admin unit is 市立/省立/区立.
+      const establishedBy = t.word === '立' && k > 0 && tokens[k - 1].end === t.start && ADMIN_UNITS.has(norm[t.start - 1]);
+      if (!unitOfPlace && !establishedBy && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()、。《》「」【】]/.test(t.word)
         || (t.tag === 'x' && FUNCTION_CHARS.test(t.word)) || COUNTED.test(t.word))) {
         countedThing = COUNTED.test(t.word) && COUNTED_THING.test(t.word);
         break;
@@ -130,11 +139,18 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     if (!proper && head.length < 3) continue;
     const name = orig.slice(start, end);
     from = end;
-    // 复旦大学附属中山医院 contains 复旦大学: the longer name is the organization.
+    // A sub-unit right after its institution (浙江工业大学机械学院, 某某集团采购中心) is not part of
+    // the name: the outermost institution is. Otherwise the longer name is the organization
+    // (复旦大学附属中山医院 contains 复旦大学).
+    const parent = out[out.length - 1];
+    const gap = parent ? norm.slice(parent.index + parent.name.length, i) : '';
+    const subUnit = parent && SUB_UNITS.has(suffix)
+      && (parent.index >= start || /^\s+[\u4e00-\u9fff]{1,4}$/.test(gap));
+    if (subUnit) continue;
     while (out.length && out[out.length - 1].index >= start) seen.delete(out.pop()!.name);
     if (seen.has(name)) continue;
     seen.add(name);
-    out.push({ name, text: name, index: start });
+    out.push({ name, text: name, index: start, kind: suffix });
   }
   return out;
 }

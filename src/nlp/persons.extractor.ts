@@ -1,22 +1,23 @@
 /* Persons: surname (+ given name) + title, 老X/小X, and bare full names that jieba
  * tags as person names. A surname character alone is never enough: a title, the
  * 老/小 prefix or jieba's name tag must confirm it. */
-import type { Person } from './types.js';
-import type { Token } from './segmenter.js';
+import type { Placed } from './roles.js';
+import { chooseSpans, type Span } from './spans.js';
+import { tokenize, type Token } from './segmenter.js';
 import {
-  COMPOUND_SURNAMES, FAMILIAR_SURNAMES, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES,
+  COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
+  ADMIN_END, AFTER_COUNT, CONJUNCTIONS, KIN_AFTER, TRADE_AFTER, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
 } from './persons.lexicon.js';
 
-interface Found extends Person { index: number; end: number }
+type Found = Placed & Span;
+
+/** What each rule's evidence is worth when candidates overlap: a title beats 老/小, which beats a
+ * name label, which beats jieba's split name, which beats jieba's name tag alone. */
+const RULE_WEIGHT = { title: 5, familiar: 4, label: 3, split: 2, token: 1 } as const;
 
 const NAME_TAGS = new Set(['nr', 'nrfg', 'nrt']);
 const GIVEN_TAGS = new Set(['n', 'nr', 'x', 'ng', 'nz', 'a', 'ns']);
 const isHan = (c: string | undefined): boolean => c !== undefined && c >= '\u4e00' && c <= '\u9fff';
-
-function surnameLength(s: string, at: number): number {
-  if (COMPOUND_SURNAMES.has(s.slice(at, at + 2))) return 2;
-  return SINGLE_SURNAMES.has(s[at]) ? 1 : 0;
-}
 
 /** Token index covering character position `pos`. */
 function tokenAt(tokens: Token[], pos: number): Token | undefined {
@@ -39,14 +40,11 @@ function insideWord(tokens: Token[], start: number, end: number): boolean {
   // The surname is the tail of a longer word (施工 → 工), unless that "word" is only
   // jieba's HMM guess gluing a department onto it (设备科马科长: 科马/x + 科长).
   // A demonstrative before it makes a real word, though (那单总金额: 那单 "that order").
-  if (t.start < start) return !(t.tag === 'x' && t.end === start + 1 && end - start >= 2 && !DEMONSTRATIVES.has(t.word[0]));
+  // jieba's name tags are guesses as well (设备科王科长: 科王/nrt + 科长).
+  if (t.start < start) return !((t.tag === 'x' || NAME_TAGS.has(t.tag)) && t.end === start + 1 && end - start >= 2 && !DEMONSTRATIVES.has(t.word[0]));
   if (t.end > end) return !NAME_TAGS.has(t.tag) && t.tag !== 'x';
   return false;
 }
-
-/** Compound surnames that are everyday words too (东方 "east", 西门 "west gate", 第五 "fifth"). */
-const COMPOUND_WORDS = new Set(['东方', '西门', '南宫', '百里', '第五', '闻人', '太史', '微生', '公冶', '羊舌', '长孙', '东郭', '梁丘', '左丘']);
-const DEMONSTRATIVES = new Set('那这哪每某各该此本'.split(''));
 
 function titleAt(s: string, i: number): string | null {
   for (const t of TITLES) if (s.startsWith(t, i)) return t;
@@ -88,6 +86,8 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number; spl
     if (first.word.length > sl && !NAME_TAGS.has(first.tag) && first.tag !== 'x') continue;
     if (first.tag === 'x' && sl === 1 && FUNCTION_SURNAMES.has(s[start])) continue; // 那单/x 总
     if (!isGivenName(s.slice(start + sl, t)) || NOT_NAME_WORDS.has(s.slice(start, t))) continue;
+    // A given name neither starts with a title (林总林经理: 林总 + 林经理) nor repeats the surname (谢谢谢总).
+    if (titleAt(s, start + sl) !== null || s[start + sl] === s[start]) continue;
     const given = tokenAt(tokens, start + sl);
     // The given name may sit inside the same word as the surname (王芳/x 老师, 李娜/nr 娜/x 经理).
     const sameWord = given === first && ((first.tag === 'x' && first.end === t)
@@ -101,19 +101,16 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number; spl
   return null;
 }
 
-/** Characters that never occur in a given name but glue function words to a surname
- * character (黄了, 马上说, 高的). */
-const NOT_GIVEN = new Set('了的着过吗呢吧啊呀哦嘛么们是在和与就都也还又很太最说给把被让要会能想去来到上下里个这那不没有一'.split(''));
-
-/** Characters that end everyday two-character words but are (almost) never a one-character
- * given name: noun suffixes and the heads of common nouns and verbs (林子, 贺卡, 顾客, 顾问,
- * 宋体, 康复, 单号, 查收, 毛利, 齐全, 华为, 欧姆), and equipment and logistics characters (包邮, 冷链,
- * 孔径). jieba's dictionary tags many such words as names; its HMM guesses many more. */
-const NOT_GIVEN_LAST = new Set('子卡客问体姆号收件品器具费价款额量率度性型式类种单表码利全为复物邮链径库柜架泵罩线盒箱袋瓶桶屏键钮阀轴胎灯板网站'.split(''));
-
-/** Surnames that are, far more often, function words; an HMM word starting with one
- * (那家, 来谈, 和平) is not taken as a name without jieba's name tag. */
-const FUNCTION_SURNAMES = new Set('那来和于将都向但由时全相初国平计区位原应连以及只把被对给让当与为所之其可已也就又才再更最'.split(''));
+/** A two-character everyday word: listed, or one dictionary word for jieba that is no name (支付/v,
+ * 今天/t) or a name-tagged one ending in a word-ending character (宋体/nr, 欧姆/nr); not a place, which
+ * begins many transliterated names (安东尼). */
+function isEverydayWord(w: string): boolean {
+  if (NOT_NAME_WORDS.has(w)) return true;
+  const t = tokenize(w);
+  // Only a dictionary word (赵子/x is no word: 赵子龙 stays a name).
+  if (t.length !== 1 || t[0].tag === 'x' || t[0].tag === 'ns') return false;
+  return !NAME_TAGS.has(t[0].tag) || NOT_GIVEN_LAST.has(w[1]);
+}
 
 function isGivenName(g: string): boolean {
   for (const c of g) if (!isHan(c) || NOT_GIVEN.has(c)) return false;
@@ -138,23 +135,16 @@ function spacedSurname(s: string, tokens: Token[], i: number, title: string): nu
   return null;
 }
 
-const AFTER_COUNT = /[0-9零〇一二两三四五六七八九十百千万个台套件只]/;
-/** Conjunctions that may follow a person's title: 王总和李工, 张工与我. */
-const CONJUNCTIONS = new Set('和与跟及同'.split(''));
-
 /** Labels after which a form gives a person's name (姓名：张伟, 联系人：欧阳明). */
 const NAME_LABEL_RE = /(?:姓名|名字|联系人|客户姓名|负责人|对接人)\s*[:：]\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])/g;
 
 /** `inside`: spans of organization names; a bare name within one (东莞华宇电子厂 → 华宇)
  * is part of that name, not a person. */
-export function extractPersons(norm: string, orig: string, tokens: Token[], inside: ReadonlyArray<readonly [number, number]> = []): Person[] {
-  const found: Found[] = [];
-  const taken = new Uint8Array(norm.length);
-  const push = (p: Found): void => {
-    for (let k = p.index; k < p.end; k++) if (taken[k]) return;
-    for (let k = p.index; k < p.end; k++) taken[k] = 1;
-    found.push(p);
-  };
+export function extractPersons(norm: string, orig: string, tokens: Token[], inside: ReadonlyArray<readonly [number, number]> = [],
+  products: ReadonlyArray<readonly [number, number]> = []): Placed[] {
+  const candidates: Found[] = [];
+  let weight: number = RULE_WEIGHT.title;
+  const push = (p: Placed): void => { candidates.push({ ...p, weight }); };
 
   for (let i = 1; i < norm.length; i++) {
     if (!isHan(norm[i])) continue;
@@ -185,6 +175,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     i = end - 1;
   }
 
+  weight = RULE_WEIGHT.familiar;
   for (let i = 0; i + 1 < norm.length; i++) {
     const p = norm[i];
     if ((p !== '老' && p !== '小') || !FAMILIAR_SURNAMES.has(norm[i + 1])) continue;
@@ -201,6 +192,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig[i + 1], title: p, text: orig.slice(i, i + 2), index: i, end: i + 2 });
   }
 
+  weight = RULE_WEIGHT.label;
   // A full name given after a name label, which jieba may split (欧阳/明, 李娜/娜). Read before
   // jieba's own name tokens: the label says where the name ends.
   for (const m of norm.matchAll(NAME_LABEL_RE)) {
@@ -212,6 +204,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig.slice(index, index + w.length), title: null, text: orig.slice(index, index + w.length), index, end: index + w.length });
   }
 
+  weight = RULE_WEIGHT.split;
   // jieba split a name it does not know into surname (tagged as a name) + given name.
   // Read before single tokens, so that 周/nr 海涛/nr is 周海涛, not the "name" 海涛.
   for (let k = 0; k + 1 < tokens.length; k++) {
@@ -236,12 +229,16 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig.slice(a.start, b.end), title: null, text: orig.slice(a.start, b.end), index: a.start, end: b.end });
   }
 
+  weight = RULE_WEIGHT.token;
   for (let ti = 0; ti < tokens.length; ti++) {
     const t = tokens[ti];
     // jieba tags dictionary names nr; an unseen name usually surfaces as an HMM word (x).
     if (!NAME_TAGS.has(t.tag) && t.tag !== 'x') continue;
     const w = t.word;
-    if (w.length < 2 || w.length > 4 || NOT_NAME_WORDS.has(w) || PLACE_SUFFIX.has(w[w.length - 1])) continue;
+    // A place or room character ends a place (高新区, 邱园路), unless jieba's dictionary knows the word as a
+    // three-character name with a common surname (汪东城/nr).
+    const knownName = t.tag === 'nr' && w.length === 3 && FAMILIAR_SURNAMES.has(w[0]) && !ADMIN_END.has(w[2]);
+    if (w.length < 2 || w.length > 4 || NOT_NAME_WORDS.has(w) || (PLACE_SUFFIX.has(w[w.length - 1]) && !knownName)) continue;
     // An everyday word plus a suffix is a word too (许可证/nr: 许可 + 证).
     if (w.length === 3 && NOT_NAME_WORDS.has(w.slice(0, 2))) continue;
     // A title is no name, whatever jieba tags it (安装师傅: 师傅/nr).
@@ -258,6 +255,9 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     // (师范, 荣誉, 吉林, 乔迁 …/nr); 阿 + a character is a nickname (阿宝), not surname + name.
     if (w.length === 2 && t.tag !== 'x' && w[0] !== '阿' && !FAMILIAR_SURNAMES.has(w[0])) continue;
     if (w.length - sl > 2 && !(t.tag === 'x' && sl === 1)) continue;
+    // A longer name-tagged dictionary word that starts with an everyday word is a compound of it
+    // (支付宝 = 支付 + 宝, 欧姆龙, 宋体字), not a surname and a given name.
+    if (t.tag !== 'x' && w.length > 2 && sl === 1 && isEverydayWord(w.slice(0, 2))) continue;
     if (t.tag === 'x' && !isGivenName(w.slice(sl))) continue;
     // An unknown word starting with a rare surname that is also a function word
     // (那家, 和平, 来谈) is that word; jieba's own name tag is needed for those.
@@ -275,15 +275,22 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     push({ name: orig.slice(t.start, end), title: null, text: orig.slice(t.start, end), index: t.start, end });
   }
 
-  found.sort((a, b) => a.index - b.index);
+  const { chosen: found, taken } = chooseSpans(candidates, norm.length);
   const seen = new Set<string>();
-  const out: Person[] = [];
+  const out: Placed[] = [];
   for (const f of found) {
     if (f.title === null && inside.some(([a, b]) => f.index >= a && f.end <= b)) continue;
-    const key = `${f.name}|${f.title}`;
+    if (products.some(([a, b]) => f.index < b && f.end > a)) continue;
+    // A parent named after a child (李思涵妈妈, 小杰爸爸) is no person, nor a bare name before a trade (康达医疗).
+    if (KIN_AFTER.some((k) => norm.startsWith(k, f.end)) || (f.title === null && TRADE_AFTER.some((k) => norm.startsWith(k, f.end)))) continue;
+    // A title right before a bare full name is that person's (护士长吴静, 护理部主任孔令华).
+    const before = f.title === null && f.name.length >= 2
+      ? TITLES.find((t) => t.length >= 2 && norm.endsWith(t, f.index) && !taken[f.index - 1]) : undefined;
+    const p = before ? { ...f, title: before, text: orig.slice(f.index - before.length, f.end), index: f.index - before.length } : f;
+    const key = `${p.name}|${p.title}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ name: f.name, title: f.title, text: f.text });
+    out.push({ name: p.name, title: p.title, text: p.text, index: p.index, end: p.end });
   }
   return out;
 }

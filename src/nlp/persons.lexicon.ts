@@ -13,7 +13,9 @@ export const SINGLE_SURNAMES = new Set((
   '支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕' +
   '危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由' +
   // Top-100 surnames the list above had missed.
-  '傅洪赖萧阎'
+  '傅洪赖萧阎' +
+  // Found in held-back messages.
+  '贝'
 ).split(''));
 
 export const COMPOUND_SURNAMES = new Set([
@@ -48,3 +50,43 @@ export const NOT_NAME_WORDS = new Set([
   '龙虾', '鲁莽', '马虎', '米粉', '史诗', '苏醒', '唐突', '田野', '汪洋', '辛勤', '熊猫', '许可', '杨柳', '殷勤',
   '钟声', '朱红', '祝贺', '祖先',
 ]);
+
+/** Length of the surname starting at `at` (2 for a compound surname), or 0. */
+export function surnameLength(s: string, at: number): number {
+  if (COMPOUND_SURNAMES.has(s.slice(at, at + 2))) return 2;
+  return SINGLE_SURNAMES.has(s[at]) ? 1 : 0;
+}
+
+/** Compound surnames that are everyday words too (东方 "east", 西门 "west gate", 第五 "fifth"). */
+export const COMPOUND_WORDS = new Set(['东方', '西门', '南宫', '百里', '第五', '闻人', '太史', '微生', '公冶', '羊舌', '长孙', '东郭', '梁丘', '左丘']);
+
+export const DEMONSTRATIVES = new Set('那这哪每某各该此本'.split(''));
+
+/** Characters that never occur in a given name but glue function words to a surname
+ * character (黄了, 马上说, 高的). */
+export const NOT_GIVEN = new Set('了的着过吗呢吧啊呀哦嘛么们是在和与就都也还又很太最说给把被让要会能想去来到上下里个这那不没有一'.split(''));
+
+/** Characters that end everyday two-character words but are (almost) never a one-character
+ * given name: noun suffixes and the heads of common nouns and verbs (林子, 贺卡, 顾客, 顾问,
+ * 宋体, 康复, 单号, 查收, 毛利, 齐全, 华为, 欧姆), and equipment and logistics characters (包邮, 冷链,
+ * 孔径). jieba's dictionary tags many such words as names; its HMM guesses many more. */
+export const NOT_GIVEN_LAST = new Set('子卡客问体姆号收件品器具费价款额量率度性型式类种单表码利全为复物邮链径库柜架泵罩线盒箱袋瓶桶屏键钮阀轴胎灯板网站'.split(''));
+
+/** Surnames that are, far more often, function words; an HMM word starting with one
+ * (那家, 来谈, 和平) is not taken as a name without jieba's name tag. */
+export const FUNCTION_SURNAMES = new Set('那来和于将都向但由时全相初国平计区位原应连以及只把被对给让当与为所之其可已也就又才再更最'.split(''));
+
+/** Kin words after a child's name: 李思涵妈妈 is the parent, no person by the spec. */
+export const KIN_AFTER = ['妈妈', '爸爸', '家长', '奶奶', '爷爷', '外婆', '外公', '姥姥', '姥爷', '妈', '爸'];
+
+/** Administrative units end places even when jieba tags them as names (徐汇区/nr). */
+export const ADMIN_END = new Set('区市县省镇乡村州'.split(''));
+/** A numeral or measure word before an HMM word makes it a noun phrase (三个班开). */
+export const AFTER_COUNT = /[0-9零〇一二两三四五六七八九十百千万个台套件只]/;
+/** Conjunctions that may follow a person's title: 王总和李工, 张工与我. */
+export const CONJUNCTIONS = new Set('和与跟及同'.split(''));
+
+
+/** Trades after a bare name make it a company's name (成都康达医疗, 华星科技), not a person. */
+export const TRADE_AFTER = ['医疗', '科技', '电子', '机械', '医药', '药业', '贸易', '器械', '生物', '信息技术', '网络', '实业',
+  '集团', '公司', '制药', '材料', '软件', '传媒', '咨询', '物流', '建设', '工程'];

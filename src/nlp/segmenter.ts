@@ -1,62 +1,32 @@
-/* nodejieba wrapper. jieba's dictionary is process-global and loads lazily on the first
- * call (about a second for the 5 MB default dictionary), so words are only ever added,
- * never removed: a word added for one tenant's catalog must not change another tenant's
- * results, which is why product matching never relies on jieba tokens (see
- * catalog.matcher.ts) and added words only stop jieba from cutting a product name into
- * person-like pieces. */
+/* jieba (@node-rs/jieba: jieba-rs, prebuilt binaries inside the npm package, no install script).
+ * The segmenter is one immutable instance with jieba's default dictionary; nothing a call
+ * does adds to it, so extraction is pure per tenant (catalog words are matched by the
+ * catalog's own automaton, catalog.matcher.ts, never added here). The dictionary loads on
+ * the first message (about 0.1 s); `warmUp()` loads it at boot. */
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 
 export interface Token { word: string; tag: string; start: number; end: number }
 
-interface Jieba {
-  load(opts: { dict?: string }): void;
-  tag(s: string): Array<{ word: string; tag: string }>;
-  insertWord(word: string, tag?: string): boolean;
-}
-
-/* jieba's 5 MB default dictionary takes about 1.3 s to load; the 110k-word dictionary
- * that ships in the same package loads in about 0.5 s and scores the same on the dev
- * set (weibo person F1 0.59 instead of 0.61). Cold start matters more for the CLI and
- * for freshly started bot workers, so the small one is used when it is present. */
-const SMALL_DICT = 'nodejieba/submodules/cppjieba/test/testdata/extra_dict/jieba.dict.small.utf8';
-
-function smallDictionary(): string | undefined {
-  try {
-    return require.resolve(SMALL_DICT);
-  } catch {
-    return undefined; // a nodejieba build without it: keep the default dictionary
-  }
-}
+interface Tagger { tag(sentence: string, hmm?: boolean): Array<{ word: string; tag: string }> }
+interface JiebaModule { Jieba: { withDict(dict: Uint8Array): Tagger } }
 
 const require = createRequire(import.meta.url);
-let jieba: Jieba | null = null;
-const inserted = new Set<string>();
-const pending: Array<[string, string]> = [];
+let jieba: Tagger | null = null;
 
-function lib(): Jieba {
+function lib(): Tagger {
   if (!jieba) {
-    jieba = require('nodejieba') as Jieba;
-    const dict = smallDictionary();
-    if (dict) jieba.load({ dict });
-    for (const [w, t] of pending) jieba.insertWord(w, t);
-    pending.length = 0;
+    const { Jieba } = require('@node-rs/jieba') as JiebaModule;
+    // The package's `dict` export also reads its 6 MB idf table, which extraction never uses.
+    jieba = Jieba.withDict(readFileSync(require.resolve('@node-rs/jieba/dict.txt')));
   }
   return jieba;
 }
 
-/** Adds a word to the shared dictionary once; deferred until jieba is first used. */
-export function addWord(word: string, tag: string): void {
-  const key = `${word}\u0000${tag}`;
-  if (word.length < 2 || inserted.has(key)) return;
-  inserted.add(key);
-  if (jieba) jieba.insertWord(word, tag);
-  else pending.push([word, tag]);
-}
-
-/** POS-tagged tokens with offsets into `text`. */
+/** POS-tagged tokens (HMM on for unknown words) with offsets into `text`. */
 export function tokenize(text: string): Token[] {
   if (text.length === 0) return [];
-  const raw = lib().tag(text);
+  const raw = lib().tag(text, true);
   const out: Token[] = [];
   let pos = 0;
   for (const t of raw) {
@@ -68,7 +38,24 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
+/** Characters that end a department or office word (采购部, 设备科, 采购办, 财务处, 化验室). */
+const DEPARTMENT_END = new Set('部科办处室组'.split(''));
+const WORD_TAGS = new Set(['n', 'v', 'vn', 'nz']);
+
+/** jieba's HMM glues a department's last character to the name after it (采购/v 办王芳/x): such an
+ * unknown word after an ordinary word is split into that character and the rest. */
+export function splitGlued(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens) {
+    const prev = out[out.length - 1];
+    if (t.tag === 'x' && t.word.length >= 3 && DEPARTMENT_END.has(t.word[0]) && prev && prev.end === t.start && WORD_TAGS.has(prev.tag)) {
+      out.push({ word: t.word[0], tag: 'n', start: t.start, end: t.start + 1 }, { word: t.word.slice(1), tag: 'x', start: t.start + 1, end: t.end });
+    } else out.push(t);
+  }
+  return out;
+}
+
 /** Loads the dictionary now instead of on the first message. */
 export function warmUp(): void {
-  lib().tag('预热');
+  lib().tag('预热', true);
 }

@@ -19,7 +19,7 @@ const EN_HIGH_INTENT = /(?<![a-z0-9_.@-])(quotation|quote|tender|bidding|contrac
 const EN_PRICE_QUESTION = /(?<![a-z0-9_.@-])(how much|price|discount)(?![a-z0-9_@-])/g;
 /** A purchase verb-object word split by 个/一下/了 (报个价, 下个单, 签了约, 询一下价). */
 const SPLIT_HIGH_INTENT = /((?:报|询|下|签)(?:个|一下|下|了)(?:价|单|约)(?![位元词据号子独]))/g;
-const HIGH_INTENT = /(招标|投标|标书|采购|预算|参数|替代|报价|下订单|订货|合同|下单|签约|样机|样品|演示|试用|试听|订购|购买|询价|中标|定金|订金|打款|付款)/g;
+const HIGH_INTENT = /(招标|投标|标书|采购|预算|参数|替代|报价|(?<!一)下订单|订货|合同|下单|签约|样机|样品|演示|试用|试听|订购|购买|询价|中标|定金|订金|打款|付款)/g;
 /** A price question: the spec's words, plus "what does X cost" in its common shapes
  * (单价多少, 课时费多少, 费用大概多少, 多少一台, 怎么收费, 能给到几折). */
 const PRICE_QUESTION = /(多少钱|价格|价钱|什么价|优惠|便宜|折扣|打折|打[个几一二三四五六七八九0-9.]{1,3}折|几折|贵不贵|怎么卖|(?:价|费|费用|价位)(?:是|大概|大约|要)?多少|多少一[台个套节件盒支只期次年]|怎么收费|收费标准)/g;
@@ -34,7 +34,11 @@ function words(re: RegExp, s: string): string[] {
   return out;
 }
 
-export function classifyIntent(norm: string, hasProduct: boolean): Intent {
+/** A department named after a purchase word (采购部, 采购办, 招标中心) is no signal by itself. */
+const DEPARTMENT = /(采购|招标|投标|合同)(部|办|科|处|组|中心|室|员|站)/g;
+
+export function classifyIntent(text: string, hasProduct: boolean): Intent {
+  const norm = text.replace(DEPARTMENT, (m) => ' '.repeat(m.length));
   const low = [...words(DISINTEREST, norm), ...words(EN_DISINTEREST, norm)];
   if (low.length) return { level: 'low', keywords: low };
   const high = [...words(HIGH_INTENT, norm), ...words(SPLIT_HIGH_INTENT, norm), ...words(EN_HIGH_INTENT, norm)];
@@ -58,14 +62,18 @@ export function classifyUrgency(
   const from = dayStartMs(refMs, refCivil);
   const within = (hours: number) => dates.filter((d) => d.startMs >= from && d.startMs <= refMs + hours * HOUR);
   const near = within(48);
+  // The customer's own words outrank the calendar: negated urgency is never high; with a date
+  // within 48 hours it is medium, else low, whatever later date or purchase word comes with it
+  // (不赶时间,下周三再说; 不急,先把报价发我).
+  if (negated.length) {
+    return near.length ? { level: 'medium', score: 0.5, reasons: [...negated, ...near.map((d) => d.text)] }
+      : { level: 'low', score: 0.05, reasons: negated };
+  }
   if (urgent.length || near.length) {
     const reasons = [...urgent, ...near.map((d) => d.text)];
     const score = Math.min(1, 0.8 + 0.05 * (urgent.length + near.length));
     return { level: 'high', score, reasons };
   }
-  // The spec's low rule, read as written: negated urgency "with no date within 48 hours" is low,
-  // whatever later date or purchase word comes with it (不赶时间,下周三再说; 不急,先把报价发我).
-  if (negated.length) return { level: 'low', score: 0.05, reasons: negated };
   const soon = within(24 * 14);
   if (soon.length) {
     // Sooner dates order first among medium messages.

@@ -30,19 +30,38 @@ export function isValidZone(zone: string): boolean {
   }
 }
 
-/** Offset of `zone` from UTC at instant `ms`, in minutes. */
-export function offsetMinutes(zone: string, ms: number): number {
-  const c = civilAt(zone, ms);
-  const asUtc = Date.UTC(c.y, c.m - 1, c.d, c.h, c.mi, c.s);
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
-}
-
-/** Wall-clock reading of instant `ms` in `zone`. */
-export function civilAt(zone: string, ms: number): Civil {
+/** Intl's reading of instant `ms` in `zone` (slow: a quarter of extraction time before caching). */
+function intlCivil(zone: string, ms: number): Civil {
   const parts = formatter(zone).formatToParts(new Date(ms));
   const v: Record<string, number> = {};
   for (const p of parts) if (p.type !== 'literal') v[p.type] = Number(p.value);
   return { y: v.year, m: v.month, d: v.day, h: v.hour === 24 ? 0 : v.hour, mi: v.minute, s: v.second };
+}
+
+/* Offsets change only at transitions, which fall on quarter hours of UTC in every zone in use, so
+ * the offset is cached per zone and UTC quarter hour (bounded; cleared when full). */
+const QUARTER = 900000;
+const offsets = new Map<string, number>();
+const MAX_OFFSETS = 50000;
+
+/** Offset of `zone` from UTC at instant `ms`, in minutes. */
+export function offsetMinutes(zone: string, ms: number): number {
+  const key = `${zone} ${Math.floor(ms / QUARTER)}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    const c = intlCivil(zone, ms);
+    const asUtc = Date.UTC(c.y, c.m - 1, c.d, c.h, c.mi, c.s);
+    off = Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
+    if (offsets.size >= MAX_OFFSETS) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
+}
+
+/** Wall-clock reading of instant `ms` in `zone`. */
+export function civilAt(zone: string, ms: number): Civil {
+  const t = new Date(Math.floor(ms / 1000) * 1000 + offsetMinutes(zone, ms) * 60000);
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds() };
 }
 
 /** Instant for a wall-clock reading; in a DST gap the later offset wins. */

@@ -7,10 +7,14 @@ export interface CatalogProduct {
 
 export type Catalog = readonly CatalogProduct[];
 
+/** self: the writer names themselves; addressee: the person greeted or thanked; other: anyone else. */
+export type Role = 'self' | 'addressee' | 'other';
+
 export interface Person {
   name: string;
   title: string | null;
   text: string;
+  role: Role;
 }
 
 export interface Organization {
@@ -59,6 +63,8 @@ export interface Intent {
 
 export interface Entities {
   persons: Person[];
+  /** Index in `persons` of the customer: the first self, else the first other; never an addressee. */
+  contact: number | null;
   phones: string[];
   emails: string[];
   wechatIds: string[];

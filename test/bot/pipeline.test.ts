@@ -74,6 +74,43 @@ describe.each(backends)('lead capture from chat on %s', (backend) => {
     expect((await customers()).length).toBe(n);
   });
 
+  it('the customer is the contact, never the greeted rep; the company is next to the contact; the rep can pick another person from the card', async () => {
+    const card = async (from: string, text: string, msgId: string) => {
+      const before = sendsTo(from).length;
+      await forward(from, text, msgId);
+      await waitFor(async () => sendsTo(from).length > before, 10_000, 'card');
+      return sendsTo(from).at(-1)!.body as any;
+    };
+    const byPhone = async (phone: string) => (await t.database.query<{ name: string | null; title: string | null; company: string | null }>(
+      sql`select c.name, c.title, c.company from customers c join customer_identities i on i.customer_id = c.id where i.value = ${phone}`))[0];
+
+    const first = await card('rep-li', '王经理您好，我是李强，13912345001，想了解一下便携式血糖仪', '5201');
+    expect(await byPhone('13912345001')).toEqual({ name: '李强', title: null, company: null });
+    const shown = JSON.stringify(first.template_card);
+    expect(shown).toContain('李强');
+    expect(shown).toContain('客户是王经理');
+
+    await card('rep-li', '杭州康宁养老院采购部的张敏，13912345002，想要20台助行器', '5202');
+    expect(await byPhone('13912345002')).toEqual({ name: '张敏', title: null, company: '杭州康宁养老院' });
+
+    // Only the addressee: the customer is created without a name.
+    const n = (await customers()).length;
+    await card('rep-li', '赵总您好，助行器多少钱一台？', '5203');
+    const all = await customers();
+    expect(all).toHaveLength(n + 1);
+    expect(all.at(-1)).toMatchObject({ name: null, title: null });
+
+    // The rep says the customer is the other person: name and title follow, the card is updated.
+    const c = await card('rep-li', '王总您好，我是孙强，13912345004，我们钱院长想看移动DR', '5204');
+    expect(await byPhone('13912345004')).toMatchObject({ name: '孙强', title: null });
+    const button = (c.template_card.button_list as Array<{ key: string; text: string }>).find((b) => b.text === '客户是钱院长')!;
+    const updates = h.wecom.calls('/cgi-bin/message/update_template_card').length;
+    await postWecom(h.server, wecomCallback(cardEventXml({ from: 'rep-li', taskId: c.template_card.task_id, eventKey: button.key })));
+    await waitFor(async () => (await byPhone('13912345004'))?.name === '钱', 10_000, 'corrected customer');
+    expect(await byPhone('13912345004')).toMatchObject({ name: '钱', title: '院长' });
+    await waitFor(async () => h.wecom.calls('/cgi-bin/message/update_template_card').length > updates, 5_000, 'card updated');
+  });
+
   it('the same phone from WeCom and DingTalk is one customer with every identity', async () => {
     h.wecom.externalContacts['wmEXT001'] = { name: '周总', corp_name: '周氏医疗', type: 1, follow_user: [{ userid: 'rep-zhang', remark_mobiles: ['13900001111'] }] };
     const add = `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType><UserID><![CDATA[rep-zhang]]></UserID><ExternalUserID><![CDATA[wmEXT001]]></ExternalUserID><WelcomeCode><![CDATA[w1]]></WelcomeCode></xml>`;

@@ -23,6 +23,10 @@ describe('Duckling zh time corpus (non-holiday, minute…month grains, first dat
     expect(res.adjusted / res.rows).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('matches at least 85% of rows verbatim (raw)', () => {
+    expect(res.raw / res.rows).toBeGreaterThanOrEqual(0.85);
+  });
+
   it('matches Duckling verbatim wherever the spec does not rule otherwise', () => {
     // Every row outside the documented divergences must be Duckling's answer; the
     // 9 allowed misses are 4pm CET (zone names unsupported) and Taiwan's 国庆 (10-10).
@@ -31,9 +35,18 @@ describe('Duckling zh time corpus (non-holiday, minute…month grains, first dat
 });
 
 describe('weibo-ner-per.json person names', () => {
-  it('reaches F1 0.55 with lenient (containment) matching', () => {
+  it('reaches F1 0.60 with lenient (containment) matching', () => {
     const r = scoreWeibo((text) => extract(text, { ref: '2026-03-10T10:00:00+08:00' }).persons.map((p) => p.text));
     console.log(`weibo: F1 ${r.f1.toFixed(3)} (P ${r.p.toFixed(3)}, R ${r.r.toFixed(3)})`);
-    expect(r.f1).toBeGreaterThanOrEqual(0.55);
+    expect(r.f1).toBeGreaterThanOrEqual(0.60);
+  });
+});
+
+describe('extraction-dev.jsonl stays exact', () => {
+  it('scores 1.000 on every field', () => {
+    const catalog = loadDemoCatalog();
+    const { scores, misses } = scoreDev(loadDev(), (row) => extract(row.text, { ref: row.ref, timeZone: 'Asia/Shanghai', catalog }));
+    if (misses.length) console.log(misses.join('\n'));
+    for (const v of Object.values(scores)) expect(v).toBe(1);
   });
 });

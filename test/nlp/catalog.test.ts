@@ -60,3 +60,35 @@ describe('catalog matching', () => {
     expect(extract('血压计', { ref: REF }).products).toEqual([]);
   });
 });
+
+describe('pure per tenant: a call changes nothing another call returns', () => {
+  const tenantA: Catalog = [{ id: 'a-1', name: '王建国', aliases: ['建国牌'] }, { id: 'a-2', name: '便携式血糖仪', aliases: ['血糖仪'] }];
+  const tenantB: Catalog = [{ id: 'b-1', name: '康宁', aliases: ['康宁护理床'] }, { id: 'b-2', name: '助行器' }];
+  const texts = [
+    '请转告王建国总，下周二来厂里看货',
+    '王经理您好，我是李强，想了解一下便携式血糖仪',
+    '杭州康宁养老院采购部的张敏要两台助行器',
+    '康宁护理床和建国牌的都要报价',
+  ];
+  const run = (text: string, c: Catalog) => extract(text, { ref: REF, catalog: c });
+
+  it('interleaved calls of two tenants give what each tenant alone gives', () => {
+    const aloneA = texts.map((t) => run(t, tenantA));
+    const aloneB = texts.map((t) => run(t, tenantB));
+    for (let round = 0; round < 3; round++) {
+      texts.forEach((t, i) => {
+        expect(run(t, tenantB)).toEqual(aloneB[i]);
+        expect(run(t, tenantA)).toEqual(aloneA[i]);
+        expect(run(t, [])).toEqual(run(t, []));
+      });
+    }
+  });
+
+  it('a name in another tenant catalog does not hide that person from this tenant', () => {
+    const before = run('请转告王建国总，下周二来厂里看货', []).persons.map((p) => p.text);
+    expect(before).toEqual(['王建国总']);
+    run('王建国', tenantA);
+    expect(run('请转告王建国总，下周二来厂里看货', []).persons.map((p) => p.text)).toEqual(before);
+    expect(run('请转告王建国总，下周二来厂里看货', tenantB).persons.map((p) => p.text)).toEqual(before);
+  });
+});

@@ -1,13 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { extract } from '../../src/nlp/index.js';
 
 const BIN = path.resolve(process.cwd(), 'bin/kelu.js');
 const kelu = (args: string[], input: string) => spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 60000 });
 
 describe('kelu extract', () => {
+  it('runs the engine compiled ahead of time (dist/, built by npm ci), identical to the sources', () => {
+    const texts = ['王经理您好，我是李强，13912345678，想了解一下便携式血糖仪', '杭州康宁养老院采购部的张敏，周五下午想来看看助行器，不着急'];
+    const ref = '2026-03-12T10:00:00+08:00';
+    const r = kelu(['extract', '--ref', ref], texts.map((text, id) => JSON.stringify({ id, text })).join('\n'));
+    expect(r.status).toBe(0);
+    const catalog = JSON.parse(readFileSync(path.resolve(process.cwd(), 'seed/demo-catalog.json'), 'utf8'));
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).entities)).toEqual(texts.map((t) => extract(t, { ref, catalog })));
+  });
+
   it('answers every line in input order; bad lines become errors and the run goes on', () => {
     const input = [
       JSON.stringify({ id: 'a', text: '孙主任想下周四上午10点看一下移动DR的演示', ref: '2026-03-10T10:00:00+08:00' }),

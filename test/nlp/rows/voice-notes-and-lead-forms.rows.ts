@@ -10,11 +10,11 @@
  * BEFORE the engine was run on them, and only the fields they decide are asserted.
  * Reference moment: Tuesday 2026-03-10 10:00 Shanghai (ref + 48 h = Thursday 03-12 10:00,
  * ref + 14 days = Tuesday 03-24 10:00); catalog: the demo catalog. */
-import { d, heldOutSuite, type Row } from './heldout.js';
+import { d, type Row } from '../rows.js';
 
 const y27 = (day: string, time = '00:00'): string => d(day, time, '2027');
 
-const ROWS: Row[] = [
+export const ROWS: Row[] = [
   // Voice-to-text: one breath, no punctuation.
   { text: '喂王总你好我这边下周二下午三点过去给你演示一下那个监护仪',
     persons: [['王', '总']], products: ['sku-monitor'], dates: [[d('03-17', '15:00'), null, 'hour']], budget: null, urgency: 'medium', intent: 'high' },
@@ -195,13 +195,13 @@ const ROWS: Row[] = [
   { text: '预算：三到五千', budget: [3000, 5000, 'CNY'], intent: 'high' },
 
   // Negated urgency, with and without a near date.
-  { text: '不着急的 后天上午给我回个话就行', dates: [[d('03-12'), null, 'day']], urgency: 'high' },
+  { text: '不着急的 后天上午给我回个话就行', dates: [[d('03-12'), null, 'day']], urgency: 'medium' }, // spec v2 (was high)
   { text: '不用太急，下周五之前搞定就可以', dates: [[d('03-20'), null, 'day']], urgency: 'low' },
   { text: '没那么着急 月底前到就行', dates: [[d('03-31'), null, 'day']], urgency: 'low' },
   { text: '别着急 下周再说', dates: [[d('03-16'), null, 'week']], urgency: 'low' },
   { text: '不是特别急，下下周给我就行', dates: [[d('03-23'), null, 'week']], urgency: 'low' },
   { text: '不急不急 慢慢弄', urgency: 'low' },
-  { text: '不急，但是今天下午能给个报价最好', dates: [[d('03-10'), null, 'day']], urgency: 'high', intent: 'high' },
+  { text: '不急，但是今天下午能给个报价最好', dates: [[d('03-10'), null, 'day']], urgency: 'medium', intent: 'high' }, // spec v2 (was high)
   { text: '这个不太着急，等院里开完会再定', urgency: 'low' },
   { text: '不用那么急的，你先忙', urgency: 'low', intent: 'low' },
 
@@ -247,9 +247,8 @@ const ROWS: Row[] = [
   { text: '我们是浙江大学医学院附属儿童医院的', orgs: ['浙江大学医学院附属儿童医院'] },
   { text: '无锡市惠山区人民医院要两台制氧机', orgs: ['无锡市惠山区人民医院'], products: ['sku-oxygen'] },
   { text: '常州市第二人民医院和常州市中医医院', orgs: ['常州市第二人民医院', '常州市中医医院'] },
-  { text: '安徽医科大学第一附属医院的采购办', orgs: ['安徽医科大学第一附属医院'], intent: 'high' },
+  { text: '安徽医科大学第一附属医院的采购办', orgs: ['安徽医科大学第一附属医院'], intent: 'low' }, // spec v2: 采购办 is no signal
   { text: '你们的心电监护仪和家用血压计能一起发吗', products: ['sku-monitor', 'sku-bp'], intent: 'medium' },
   { text: '轮椅要电动的，助行器要能折叠的', products: ['sku-wheel', 'sku-walker'] },
 ];
 
-heldOutSuite('held-out-style messages, round 4', ROWS);

@@ -12,7 +12,7 @@
  * BEFORE the engine was run on them. Default reference moment: Tuesday 2026-03-10 10:00 Shanghai
  * (ref + 48 h = Thursday 03-12 10:00, ref + 14 days = Tuesday 03-24 10:00); catalog: the demo
  * catalog. */
-import { at, d, day, fullRow, heldOutSuite, type DateRow, type Row } from './heldout.js';
+import { at, d, day, fullRow, type DateRow, type Row } from '../rows.js';
 
 const row = fullRow;
 const year = (y: string): DateRow => [d('01-01', '00:00', y), null, 'year'];
@@ -27,7 +27,7 @@ const WED_0429 = '2026-04-29T15:00:00+08:00';
 /** Wednesday 2026-12-30 10:00 (year end: next Monday is 2027-01-04). */
 const WED_1230 = '2026-12-30T10:00:00+08:00';
 
-const ROWS: Row[] = [
+export const ROWS: Row[] = [
   // Manufacturing and industrial B2B.
   row('宁波精工模具厂的黄工想要气密性检漏仪的设备参数，下周一前发过去', 'medium', 'high', {
     persons: [['黄', '工']], orgs: ['宁波精工模具厂'], products: ['sku-leak'], dates: [day('03-16')] }),
@@ -125,7 +125,8 @@ const ROWS: Row[] = [
   row('项目编号：HZ-ZB-2026-0042，请于3月16日前提交投标文件', 'medium', 'high', { dates: [day('03-16')] }),
   row('联系人：沈主任，邮箱 shen@jsyy.cn', 'low', 'low', { persons: [['沈', '主任']], emails: ['shen@jsyy.cn'] }),
   row('护士长王丽说移动X光机的演示改到下周五上午', 'medium', 'high', {
-    persons: [['王丽', null]], products: ['sku-dr'], dates: [day('03-20')] }),
+    // spec: a title before the name is that person's title (was null, the old business-card convention)
+    persons: [['王丽', '护士长']], products: ['sku-dr'], dates: [day('03-20')] }),
   row('预约了3月12日下午2点到3点之间的试用', 'medium', 'high', {
     dates: [[d('03-12', '14:00'), d('03-12', '15:00'), 'hour']] }),
   row('北京协和医院的李主任介绍了复旦大学附属华山医院的王教授', 'low', 'low', {
@@ -242,4 +243,3 @@ const ROWS: Row[] = [
   row('欧阳经理和司马主任都同意了报价', 'medium', 'high', { persons: [['欧阳', '经理'], ['司马', '主任']] }),
 ];
 
-heldOutSuite('held-out-style messages, round 6 (full rows: industry, schools, tenders, terms)', ROWS);

@@ -25,8 +25,8 @@ export const wechatyAdapter: PlatformAdapter<WechatySettings, WechatyEnv> = {
     });
     return {
       connection: sessions,
-      deliverer: createWechatyDeliverer((tenantId) => sessions.session(tenantId)),
-      fetchContactProfile: async (tenantId, contactId) => (await sessions.session(tenantId)?.profile(contactId)) ?? null,
+      deliverer: createWechatyDeliverer((tenantId) => sessions.link(tenantId)),
+      fetchContactProfile: async (tenantId, contactId) => (await sessions.link(tenantId)?.profile(contactId)) ?? null,
       describe: () => ['WeChat      Wechaty assistant per tenant (WECHATY_PUPPET; state on /readyz)'],
     };
   },

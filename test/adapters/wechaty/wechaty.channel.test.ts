@@ -15,7 +15,7 @@ describe('Wechaty assistant end to end (wechaty-puppet-mock, PGlite)', () => {
   let h: Harness;
   let puppet: PuppetMock;
   const sent: { to: string; text: string }[] = [];
-  const session = () => (h.runtime.platforms.get('wechaty')!.connection as WechatySessions).session('default')!;
+  const session = () => (h.runtime.platforms.get('wechaty')!.connection as WechatySessions).link('default')!;
 
   beforeAll(async () => {
     t = await openTestDatabase('pglite');

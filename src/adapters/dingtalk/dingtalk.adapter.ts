@@ -35,6 +35,8 @@ export const dingtalkAdapter: PlatformAdapter<DingtalkSettings, DingtalkEnv> = {
       routers: [dingtalkRouter({ defaultTenantId: ctx.defaultTenantId, bodyLimitBytes: ctx.bodyLimitBytes, logger: ctx.logger, channel: ctx.credentials, store: ctx.store })],
       connection: streams,
       deliverer,
+      // Cards need the tenant's card template; without one the deliverer sends them as markdown.
+      capabilities: { cards: true, todos: true },
       describe: (baseUrl) => [`DingTalk    ${baseUrl}/dingtalk/robot   (robot HTTP mode; /dingtalk/robot/<tenantId>, /dingtalk/events/<tenantId>)`],
     };
   },

@@ -25,6 +25,8 @@ export const wechatyAdapter: PlatformAdapter<WechatySettings, WechatyEnv> = {
     });
     return {
       connection: sessions,
+      // Personal WeChat shows text: cards are rendered as text, todos stay in Kelu.
+      capabilities: { cards: false, todos: false },
       deliverer: createWechatyDeliverer((tenantId) => sessions.link(tenantId)),
       fetchContactProfile: async (tenantId, contactId) => (await sessions.link(tenantId)?.profile(contactId)) ?? null,
       describe: () => ['WeChat      Wechaty assistant per tenant (WECHATY_PUPPET; state on /readyz)'],

@@ -133,7 +133,7 @@ export class WechatySession {
       text: m.text(),
       talkerId: m.talker().id,
       talkerName: m.talker().name(),
-      ...(room ? { roomId: room.id, roomTopic: await room.topic() } : {}),
+      ...(room ? { roomId: room.id, roomTopic: await room.topic(), mentionsSelf: await m.mentionSelf() } : {}),
       date: m.date(),
     };
     if (type === WechatyMessageType.Contact) {

@@ -74,6 +74,15 @@ describe('Wechaty assistant end to end (wechaty-puppet-mock, PGlite)', () => {
     expect((await t.database.query(sql`select 1 from customer_identities where value = '13800008888'`))).toHaveLength(1);
   });
 
+  it('a customer writing to the assistant is kept in the inbox but not answered', async () => {
+    puppet.mocker.createContact({ id: 'wxid_stranger', name: '陌生客户' });
+    const before = sent.length;
+    emitMessage({ id: 'stranger-1', talkerId: 'wxid_stranger', type: 7, text: '你好，我想问问血压计多少钱' });
+    await waitFor(async () => (await inbox('stranger-1'))[0]?.status === 'done', 15_000, 'stranger processed');
+    expect(await t.database.query(sql`select 1 from outbox_messages where dedupe_key like 'in:wechaty:stranger-1:%'`)).toHaveLength(0);
+    expect(sent.slice(before).filter((s) => s.to === 'wxid_stranger')).toEqual([]);
+  });
+
   it('merged chat records are captured as a forwarded text', async () => {
     const xml = '<msg><appmsg><title>聊天记录</title><des>x</des><recorditem><![CDATA[<datalist><dataitem><datadesc>赵院长: 电话 13800009999，想了解气密性检漏仪</datadesc></dataitem></datalist>]]></recorditem></appmsg></msg>';
     emitMessage({ id: 'rec-1', talkerId: 'wx-rep-li', type: 4, text: xml });

@@ -34,17 +34,27 @@ export const users = pgTable('users', {
   onDuty: boolean('on_duty').notNull().default(false),
   capacity: integer('capacity'),
   active: boolean('active').notNull().default(true),
-  wecomUserId: text('wecom_user_id'),
-  dingtalkUserId: text('dingtalk_user_id'),
-  dingtalkUnionId: text('dingtalk_union_id'),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
-  uniqueIndex('users_wecom_uq').on(t.tenantId, t.wecomUserId),
-  uniqueIndex('users_dingtalk_uq').on(t.tenantId, t.dingtalkUserId),
-  uniqueIndex('users_dingtalk_union_uq').on(t.tenantId, t.dingtalkUnionId),
   index('users_tenant_idx').on(t.tenantId, t.createdAt),
   check('users_role_ck', sql`${t.role} in ('admin', 'manager', 'rep')`),
+]);
+
+// A person's chat accounts, one row each (a user may hold several, on several platforms): the
+// platform's name, which of its ids this is (e.g. 'userid', 'unionid') and the id. Like
+// customer_identities, one account belongs to at most one user per tenant.
+export const userAccounts = pgTable('user_accounts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  platform: text('platform').notNull(),
+  kind: text('kind').notNull(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('user_accounts_uq').on(t.tenantId, t.platform, t.kind, t.value),
+  index('user_accounts_user_idx').on(t.tenantId, t.userId),
 ]);
 
 export interface WorkingHours {
@@ -93,20 +103,23 @@ export interface FieldConflict {
   at: string;
 }
 
-export const identityKinds = ['phone', 'email', 'wechat_id', 'wecom_external_userid', 'dingtalk_unionid', 'openid'] as const;
-export type IdentityKind = (typeof identityKinds)[number];
+// Kinds every source shares; a platform's own contact ids are '<platform>_<id name>' kinds that its
+// adapter names (contactIdentity), so the core lists none of them.
+export const commonIdentityKinds = ['phone', 'email', 'wechat_id', 'openid'] as const;
+export type CommonIdentityKind = (typeof commonIdentityKinds)[number];
+export type IdentityKind = CommonIdentityKind | `${string}_${string}`;
 
 export const customerIdentities = pgTable('customer_identities', {
   id: uuid('id').primaryKey().defaultRandom(),
   tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
   customerId: uuid('customer_id').notNull().references(() => customers.id),
-  kind: text('kind', { enum: identityKinds }).notNull(),
+  kind: text('kind').$type<IdentityKind>().notNull(),
   value: text('value').notNull(),
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('customer_identities_uq').on(t.tenantId, t.kind, t.value),
   index('customer_identities_customer_idx').on(t.tenantId, t.customerId),
-  check('customer_identities_kind_ck', sql`${t.kind} in ('phone', 'email', 'wechat_id', 'wecom_external_userid', 'dingtalk_unionid', 'openid')`),
+  check('customer_identities_kind_ck', sql`${t.kind} in ('phone', 'email', 'openid') or ${t.kind} ~ '^[a-z][a-z0-9]*(_[a-z0-9]+)+$'`),
 ]);
 
 export const leadStatuses = ['new', 'assigned', 'claimed', 'contacted', 'qualified', 'won', 'lost'] as const;

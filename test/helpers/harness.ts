@@ -13,6 +13,7 @@ import { FakeWecomServer } from '../fakes/fake-wecom-server.js';
 import { FakeDingtalkServer } from '../fakes/fake-dingtalk-server.js';
 import { WecomCrypto } from '../../src/adapters/wecom/wecom.crypto.js';
 import { captureLogger } from './test-app.js';
+import type { DingtalkStreams } from '../../src/adapters/dingtalk/dingtalk.channel.js';
 
 export const WECOM = {
   corpId: 'ww0123456789abcdef',
@@ -40,9 +41,14 @@ export async function seedTenant(database: Database, tenantId = 'default') {
   await setChannelCredentials(db, tenantId, 'wecom', box.sealJson(WECOM), 'test');
   await setChannelCredentials(db, tenantId, 'dingtalk', box.sealJson(DINGTALK), 'test');
   await upsertProducts(db, tenantId, loadSeedCatalog());
-  const manager = await createUser(db, tenantId, { name: '陈经理', role: 'manager', wecomUserId: 'mgr-chen', dingtalkUserId: 'dt-mgr-chen', dingtalkUnionId: 'u-mgr-chen' }, 'test');
-  const li = await createUser(db, tenantId, { name: '李销售', role: 'rep', wecomUserId: 'rep-li', dingtalkUserId: 'dt-rep-li', dingtalkUnionId: 'u-rep-li' }, 'test');
-  const zhang = await createUser(db, tenantId, { name: '张销售', role: 'rep', wecomUserId: 'rep-zhang', dingtalkUserId: 'dt-rep-zhang', dingtalkUnionId: 'u-rep-zhang' }, 'test');
+  const accounts = (wecom: string, dingtalk: string, union: string) => [
+    { platform: 'wecom', kind: 'userid', value: wecom },
+    { platform: 'dingtalk', kind: 'userid', value: dingtalk },
+    { platform: 'dingtalk', kind: 'unionid', value: union },
+  ];
+  const manager = await createUser(db, tenantId, { name: '陈经理', role: 'manager', accounts: accounts('mgr-chen', 'dt-mgr-chen', 'u-mgr-chen') }, 'test');
+  const li = await createUser(db, tenantId, { name: '李销售', role: 'rep', accounts: accounts('rep-li', 'dt-rep-li', 'u-rep-li') }, 'test');
+  const zhang = await createUser(db, tenantId, { name: '张销售', role: 'rep', accounts: accounts('rep-zhang', 'dt-rep-zhang', 'u-rep-zhang') }, 'test');
   return { manager, li, zhang };
 }
 
@@ -78,7 +84,7 @@ export async function startHarness(
     timerPollMs: opts.timerPollMs ?? 50,
   });
   if (opts.startWorkers !== false) runtime.start();
-  const server = await startServer({ database, logger, routers: runtime.routers }, 0, '127.0.0.1');
+  const server = await startServer({ database, logger, routers: runtime.routers, channels: runtime.status }, 0, '127.0.0.1');
   return {
     runtime,
     server,
@@ -145,4 +151,9 @@ export async function inboxRows(database: Database) {
 
 export async function outboxRows(database: Database) {
   return database.query<{ id: number; status: string; attempts: number; kind: string; payload: any; attempt_log: any[]; last_error: string | null }>(sql`select * from outbox_messages order by id`);
+}
+
+/** The default tenant's (or another's) DingTalk Stream connection in a runtime, if one is open. */
+export function dingtalkStream(runtime: Runtime, tenantId = 'default') {
+  return (runtime.platforms.get('dingtalk')?.connection as DingtalkStreams | undefined)?.link(tenantId);
 }

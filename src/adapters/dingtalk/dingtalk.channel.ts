@@ -1,6 +1,7 @@
-import type { DingtalkEnv } from '../../config.js';
-import type { InboundEvent } from '../../bot/events.js';
+import type { DingtalkEnv } from './dingtalk.config.js';
+import type { InboundEvent } from '../../channel/events.js';
 import type { Logger } from '../../lib/logger.js';
+import { createTenantLinks, type TenantLinks } from '../../channel/tenant-links.js';
 import { DingtalkPayloadError, mapDingtalkCardCallback, mapDingtalkRobotMessage } from './dingtalk.mapper.js';
 import { startDingtalkStream, type DingtalkStream, type StreamStats } from './dingtalk.stream.js';
 import type { DingtalkCardCallback, DingtalkRobotMessage } from './dingtalk.types.js';
@@ -23,6 +24,7 @@ export interface DingtalkStreamChannel {
   /** Connects; resolves once the first connection attempt is over (it keeps retrying in the background). */
   start(): Promise<void>;
   stop(): void;
+  status(): Record<string, unknown>;
   readonly stats: StreamStats | undefined;
   readonly running: boolean;
 }
@@ -57,6 +59,9 @@ export function createDingtalkStreamChannel(deps: DingtalkStreamChannelDeps): Di
     get running() {
       return stream !== undefined;
     },
+    status() {
+      return { running: stream !== undefined, ...(stream?.stats ?? {}) };
+    },
     async start() {
       if (stream || stopped) return;
       const env = await deps.channel(deps.tenantId);
@@ -89,4 +94,30 @@ export function createDingtalkStreamChannel(deps: DingtalkStreamChannelDeps): Di
       stream = undefined;
     },
   };
+}
+
+export interface DingtalkStreamsDeps extends Omit<DingtalkStreamChannelDeps, 'tenantId' | 'channel'> {
+  /** DINGTALK_STREAM: off keeps every tenant on HTTP mode. */
+  enabled: boolean;
+  /** Tenants holding DingTalk credentials. */
+  tenants(): Promise<string[]>;
+  channel(tenantId: string): Promise<DingtalkEnv | null>;
+}
+
+export type DingtalkStreams = TenantLinks<DingtalkStreamChannel>;
+
+/** Stream mode for every tenant with DingTalk credentials, following credential changes (see createTenantLinks). */
+export function createDingtalkStreams(deps: DingtalkStreamsDeps): DingtalkStreams {
+  const log = deps.logger.child({ channel: 'dingtalk-stream' });
+  return createTenantLinks<DingtalkEnv, DingtalkStreamChannel>({
+    enabled: deps.enabled,
+    tenants: deps.tenants,
+    credentials: deps.channel,
+    key: (env) => `${env.appKey}\u0000${env.appSecret}`,
+    create: (tenantId, env) => createDingtalkStreamChannel({ ...deps, tenantId, channel: async () => env }),
+    status: () => ({ mode: deps.enabled ? 'stream' : 'http' }),
+    onNoTenants: () => log.warn({ event: 'dingtalk_stream_no_credentials' }, 'DINGTALK_STREAM is on but no tenant has DingTalk credentials; no stream opened'),
+    onClosed: (tenantId) => log.info({ event: 'dingtalk_stream_closed', tenantId }, 'closed the stream connection of a tenant whose credentials changed'),
+    onError: (tenantId, err) => log.error({ event: 'dingtalk_stream_failed', tenantId, err: (err as Error)?.message }, 'stream connection failed to open'),
+  });
 }

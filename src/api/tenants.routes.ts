@@ -1,18 +1,18 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { SecretBox } from '../lib/secret-box.js';
-import { notFound } from '../lib/errors.js';
+import { AppError, notFound } from '../lib/errors.js';
 import { readJsonBody } from '../lib/body.js';
 import { parseWith } from './params.js';
-import { requireAdmin } from './auth.js';
+import type { Auth } from '../auth/guard.js';
 import { getTenant, setChannelCredentials, upsertTenant, type Tenant } from '../crm/tenants.repo.js';
 
 export interface TenantRouteDeps {
   database: Database;
   box: SecretBox;
-  adminToken?: string;
-  defaultTenantId: string;
+  auth: Auth;
   bodyLimitBytes: number;
   /** Drops cached credentials, so the next callback of that tenant reads the new ones. */
   onChannelChange(tenantId: string): void;
@@ -64,30 +64,37 @@ function tenantView(t: Tenant) {
 export function tenantsRouter(deps: TenantRouteDeps): Router {
   const r = new Router({ prefix: '/api/v1/tenants' });
   const { db } = deps.database;
-  r.use(requireAdmin(deps.adminToken, deps.defaultTenantId));
+  const { auth } = deps;
+  // The operator manages every tenant; a tenant's admin reads and configures only their own.
+  const ownTenant = (ctx: Context, tenantId: string) => {
+    const p = auth.principal(ctx);
+    if (p.grant !== 'operator' && p.tenantId !== tenantId) throw new AppError('tenant_mismatch', 'this credential belongs to another tenant', 403);
+  };
 
-  r.put('/:tenantId', async (ctx) => {
+  r.put('/:tenantId', auth.guard('operator', { sessions: false }), async (ctx) => {
     const tenantId = parseWith(tenantIdParam, ctx.params.tenantId, 'invalid_tenant_id');
     const body = parseWith(tenantBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
-    const { tenant, created } = await db.transaction((tx) => upsertTenant(tx, { tenantId, name: body.name, timeZone: body.timeZone }, 'admin-token'));
+    const { tenant, created } = await db.transaction((tx) => upsertTenant(tx, { tenantId, name: body.name, timeZone: body.timeZone }, auth.principal(ctx).actor));
     deps.onChannelChange(tenantId);
     ctx.status = created ? 201 : 200;
     ctx.body = tenantView(tenant);
   });
 
-  r.get('/:tenantId', async (ctx) => {
+  r.get('/:tenantId', auth.guard('admin'), async (ctx) => {
     const tenantId = parseWith(tenantIdParam, ctx.params.tenantId, 'invalid_tenant_id');
+    ownTenant(ctx, tenantId);
     const tenant = await getTenant(db, tenantId);
     if (!tenant) throw notFound('tenant');
     ctx.body = tenantView(tenant);
   });
 
-  r.put('/:tenantId/channels/:platform', async (ctx) => {
+  r.put('/:tenantId/channels/:platform', auth.guard('admin'), async (ctx) => {
     const tenantId = parseWith(tenantIdParam, ctx.params.tenantId, 'invalid_tenant_id');
+    ownTenant(ctx, tenantId);
     const platform = parseWith(z.enum(['wecom', 'dingtalk']), ctx.params.platform, 'invalid_platform') as Platform;
     const creds = parseWith(channelBodies[platform], await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
     if (!(await getTenant(db, tenantId))) throw notFound('tenant');
-    await db.transaction((tx) => setChannelCredentials(tx, tenantId, platform, deps.box.sealJson(creds), 'admin-token'));
+    await db.transaction((tx) => setChannelCredentials(tx, tenantId, platform, deps.box.sealJson(creds), auth.principal(ctx).actor));
     deps.onChannelChange(tenantId);
     ctx.body = { tenantId, platform, configured: true };
   });

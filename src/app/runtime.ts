@@ -31,6 +31,10 @@ import { replyArchiveHandler } from '../bot/replies-archive.handler.js';
 import { contactAddHandler, type ContactProfile } from '../bot/contacts.handler.js';
 import { timerHandler } from '../bot/timers.handler.js';
 import { leadsRouter } from '../api/leads.routes.js';
+import { accessRouter } from '../api/access.routes.js';
+import { createAuth, type Auth } from '../auth/guard.js';
+import { SessionCodec } from '../auth/session.js';
+import { RateLimiter, type RateLimit } from '../auth/rate-limit.js';
 import type { OutboundMessage } from '../bot/replies.js';
 
 export interface RuntimeOptions {
@@ -45,10 +49,29 @@ export interface RuntimeOptions {
   /** The clock for timers and lead timestamps (tests move it). */
   clock?: () => Date;
   timerPollMs?: number;
+  /** Session lifetimes and the clock sessions and rate limits read (tests move it). */
+  sessions?: { idleSeconds?: number; absoluteSeconds?: number; now?: () => number };
+  /** Overrides of the default rate limits. */
+  limits?: Partial<Limits>;
 }
+
+export interface Limits {
+  signInPerAddress: RateLimit;
+  bindPerAddress: RateLimit;
+  intakePerKey: RateLimit;
+  intakePerAddress: RateLimit;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  signInPerAddress: { limit: 20, windowSeconds: 60 },
+  bindPerAddress: { limit: 10, windowSeconds: 60 },
+  intakePerKey: { limit: 120, windowSeconds: 60 },
+  intakePerAddress: { limit: 60, windowSeconds: 60 },
+};
 
 export interface Runtime {
   routers: Router[];
+  auth: Auth;
   inbox: QueueWorker;
   outbox: QueueWorker;
   channels: ChannelDirectory;
@@ -202,16 +225,21 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     return r;
   };
 
+  const sessions = new SessionCodec({ key: o.box.deriveKey('session-cookie'), ...(o.sessions ?? {}) });
+  const auth = createAuth({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, sessions });
+  const limits: Limits = { ...DEFAULT_LIMITS, ...(o.limits ?? {}) };
+  const limiter = new RateLimiter(o.sessions?.now);
   const routers: Router[] = [
-    adminRouter({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes }),
+    adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
+    accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     tenantsRouter({
-      database, box: o.box, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes,
+      database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes,
       onChannelChange: (tenantId) => {
         channels.invalidate(tenantId);
         tenantInfo.invalidate(tenantId);
       },
     }),
-    leadsRouter({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, flow, logger, afterCommit: () => outbox.notify() }),
+    leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
     wecomRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: wecomChannel, store }),
     dingtalkRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: dingtalkChannel, store }),
   ];
@@ -219,6 +247,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
 
   return {
     routers,
+    auth,
     inbox,
     outbox,
     channels,

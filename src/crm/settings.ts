@@ -41,3 +41,30 @@ export async function getAssignmentSettings(tx: Tx, tenantId: string): Promise<A
 export async function putAssignmentSettings(tx: Tx, tenantId: string, s: AssignmentSettings, actor: string): Promise<void> {
   await updateTenantSettings(tx, tenantId, 'assignment', s, actor);
 }
+
+const roleList = z.array(z.enum(['admin', 'manager', 'rep'])).max(3);
+
+/**
+ * Per tenant: which roles see each contact field in full on customers they do not own (the owner
+ * always does; API keys and the operator act for the whole tenant and see everything). Default:
+ * phones and e-mails masked for reps; nothing else is hidden from anyone.
+ */
+export const fieldAccessSchema = z.object({
+  phone: roleList.default(['admin', 'manager']),
+  email: roleList.default(['admin', 'manager']),
+  wechat_id: roleList.default(['admin', 'manager', 'rep']),
+}).strict();
+
+export type FieldAccess = z.infer<typeof fieldAccessSchema>;
+export type MaskableField = keyof FieldAccess;
+export const defaultFieldAccess: FieldAccess = fieldAccessSchema.parse({});
+
+export async function getFieldAccess(tx: Tx, tenantId: string): Promise<FieldAccess> {
+  const t = await getTenant(tx, tenantId);
+  const parsed = fieldAccessSchema.safeParse(t?.settings.fieldAccess ?? {});
+  return parsed.success ? parsed.data : defaultFieldAccess;
+}
+
+export async function putFieldAccess(tx: Tx, tenantId: string, s: FieldAccess, actor: string): Promise<void> {
+  await updateTenantSettings(tx, tenantId, 'fieldAccess', s, actor);
+}

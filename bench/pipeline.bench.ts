@@ -60,7 +60,7 @@ async function main() {
   const base = server.base;
   const auth = { authorization: 'Bearer bench-admin-token-0123456789', 'content-type': 'application/json' };
   for (let r = 0; r < REPS; r++) {
-    const res = await fetch(`${base}/api/v1/users`, { method: 'POST', headers: auth, body: JSON.stringify({ name: `销售${r}`, role: 'rep', wecomUserId: `rep${r}` }) });
+    const res = await fetch(`${base}/api/v1/users`, { method: 'POST', headers: auth, body: JSON.stringify({ name: `销售${r}`, role: 'rep', accounts: [{ platform: 'wecom', kind: 'userid', value: `rep${r}` }] }) });
     if (res.status !== 201) throw new Error(`could not create rep: ${res.status}`);
   }
 

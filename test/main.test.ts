@@ -59,7 +59,7 @@ describe('npm start (src/main.ts)', () => {
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const demo = await json(await fetch(`${s1.url}/api/v1/customers`, { headers: auth }));
     expect(demo.items.length).toBeGreaterThan(0);
-    const created = await fetch(`${s1.url}/api/v1/users`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '重启测试', role: 'rep', wecomUserId: 'restart-check' }) });
+    const created = await fetch(`${s1.url}/api/v1/users`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '重启测试', role: 'rep', accounts: [{ platform: 'wecom', kind: 'userid', value: 'restart-check' }] }) });
     expect(created.status).toBe(201);
     expect(await stop(s1)).toBe(0);
     expect(s1.output()).toContain('stopped cleanly');

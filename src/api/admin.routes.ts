@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
-import { notFound, conflict } from '../lib/errors.js';
+import { notFound } from '../lib/errors.js';
 import { readJsonBody } from '../lib/body.js';
 import { parseWith, pageQuery, uuidParam } from './params.js';
 import type { Auth, Principal } from '../auth/guard.js';
@@ -12,7 +12,7 @@ import { CUSTOMER_CSV_HEADER, customerCsvRow, presentCustomer, presentInteractio
 import type { Tx } from '../db/database.js';
 import { listInteractions } from '../crm/interactions.repo.js';
 import { listLeads } from '../crm/leads.repo.js';
-import { createUser, listUsers, type User } from '../crm/users.repo.js';
+import { addUserAccount, createUser, getUser, listUsers, removeUserAccount, type User } from '../crm/users.repo.js';
 import { leadStatuses } from '../db/schema.js';
 
 export interface AdminRouteDeps {
@@ -33,9 +33,7 @@ export function userView(u: User) {
     name: u.name,
     role: u.role,
     region: u.region,
-    wecomUserId: u.wecomUserId,
-    dingtalkUserId: u.dingtalkUserId,
-    dingtalkUnionId: u.dingtalkUnionId,
+    accounts: u.accounts.map((a) => ({ platform: a.platform, kind: a.kind, value: a.value })),
     workingHours: u.workingHours,
     onDuty: u.onDuty,
     capacity: u.capacity,
@@ -59,12 +57,12 @@ const leadsQuery = z.object({
 }).strict();
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+const slug = z.string().trim().min(1).max(32).regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, _ and -');
+const accountBody = z.object({ platform: slug, kind: slug, value: z.string().trim().min(1).max(128) }).strict();
 const newUserBody = z.object({
   name: z.string().trim().min(1).max(100),
   role: z.enum(['admin', 'manager', 'rep']),
-  wecomUserId: z.string().trim().min(1).max(64).optional(),
-  dingtalkUserId: z.string().trim().min(1).max(64).optional(),
-  dingtalkUnionId: z.string().trim().min(1).max(64).optional(),
+  accounts: z.array(accountBody).max(20).optional(),
   region: z.string().trim().min(1).max(50).optional(),
   workingHours: z.object({ days: z.array(z.number().int().min(1).max(7)).min(1), start: hhmm, end: hhmm }).optional(),
   onDuty: z.boolean().optional(),
@@ -140,14 +138,41 @@ export function adminRouter(deps: AdminRouteDeps): Router {
   r.post('/users', admin, async (ctx) => {
     const body = parseWith(newUserBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
     const { tenantId, actor } = auth.principal(ctx);
-    try {
-      const u = await db.transaction((tx) => createUser(tx, tenantId, body, actor));
-      ctx.status = 201;
-      ctx.body = userView(u);
-    } catch (e) {
-      if (isUniqueViolation(e)) throw conflict('account_already_bound', 'that WeCom/DingTalk account is already bound to another user');
-      throw e;
-    }
+    const u = await db.transaction((tx) => createUser(tx, tenantId, body, actor));
+    ctx.status = 201;
+    ctx.body = userView(u);
+  });
+
+  r.get('/users/:id', read, async (ctx) => {
+    const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
+    const u = await getUser(db, auth.principal(ctx).tenantId, id);
+    if (!u) throw notFound('user');
+    ctx.body = userView(u);
+  });
+
+  // Binds one more account to a user (201), or confirms one the user holds already (200).
+  r.post('/users/:id/accounts', admin, async (ctx) => {
+    const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
+    const acc = parseWith(accountBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
+    const { tenantId, actor } = auth.principal(ctx);
+    const out = await db.transaction(async (tx) => {
+      if (!(await getUser(tx, tenantId, id))) throw notFound('user');
+      const added = await addUserAccount(tx, tenantId, id, acc, actor);
+      return { added, user: (await getUser(tx, tenantId, id))! };
+    });
+    ctx.status = out.added ? 201 : 200;
+    ctx.body = userView(out.user);
+  });
+
+  r.delete('/users/:id/accounts', admin, async (ctx) => {
+    const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
+    const acc = parseWith(accountBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
+    const { tenantId, actor } = auth.principal(ctx);
+    const user = await db.transaction(async (tx) => {
+      if (!(await removeUserAccount(tx, tenantId, id, acc, actor))) throw notFound('account');
+      return (await getUser(tx, tenantId, id))!;
+    });
+    ctx.body = userView(user);
   });
 
   return r;

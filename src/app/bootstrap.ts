@@ -48,10 +48,16 @@ export async function seedDemoTenant(database: Database, tenantId = DEFAULT_TENA
     if (!created && (await listUsers(tx, tenantId, {}, { limit: 1 })).items.length > 0) return;
     await upsertProducts(tx, tenantId, loadSeedCatalog());
     const hours = { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' };
-    await createUser(tx, tenantId, { name: '王管理', role: 'admin', wecomUserId: 'demo-admin', dingtalkUserId: 'demo-admin' }, 'bootstrap');
-    await createUser(tx, tenantId, { name: '陈经理', role: 'manager', region: '华东', wecomUserId: 'demo-manager', dingtalkUserId: 'demo-manager', dingtalkUnionId: 'demo-manager-union' }, 'bootstrap');
-    const li = await createUser(tx, tenantId, { name: '李销售', role: 'rep', region: '华东', wecomUserId: 'demo-rep-li', dingtalkUserId: 'demo-rep-li', dingtalkUnionId: 'demo-rep-li-union', workingHours: hours, capacity: 50 }, 'bootstrap');
-    await createUser(tx, tenantId, { name: '张销售', role: 'rep', region: '华北', wecomUserId: 'demo-rep-zhang', dingtalkUserId: 'demo-rep-zhang', dingtalkUnionId: 'demo-rep-zhang-union', workingHours: hours, capacity: 50, onDuty: true }, 'bootstrap');
+    // Each demo person holds the same user id on every platform (and a union id where there is one).
+    const accounts = (id: string, union = true) => [
+      { platform: 'wecom', kind: 'userid', value: id },
+      { platform: 'dingtalk', kind: 'userid', value: id },
+      ...(union ? [{ platform: 'dingtalk', kind: 'unionid', value: `${id}-union` }] : []),
+    ];
+    await createUser(tx, tenantId, { name: '王管理', role: 'admin', accounts: accounts('demo-admin', false) }, 'bootstrap');
+    await createUser(tx, tenantId, { name: '陈经理', role: 'manager', region: '华东', accounts: accounts('demo-manager') }, 'bootstrap');
+    const li = await createUser(tx, tenantId, { name: '李销售', role: 'rep', region: '华东', accounts: accounts('demo-rep-li'), workingHours: hours, capacity: 50 }, 'bootstrap');
+    await createUser(tx, tenantId, { name: '张销售', role: 'rep', region: '华北', accounts: accounts('demo-rep-zhang'), workingHours: hours, capacity: 50, onDuty: true }, 'bootstrap');
     const c = await createCustomer(tx, tenantId, {
       name: '孙', title: '主任', company: '上海市第六人民医院', ownerId: li.id, sourceChannel: '展会', tags: ['医院'],
       identities: [{ kind: 'phone', value: '13688889999' }],

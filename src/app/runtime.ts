@@ -91,17 +91,16 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-// The one place that knows which CRM user column holds which platform's account.
-const ACCOUNT_FIELDS: Record<string, (userId: string, unionId?: string) => PlatformAccount> = {
-  wecom: (userId) => ({ field: 'wecomUserId', value: userId }),
-  dingtalk: (userId, unionId) => (userId ? { field: 'dingtalkUserId', value: userId } : { field: 'dingtalkUnionId', value: unionId ?? '' }),
+// The one place that knows which account kind a platform's sender id is.
+const ACCOUNT_OF: Record<string, (userId: string, unionId?: string) => PlatformAccount> = {
+  wecom: (userId) => ({ platform: 'wecom', kind: 'userid', value: userId }),
+  dingtalk: (userId, unionId) => (userId ? { platform: 'dingtalk', kind: 'userid', value: userId } : { platform: 'dingtalk', kind: 'unionid', value: unionId ?? '' }),
 };
 
-// And the reverse: how to reach a CRM user in chat, preferring the platform a lead came from.
+// And the reverse: how to reach a CRM user in chat (their 'userid' accounts), preferring the
+// platform a lead came from.
 function addressOf(user: User, preferred?: string): Address | null {
-  const all: Address[] = [];
-  if (user.wecomUserId) all.push({ platform: 'wecom', userId: user.wecomUserId });
-  if (user.dingtalkUserId) all.push({ platform: 'dingtalk', userId: user.dingtalkUserId });
+  const all: Address[] = user.accounts.filter((a) => a.kind === 'userid').map((a) => ({ platform: a.platform, userId: a.value }));
   return all.find((a) => a.platform === preferred) ?? all[0] ?? null;
 }
 
@@ -123,7 +122,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const flow: FlowDeps = { tenantInfo, addressOf, now: clock };
   const bot = createBot({
     logger,
-    accountOf: (platform, userId, unionId) => ACCOUNT_FIELDS[platform]?.(userId, unionId) ?? null,
+    accountOf: (platform, userId, unionId) => ACCOUNT_OF[platform]?.(userId, unionId) ?? null,
     handlers: [
       ...(o.handlers ?? []),
       cardActionHandler(flow),

@@ -7,7 +7,7 @@ import { findUserByAccount, type PlatformAccount, type User } from '../crm/users
 
 export interface BotDeps {
   logger: Logger;
-  /** How a platform's user id maps to a CRM user column; supplied by the composition root. */
+  /** Which account a platform's sender is (platform, kind, id); supplied by the composition root. */
   accountOf(platform: string, userId: string, unionId?: string): PlatformAccount | null;
   /** Feature handlers, tried in order; the first that returns replies (even none) wins. */
   handlers?: EventHandler[];
@@ -47,7 +47,7 @@ export function createBot(deps: BotDeps) {
       const account = event.sender.userId ? deps.accountOf(event.platform, event.sender.userId, event.sender.unionId) : null;
       let user: User | null = null;
       if (account) {
-        const key = `${event.tenantId}\u0000${account.field}\u0000${account.value}`;
+        const key = `${event.tenantId}\u0000${account.platform}\u0000${account.kind}\u0000${account.value}`;
         const hit = users.get<User | null>(key);
         user = hit !== undefined ? hit : await findUserByAccount(tx, event.tenantId, account);
         if (hit === undefined && user) users.set(key, user);

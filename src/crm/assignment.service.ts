@@ -1,11 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
-import { leads, users, type WorkingHours } from '../db/schema.js';
+import { leads, type WorkingHours } from '../db/schema.js';
 import type { AssignmentRule, AssignmentSettings } from './settings.js';
 import { changeLeadStatus, getLead, type Lead } from './leads.repo.js';
 import { cancelTimers, scheduleTimer } from './timers.repo.js';
 import { recordAudit } from './audit.repo.js';
-import type { User } from './users.repo.js';
+import { listActiveUsers, type User } from './users.repo.js';
 
 export interface LeadFacts {
   sourceChannel?: string | null;
@@ -59,7 +59,7 @@ export async function chooseAssignee(
 ): Promise<Choice> {
   const rule = settings.rules.find((r) => ruleMatches(r, facts));
   if (rule && 'managers' in rule.target) return { kind: 'managers', reason: `rule ${rule.name ?? 'managers'}` };
-  const all = await tx.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.active, true)));
+  const all = await listActiveUsers(tx, tenantId);
   const exclude = new Set(opts.exclude ?? []);
   const reps = all.filter((u) => u.role === 'rep' && !exclude.has(u.id));
   let pool: User[];

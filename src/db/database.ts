@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
-import { applyMigrations, type SqlRunner } from './migrate.js';
+import { applyMigrations, type Migration, type SqlRunner } from './migrate.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -22,7 +22,8 @@ export interface Database {
   /** Hot paths only: a fixed statement, prepared once per connection on a server. */
   prepared<T = Record<string, unknown>>(name: string, text: string, params: unknown[]): Promise<T[]>;
   ping(): Promise<void>;
-  migrate(): Promise<string[]>;
+  /** Applies pending migrations (all checked-in ones unless a list is given; tests stop part way). */
+  migrate(migrations?: Migration[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -98,7 +99,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     query: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
     prepared: async <T>(_name: string, text: string, params: unknown[]) => (await client.query(text, params)).rows as T[],
     ping: async () => { await client.query('select 1'); },
-    migrate: () => applyMigrations(runner),
+    migrate: (migrations) => applyMigrations(runner, migrations),
     close: async () => {
       if (closed) return;
       closed = true;
@@ -143,7 +144,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     query: async <T>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows,
     prepared: async <T>(name: string, text: string, params: unknown[]) => (await pool.query({ name, text, values: params })).rows as T[],
     ping: async () => { await pool.query('select 1'); },
-    migrate: () => applyMigrations(runner),
+    migrate: (migrations) => applyMigrations(runner, migrations),
     close: async () => {
       if (closed) return;
       closed = true;

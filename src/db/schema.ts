@@ -34,17 +34,27 @@ export const users = pgTable('users', {
   onDuty: boolean('on_duty').notNull().default(false),
   capacity: integer('capacity'),
   active: boolean('active').notNull().default(true),
-  wecomUserId: text('wecom_user_id'),
-  dingtalkUserId: text('dingtalk_user_id'),
-  dingtalkUnionId: text('dingtalk_union_id'),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
-  uniqueIndex('users_wecom_uq').on(t.tenantId, t.wecomUserId),
-  uniqueIndex('users_dingtalk_uq').on(t.tenantId, t.dingtalkUserId),
-  uniqueIndex('users_dingtalk_union_uq').on(t.tenantId, t.dingtalkUnionId),
   index('users_tenant_idx').on(t.tenantId, t.createdAt),
   check('users_role_ck', sql`${t.role} in ('admin', 'manager', 'rep')`),
+]);
+
+// A person's chat accounts, one row each (a user may hold several, on several platforms): the
+// platform's name, which of its ids this is (e.g. 'userid', 'unionid') and the id. Like
+// customer_identities, one account belongs to at most one user per tenant.
+export const userAccounts = pgTable('user_accounts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  platform: text('platform').notNull(),
+  kind: text('kind').notNull(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('user_accounts_uq').on(t.tenantId, t.platform, t.kind, t.value),
+  index('user_accounts_user_idx').on(t.tenantId, t.userId),
 ]);
 
 export interface WorkingHours {

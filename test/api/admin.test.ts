@@ -141,12 +141,19 @@ describe.each(backends)('admin API on %s', (backend) => {
   });
 
   it('creates users, validates them, and refuses binding one account twice', async () => {
-    const res = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '刘销售', role: 'rep', wecomUserId: 'liu', region: '华南' }) });
+    const liu = { platform: 'wecom', kind: 'userid', value: 'liu' };
+    const liuDt = { platform: 'dingtalk', kind: 'userid', value: 'dt-liu' };
+    const res = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '刘销售', role: 'rep', accounts: [liu, liuDt], region: '华南' }) });
     expect(res.status).toBe(201);
     const u = await json(res);
-    expect(u).toMatchObject({ name: '刘销售', role: 'rep', wecomUserId: 'liu', region: '华南' });
-    const dup = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '冒名', role: 'rep', wecomUserId: 'liu' }) });
+    expect(u).toMatchObject({ name: '刘销售', role: 'rep', accounts: [liu, liuDt], region: '华南' });
+    const dup = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '冒名', role: 'rep', accounts: [liu] }) });
     expect(dup.status).toBe(409);
+    expect((await json(dup)).error.code).toBe('account_already_bound');
+    // The refused user was not created half-way.
+    expect((await json(await call('/api/v1/users?limit=200'))).items.map((x: { name: string }) => x.name)).not.toContain('冒名');
+    const badAccount = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '错', role: 'rep', accounts: [{ platform: 'WeCom!', kind: 'userid', value: 'x' }] }) });
+    expect(badAccount.status).toBe(400);
     const bad = await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '', role: 'boss' }) });
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.code).toBe('invalid_body');
@@ -156,6 +163,24 @@ describe.each(backends)('admin API on %s', (backend) => {
     expect(big.status).toBe(413);
     const list = await json(await call('/api/v1/users?role=rep'));
     expect(list.items.map((x: { name: string }) => x.name)).toContain('刘销售');
+  });
+
+  it('binds and unbinds a user\'s accounts', async () => {
+    const u = await json(await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '周销售', role: 'rep' }) }));
+    expect(u.accounts).toEqual([]);
+    const a = { platform: 'dingtalk', kind: 'unionid', value: 'u-zhou' };
+    const added = await call(`/api/v1/users/${u.id}/accounts`, { method: 'POST', body: JSON.stringify(a) });
+    expect(added.status).toBe(201);
+    expect((await json(added)).accounts).toEqual([a]);
+    expect((await call(`/api/v1/users/${u.id}/accounts`, { method: 'POST', body: JSON.stringify(a) })).status).toBe(200);
+    const other = await json(await call('/api/v1/users', { method: 'POST', body: JSON.stringify({ name: '吴销售', role: 'rep' }) }));
+    expect((await call(`/api/v1/users/${other.id}/accounts`, { method: 'POST', body: JSON.stringify(a) })).status).toBe(409);
+    expect((await json(await call(`/api/v1/users/${u.id}`))).accounts).toEqual([a]);
+    const removed = await call(`/api/v1/users/${u.id}/accounts`, { method: 'DELETE', body: JSON.stringify(a) });
+    expect(removed.status).toBe(200);
+    expect((await json(removed)).accounts).toEqual([]);
+    expect((await call(`/api/v1/users/${u.id}/accounts`, { method: 'DELETE', body: JSON.stringify(a) })).status).toBe(404);
+    expect((await call('/api/v1/users/00000000-0000-4000-8000-000000000000/accounts', { method: 'POST', body: JSON.stringify(a) })).status).toBe(404);
   });
 
   it('serves health and readiness without auth', async () => {

@@ -4,6 +4,7 @@ import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-d
 import { cardEventXml, inboxRows, outboxRows, postWecom, seedTenant, startHarness, textMessageXml, waitFor, wecomCallback, WECOM, type Harness } from '../helpers/harness.js';
 import { postRobot, robotMessage } from '../adapters/dingtalk/dingtalk.helpers.js';
 import { json } from '../helpers/test-app.js';
+import { createUser } from '../../src/crm/users.repo.js';
 import { NOTHING_FOUND_TEXT } from '../../src/bot/leads.flow.js';
 import { REPLY_NOT_FOUND_TEXT } from '../../src/bot/replies-archive.handler.js';
 import { listAudit } from '../../src/crm/audit.repo.js';
@@ -257,7 +258,7 @@ describe('assignment timers and manager cards (PostgreSQL, fake clock)', () => {
     const h = await startHarness(t.database);
     try {
       const u = await seedTenant(t.database);
-      await t.database.query(sql`insert into users (tenant_id, role, name, wecom_user_id) values ('default', 'manager', '周经理', 'mgr-zhou')`);
+      await createUser(t.database.db, 'default', { name: '周经理', role: 'manager', accounts: [{ platform: 'wecom', kind: 'userid', value: 'mgr-zhou' }] }, 'test');
       await postWecom(h.server, wecomCallback(textMessageXml({ from: 'rep-li', text: '褚总很着急，今天就要移动DR的报价 13611112222', msgId: '6001' })));
       const todo = await waitFor(async () => (await t.database.query<{ id: string }>(sql`select id from tasks where kind = 'manager.todo'`))[0], 10_000, 'todo');
       const cardSends = () => h.wecom.calls('/cgi-bin/message/send').filter((r) => (r.body as any).template_card?.task_id === todo.id);

@@ -26,7 +26,7 @@ describe.each(backends)('storage on %s', (backend) => {
     expect(rows.map((r) => r.name)).toEqual(loadMigrations().map((m) => m.name));
     const tables = await t.database.query<{ table_name: string }>(sql`select table_name from information_schema.columns where column_name = 'tenant_id' and table_schema = 'public'`);
     expect(new Set(tables.map((r) => r.table_name))).toEqual(
-      new Set(['tenants', 'users', 'products', 'customers', 'customer_identities', 'leads', 'interactions', 'tasks', 'inbox_events', 'outbox_messages', 'audit_log', 'platform_tokens', 'timers']),
+      new Set(['tenants', 'users', 'products', 'customers', 'customer_identities', 'leads', 'interactions', 'tasks', 'inbox_events', 'outbox_messages', 'audit_log', 'platform_tokens', 'timers', 'user_accounts']),
     );
   });
 
@@ -40,9 +40,10 @@ describe.each(backends)('storage on %s', (backend) => {
     expect((await findCustomersByIdentities(db, 'a', [{ kind: 'phone', value: '13800000001' }])).map((c) => c.id)).toEqual([ca.id]);
     expect(await updateCustomer(db, 'a', cb.id, { name: 'hijack' }, 'test')).toBeNull();
     expect((await getCustomer(db, 'b', cb.id))!.name).toBe('乙客户');
-    const ua = await createUser(db, 'a', { name: 'A rep', role: 'rep', wecomUserId: 'same' }, 'test');
-    await createUser(db, 'b', { name: 'B rep', role: 'rep', wecomUserId: 'same' }, 'test');
-    expect((await findUserByAccount(db, 'a', { field: 'wecomUserId', value: 'same' }))!.id).toBe(ua.id);
+    const same = { platform: 'p1', kind: 'userid', value: 'same' };
+    const ua = await createUser(db, 'a', { name: 'A rep', role: 'rep', accounts: [same] }, 'test');
+    await createUser(db, 'b', { name: 'B rep', role: 'rep', accounts: [same] }, 'test');
+    expect((await findUserByAccount(db, 'a', same))!.id).toBe(ua.id);
     expect((await listUsers(db, 'a', {}, { limit: 10 })).items.every((u) => u.tenantId === 'a')).toBe(true);
     const la = await createLead(db, 'a', { customerId: ca.id }, 'test');
     expect(await getLead(db, 'b', la.id)).toBeNull();

@@ -40,9 +40,14 @@ export async function seedTenant(database: Database, tenantId = 'default') {
   await setChannelCredentials(db, tenantId, 'wecom', box.sealJson(WECOM), 'test');
   await setChannelCredentials(db, tenantId, 'dingtalk', box.sealJson(DINGTALK), 'test');
   await upsertProducts(db, tenantId, loadSeedCatalog());
-  const manager = await createUser(db, tenantId, { name: '陈经理', role: 'manager', wecomUserId: 'mgr-chen', dingtalkUserId: 'dt-mgr-chen', dingtalkUnionId: 'u-mgr-chen' }, 'test');
-  const li = await createUser(db, tenantId, { name: '李销售', role: 'rep', wecomUserId: 'rep-li', dingtalkUserId: 'dt-rep-li', dingtalkUnionId: 'u-rep-li' }, 'test');
-  const zhang = await createUser(db, tenantId, { name: '张销售', role: 'rep', wecomUserId: 'rep-zhang', dingtalkUserId: 'dt-rep-zhang', dingtalkUnionId: 'u-rep-zhang' }, 'test');
+  const accounts = (wecom: string, dingtalk: string, union: string) => [
+    { platform: 'wecom', kind: 'userid', value: wecom },
+    { platform: 'dingtalk', kind: 'userid', value: dingtalk },
+    { platform: 'dingtalk', kind: 'unionid', value: union },
+  ];
+  const manager = await createUser(db, tenantId, { name: '陈经理', role: 'manager', accounts: accounts('mgr-chen', 'dt-mgr-chen', 'u-mgr-chen') }, 'test');
+  const li = await createUser(db, tenantId, { name: '李销售', role: 'rep', accounts: accounts('rep-li', 'dt-rep-li', 'u-rep-li') }, 'test');
+  const zhang = await createUser(db, tenantId, { name: '张销售', role: 'rep', accounts: accounts('rep-zhang', 'dt-rep-zhang', 'u-rep-zhang') }, 'test');
   return { manager, li, zhang };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database.js';
+import type { Migration } from '../../src/db/migrate.js';
 
 export type Backend = 'pglite' | 'postgres';
 export const backends: Backend[] = ['pglite', 'postgres'];
@@ -33,16 +34,16 @@ export async function createServerDatabase(): Promise<{ url: string; drop: () =>
   };
 }
 
-/** A fresh, migrated database on the given backend. */
-export async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
+/** A fresh, migrated database on the given backend (only the given migrations when a list is passed). */
+export async function openTestDatabase(backend: Backend, migrations?: Migration[]): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const database = await openDatabase({ dataDir: 'memory://' });
-    await database.migrate();
+    await database.migrate(migrations);
     return { database, drop: () => database.close() };
   }
   const server = await createServerDatabase();
   const database = await openDatabase({ databaseUrl: server.url, poolSize: 5 });
-  await database.migrate();
+  await database.migrate(migrations);
   return {
     database,
     url: server.url,

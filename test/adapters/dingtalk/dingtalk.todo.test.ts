@@ -10,6 +10,7 @@ import { DingtalkMemoryTokenStore } from '../../fakes/dingtalk-memory-token-stor
 import { openTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
 import { box, DINGTALK, inboxRows, outboxRows, seedTenant, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
 import { robotMessage } from './dingtalk.helpers.js';
+import { createUser } from '../../../src/crm/users.repo.js';
 
 const APP = { appKey: 'fake-app-key', appSecret: 'fake-app-secret', robotCode: 'rc' };
 
@@ -156,7 +157,7 @@ describe('DingTalk manager todo end to end (Stream, real pipeline, PostgreSQL)',
     await seedTenant(t.database);
     // Cards need the tenant's card template; a second manager reachable only on DingTalk.
     await setChannelCredentials(t.database.db, 'default', 'dingtalk', box.sealJson({ ...DINGTALK, cardTemplateId: 'tpl.schema' }), 'test');
-    await t.database.query(sql`insert into users (tenant_id, role, name, dingtalk_user_id) values ('default', 'manager', '周经理', 'dt-mgr-zhou')`);
+    await createUser(t.database.db, 'default', { name: '周经理', role: 'manager', accounts: [{ platform: 'dingtalk', kind: 'userid', value: 'dt-mgr-zhou' }] }, 'test');
     h = await startHarness(t.database, { env: { DINGTALK_STREAM: 'on' } });
     h.dingtalk.unionIds.set('dt-mgr-chen', 'u-mgr-chen');
     h.dingtalk.unionIds.set('dt-mgr-zhou', 'u-mgr-zhou');

@@ -35,6 +35,12 @@ import { accessRouter } from '../api/access.routes.js';
 import { createAuth, type Auth } from '../auth/guard.js';
 import { SessionCodec } from '../auth/session.js';
 import { RateLimiter, type RateLimit } from '../auth/rate-limit.js';
+import { SignInProviders } from '../auth/signin.js';
+import { signInRouter } from '../auth/signin.routes.js';
+import { peopleRouter } from '../api/people.routes.js';
+import { pagesRouter } from '../admin/pages.routes.js';
+import { wecomSignIn } from '../adapters/wecom/wecom.signin.js';
+import { dingtalkSignIn } from '../adapters/dingtalk/dingtalk.signin.js';
 import type { OutboundMessage } from '../bot/replies.js';
 
 export interface RuntimeOptions {
@@ -72,6 +78,7 @@ export const DEFAULT_LIMITS: Limits = {
 export interface Runtime {
   routers: Router[];
   auth: Auth;
+  signIn: SignInProviders;
   inbox: QueueWorker;
   outbox: QueueWorker;
   channels: ChannelDirectory;
@@ -115,7 +122,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const wecomChannel = async (tenantId: string) => (await channels.get<WecomEnv>(tenantId, 'wecom'))?.creds ?? null;
   deliverers.register('wecom', { deliver: (m) => wecomDeliverer.deliver(m) });
   const dingtalkChannel = async (tenantId: string) => (await channels.get<DingtalkEnv>(tenantId, 'dingtalk'))?.creds ?? null;
-  deliverers.register('dingtalk', createDingtalkDeliverer({ apiBase: config.dingtalk.apiBase, oapiBase: config.dingtalk.oapiBase, tokens, channel: dingtalkChannel, fetchImpl: o.fetchImpl, logger }));
+  const dingtalkDeliverer = createDingtalkDeliverer({ apiBase: config.dingtalk.apiBase, oapiBase: config.dingtalk.oapiBase, tokens, channel: dingtalkChannel, fetchImpl: o.fetchImpl, logger });
+  deliverers.register('dingtalk', dingtalkDeliverer);
 
   const clock = o.clock ?? (() => new Date());
   const tenantInfo = new TenantInfoCache();
@@ -228,15 +236,21 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const auth = createAuth({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, sessions });
   const limits: Limits = { ...DEFAULT_LIMITS, ...(o.limits ?? {}) };
   const limiter = new RateLimiter(o.sessions?.now);
+  const signIn = new SignInProviders();
+  signIn.register(wecomSignIn({ channel: wecomChannel, client: (t) => wecomDeliverer.client(t) }));
+  signIn.register(dingtalkSignIn({ channel: dingtalkChannel, client: (t) => dingtalkDeliverer.client(t) }));
+  const onChannelChange = (tenantId: string) => {
+    channels.invalidate(tenantId);
+    tenantInfo.invalidate(tenantId);
+  };
   const routers: Router[] = [
+    pagesRouter({ database, auth, providers: signIn }),
+    signInRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, limiter, limits: { signIn: limits.signInPerAddress, bind: limits.bindPerAddress } }),
+    peopleRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, onPeopleChange: (tenantId) => tenantInfo.invalidate(tenantId) }),
     adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     tenantsRouter({
-      database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes,
-      onChannelChange: (tenantId) => {
-        channels.invalidate(tenantId);
-        tenantInfo.invalidate(tenantId);
-      },
+      database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes, onChannelChange,
     }),
     leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
     wecomRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: wecomChannel, store }),
@@ -247,6 +261,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   return {
     routers,
     auth,
+    signIn,
     inbox,
     outbox,
     channels,

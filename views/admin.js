@@ -22,7 +22,7 @@
   function errText(e) {
     var msg = { rate_limited: '操作太频繁，请稍后再试', session_expired: '登录已过期，请重新登录', connection_failed: '连接失败：凭据有误或平台不可达' }[e.code];
     var details = (e.details || []).map ? (e.details || []).map(function (d) { return (d.path ? d.path + '：' : '') + d.message; }).join('\n') : '';
-    return (msg || e.message || '出错了') + (details ? '\n' + details : '');
+    return details || msg || e.message || '出错了';
   }
   function show(id, e) { $(id).textContent = e ? errText(e) : ''; }
   function when(iso) { return iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—'; }
@@ -62,7 +62,7 @@
         role.disabled = !u.active;
         role.onchange = function () { api('PUT', '/api/v1/users/' + u.id + '/role', { role: role.value }).then(loaders.people, function (e) { show('people-err', e); loaders.people(); }); };
         var accs = el('td', {}, u.accounts.map(function (a) {
-          return el('span', { class: 'tag', title: a.kind + ': ' + a.value }, [document.createTextNode(label(a.platform) + ' '), u.active ? el('a', { href: '#people', text: '×', title: '解绑', on: function (ev) {
+          return el('span', { class: 'tag', title: a.kind + ': ' + a.value }, [document.createTextNode(label(a.platform) + (a.kind === 'userid' ? '' : '·' + a.kind) + ' '), u.active ? el('a', { href: '#people', text: '×', title: '解绑', on: function (ev) {
             ev.preventDefault();
             if (confirm('解绑 ' + u.name + ' 的' + label(a.platform) + '账号（' + a.kind + '）？')) api('DELETE', '/api/v1/users/' + u.id + '/accounts', a).then(loaders.people, function (e) { show('people-err', e); });
           } }) : null]);
@@ -186,7 +186,7 @@
     function input(name, lbl, val) { var id = 'r' + Math.random().toString(36).slice(2, 8); return el('div', {}, [el('label', { for: id, text: lbl }), el('input', { id: id, name: name, class: 'w', value: val || '' })]); }
     var sel = el('select', { name: 'kind', class: 'w' });
     [['pool', '销售池'], ['rep', '指定销售'], ['managers', '交给经理']].forEach(function (o) { var e = el('option', { value: o[0], text: o[1] }); if (o[0] === kind) e.selected = true; sel.appendChild(e); });
-    var who = el('select', { name: 'who', class: 'w', multiple: 'multiple', size: '3' });
+    var who = el('select', { name: 'who', class: 'w', multiple: 'multiple', size: '4' });
     users.filter(function (u) { return u.active && u.role !== 'admin'; }).forEach(function (u) {
       var ids = target.pool || (target.rep ? [target.rep] : []);
       var o = el('option', { value: u.id, text: u.name }); if (ids.indexOf(u.id) >= 0) o.selected = true; who.appendChild(o);
@@ -229,6 +229,12 @@
       if (v('name')) rule.name = v('name');
       return rule;
     });
+    var missing = [];
+    rules.forEach(function (r, i) {
+      if (r.target.pool && !r.target.pool.length) missing.push('规则 ' + (i + 1) + '：销售池至少选择一个人');
+      if (r.target.rep === '') missing.push('规则 ' + (i + 1) + '：请选择一位销售');
+    });
+    if (missing.length) { $('assign-err').textContent = missing.join('\n'); return; }
     api('PUT', '/api/v1/settings/assignment', { claimTimeoutSeconds: Number($('a-timeout').value), maxReassignments: Number($('a-max').value), sourceWeights: weights, rules: rules })
       .then(function () { $('assign-ok').textContent = '已保存'; }, function (e) {
         // Paths like rules.0.target.pool -> 规则 1
@@ -256,13 +262,21 @@
       if (!append) tb.textContent = '';
       r.items.forEach(function (a) {
         var detail = JSON.stringify(a.after || a.before || '');
-        tb.appendChild(el('tr', {}, [el('td', { text: when(a.at) }), el('td', { class: 'mono', text: a.actor }), el('td', { text: a.action }), el('td', { class: 'opt mono', text: a.entity + ' ' + a.entityId }), el('td', { class: 'opt mono small', text: detail.length > 120 ? detail.slice(0, 120) + '…' : detail })]));
+        tb.appendChild(el('tr', {}, [el('td', { text: when(a.at) }), el('td', { title: a.actor, text: actorName(a.actor) }), el('td', { text: a.action }), el('td', { class: 'opt mono', text: a.entity + ' ' + a.entityId }), el('td', { class: 'opt mono small', text: detail.length > 120 ? detail.slice(0, 120) + '…' : detail })]));
       });
       cursor = r.nextCursor;
       $('audit-more').hidden = !cursor;
     }, function (e) { show('audit-err', e); });
   }
-  loaders.audit = function () { cursor = null; loadAudit(false); };
+  function actorName(a) {
+    var m = /^user:(.+)$/.exec(a);
+    var u = m && users.filter(function (x) { return x.id === m[1]; })[0];
+    return u ? u.name : a === 'operator' ? '运维令牌' : a;
+  }
+  loaders.audit = function () {
+    cursor = null;
+    api('GET', '/api/v1/users?limit=200').then(function (r) { users = r.items; loadAudit(false); }, function (e) { show('audit-err', e); });
+  };
   $('audit-form').onsubmit = function (ev) { ev.preventDefault(); cursor = null; loadAudit(false); };
   $('audit-more').onclick = function () { loadAudit(true); };
 

@@ -14,6 +14,7 @@
 
   text('tenant', data.tenantName || '');
   function fail(e) {
+    text('platform-msg', '');
     var d = (e && e.details) || {};
     if (e && e.code === 'account_not_bound') text('error', '你的' + (d.label || '') + '账号还没有绑定客路用户。请联系管理员' + (d.admins && d.admins.length ? '：' + d.admins.join('、') : '') + '。');
     else if (e && e.code === 'rate_limited') text('error', '尝试太频繁，请稍后再试。');

@@ -24,13 +24,17 @@ const ASSETS: Record<string, string> = {
   'admin.js': 'text/javascript; charset=utf-8',
 };
 
-// The DingTalk JS API is loaded from DingTalk's CDN inside DingTalk only.
-const CSP = "default-src 'self'; script-src 'self' https://g.alicdn.com; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'self' https://*.dingtalk.com https://*.qq.com";
+// Our own scripts, plus what each platform's in-app sign-in needs (its JS API, the apps that frame us).
+function contentSecurityPolicy(providers: SignInProviders): string {
+  const script = providers.all().flatMap((p) => p.pageOrigins.script);
+  const frame = providers.all().flatMap((p) => p.pageOrigins.frame);
+  return ["default-src 'self'", `script-src 'self' ${script.join(' ')}`.trim(), "img-src 'self' data:", "style-src 'self'", "connect-src 'self'", `frame-ancestors 'self' ${frame.join(' ')}`.trim()].join('; ');
+}
 
 function page(ctx: Context, name: string, data: unknown, status = 200): void {
   ctx.status = status;
   ctx.type = 'html';
-  ctx.set('Content-Security-Policy', CSP);
+  ctx.set('Content-Security-Policy', ctx.state.csp as string);
   ctx.set('Cache-Control', 'no-store');
   ctx.set('Referrer-Policy', 'no-referrer');
   ctx.body = renderPage(name, data);
@@ -41,6 +45,11 @@ export function pagesRouter(deps: PageRouteDeps): Router {
   const r = new Router();
   const { db } = deps.database;
   const { auth } = deps;
+  const csp = contentSecurityPolicy(deps.providers);
+  r.use(async (ctx, next) => {
+    ctx.state.csp = csp;
+    await next();
+  });
 
   r.get('/assets/:file', (ctx) => {
     const type = ASSETS[ctx.params.file ?? ''];

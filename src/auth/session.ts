@@ -77,7 +77,7 @@ export class SessionCodec {
     return c;
   }
 
-  /** Set-Cookie value. SameSite=None: WeCom and DingTalk open pages in their own (sometimes framed) webviews. */
+  /** Set-Cookie value. SameSite=None: chat platforms open pages in their own (sometimes framed) webviews. */
   cookie(value: string, claims: SessionClaims): string {
     const maxAge = Math.max(0, claims.expiresAt - this.seconds());
     return `${SESSION_COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=None`;

@@ -104,7 +104,7 @@ export function signInRouter(deps: SignInRouteDeps): Router {
     ctx.body = { redirect: homeOf(user), user: { id: user.id, name: user.name, role: user.role } };
   });
 
-  // Starts a redirect-style sign-in (WeCom OAuth): state carries the tenant, and a binding token when binding.
+  // Starts a redirect-style (OAuth) sign-in: state carries the tenant, and a binding token when binding.
   r.get('/auth/start/:platform', signInLimit, async (ctx) => {
     const name = parseWith(platform, ctx.params.platform, 'invalid_platform');
     const q = parseWith(z.object({ tenant: tenantId.optional(), bind: z.string().max(100).optional() }).strict(), ctx.query);

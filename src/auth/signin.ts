@@ -14,6 +14,8 @@ export interface SignInProvider {
   userAgent: RegExp;
   /** How the page gets a code: by redirecting to the platform (OAuth), or in-app with its JS API. */
   mode: 'redirect' | 'jsapi';
+  /** Origins the pages must allow for this platform: its JS API script, the apps that frame our pages. */
+  pageOrigins: { script: string[]; frame: string[] };
   /** Whether the tenant has this platform configured. */
   configured(tenantId: string): Promise<boolean>;
   /** How the page obtains a code. */

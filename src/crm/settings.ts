@@ -32,10 +32,15 @@ export type AssignmentSettings = z.infer<typeof assignmentSettingsSchema>;
 
 export const defaultAssignmentSettings: AssignmentSettings = assignmentSettingsSchema.parse({});
 
-export async function getAssignmentSettings(tx: Tx, tenantId: string): Promise<AssignmentSettings> {
+/** A tenant's settings under `key`, read through its schema; a stored value that no longer parses reads as the default. */
+async function readSettings<T>(tx: Tx, tenantId: string, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
   const t = await getTenant(tx, tenantId);
-  const parsed = assignmentSettingsSchema.safeParse(t?.settings.assignment ?? {});
-  return parsed.success ? parsed.data : defaultAssignmentSettings;
+  const parsed = schema.safeParse(t?.settings[key] ?? {});
+  return parsed.success ? parsed.data : fallback;
+}
+
+export function getAssignmentSettings(tx: Tx, tenantId: string): Promise<AssignmentSettings> {
+  return readSettings(tx, tenantId, 'assignment', assignmentSettingsSchema, defaultAssignmentSettings);
 }
 
 export async function putAssignmentSettings(tx: Tx, tenantId: string, s: AssignmentSettings, actor: string): Promise<void> {
@@ -59,10 +64,8 @@ export type FieldAccess = z.infer<typeof fieldAccessSchema>;
 export type MaskableField = keyof FieldAccess;
 export const defaultFieldAccess: FieldAccess = fieldAccessSchema.parse({});
 
-export async function getFieldAccess(tx: Tx, tenantId: string): Promise<FieldAccess> {
-  const t = await getTenant(tx, tenantId);
-  const parsed = fieldAccessSchema.safeParse(t?.settings.fieldAccess ?? {});
-  return parsed.success ? parsed.data : defaultFieldAccess;
+export function getFieldAccess(tx: Tx, tenantId: string): Promise<FieldAccess> {
+  return readSettings(tx, tenantId, 'fieldAccess', fieldAccessSchema, defaultFieldAccess);
 }
 
 export async function putFieldAccess(tx: Tx, tenantId: string, s: FieldAccess, actor: string): Promise<void> {

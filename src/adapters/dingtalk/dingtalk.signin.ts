@@ -14,6 +14,8 @@ export function dingtalkSignIn(deps: { channel(tenantId: string): Promise<Dingta
     label: '钉钉',
     userAgent: /DingTalk/i,
     mode: 'jsapi',
+    // dd.runtime.permission.requestAuthCode comes from DingTalk's JS API on its CDN.
+    pageOrigins: { script: ['https://g.alicdn.com'], frame: ['https://*.dingtalk.com'] },
     async configured(tenantId) {
       return !!(await deps.channel(tenantId));
     },

@@ -12,6 +12,7 @@ export function wecomSignIn(deps: { channel(tenantId: string): Promise<WecomEnv 
     label: '企业微信',
     userAgent: /wxwork/i,
     mode: 'redirect',
+    pageOrigins: { script: [], frame: ['https://*.qq.com'] },
     async configured(tenantId) {
       return !!(await deps.channel(tenantId));
     },

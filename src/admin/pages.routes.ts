@@ -8,6 +8,7 @@ import { getTenant } from '../crm/tenants.repo.js';
 import { getUser, listUsers } from '../crm/users.repo.js';
 import { peekBindingToken } from '../crm/binding.repo.js';
 import { renderPage, viewFile } from './render.js';
+import { isDemoTenant } from '../auth/signin.routes.js';
 
 export interface PageRouteDeps {
   database: Database;
@@ -66,7 +67,7 @@ export function pagesRouter(deps: PageRouteDeps): Router {
     const tenantId = typeof ctx.query.tenant === 'string' && /^[a-z0-9][a-z0-9_-]{1,62}$/.test(ctx.query.tenant) ? ctx.query.tenant : auth.defaultTenantId;
     const tenant = await getTenant(db, tenantId);
     if (!tenant) return page(ctx, 'problem', { code: 'not_found', message: '没有这个公司' }, 404);
-    const demo = Object.keys(tenant.channels).length === 0;
+    const demo = isDemoTenant(tenant);
     const users = demo ? (await listUsers(db, tenantId, { active: true }, { limit: 50 })).items.map((u) => ({ id: u.id, name: u.name, role: u.role, region: u.region })) : [];
     page(ctx, 'signin', { tenantId, tenantName: tenant.name, demo, users, platforms: await platformsOf(tenantId) });
   });

@@ -12,6 +12,9 @@ import { createUser, getUser } from '../crm/users.repo.js';
 import { issueBindingToken } from '../crm/binding.repo.js';
 import { changeRole, deactivateUser, holdings } from '../crm/handover.service.js';
 import { userView } from './admin.routes.js';
+import { rerouteLeads } from '../bot/leads.flow.js';
+import type { FlowDeps } from '../bot/flow.js';
+import { enqueueOutbound } from '../queue/outbox.js';
 
 export interface PeopleRouteDeps {
   database: Database;
@@ -21,6 +24,9 @@ export interface PeopleRouteDeps {
   publicUrl?: string;
   /** Drops caches that hold users (assignment reads the tenant's people). */
   onPeopleChange(tenantId: string): void;
+  flow: FlowDeps;
+  /** Wakes the outbox after a commit that queued messages. */
+  afterCommit(): void;
 }
 
 const role = z.enum(['admin', 'manager', 'rep']);
@@ -82,8 +88,16 @@ export function peopleRouter(deps: PeopleRouteDeps): Router {
     const b = parseWith(z.object({ handoverTo: uuidParam.nullable() }).strict(), await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
     const p = auth.principal(ctx);
     if (p.user?.id === id) throw new AppError('cannot_deactivate_self', 'another admin must deactivate you', 409);
-    const out = await db.transaction((tx) => deactivateUser(tx, p.tenantId, id, b.handoverTo, p.actor));
+    // One transaction: deactivation, the handover, and (back to assignment) the leads' new routing.
+    const out = await db.transaction(async (tx) => {
+      const h = await deactivateUser(tx, p.tenantId, id, b.handoverTo, p.actor, deps.flow.now());
+      const messages = await rerouteLeads(tx, deps.flow, p.tenantId, h.unassignedLeadIds);
+      let i = 0;
+      for (const m of messages) await enqueueOutbound(tx, m, `handover:${id}:${i++}`);
+      return h;
+    });
     deps.onPeopleChange(p.tenantId);
+    deps.afterCommit();
     ctx.body = { user: userView(out.user), handedOver: out.counts, handoverTo: b.handoverTo };
   });
 

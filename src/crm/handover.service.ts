@@ -14,6 +14,13 @@ export interface HandoverCounts {
   tasks: number;
 }
 
+export interface Handover {
+  user: User;
+  counts: HandoverCounts;
+  /** Leads put back to assignment (handover to nobody): the caller routes them in the same transaction. */
+  unassignedLeadIds: string[];
+}
+
 const OPEN_LEAD = ['new', 'assigned', 'claimed', 'contacted', 'qualified'] as const;
 
 /**
@@ -23,7 +30,7 @@ const OPEN_LEAD = ['new', 'assigned', 'claimed', 'contacted', 'qualified'] as co
  * change: tags, notes, interactions and history stay as they are. Their sessions end at once (the
  * session check reads `active`).
  */
-export async function deactivateUser(tx: Tx, tenantId: string, userId: string, to: string | null, actor: string, now = new Date()): Promise<{ user: User; counts: HandoverCounts }> {
+export async function deactivateUser(tx: Tx, tenantId: string, userId: string, to: string | null, actor: string, now = new Date()): Promise<Handover> {
   const [row] = await tx.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, userId))).for('update');
   if (!row) throw notFound('user');
   if (!row.active) throw new AppError('user_inactive', 'this user is already deactivated', 409);
@@ -49,7 +56,7 @@ export async function deactivateUser(tx: Tx, tenantId: string, userId: string, t
   await tx.update(users).set({ active: false, onDuty: false, updatedAt: now }).where(eq(users.id, userId));
   const counts = { customers: owned.length, leads: open.length, tasks: moved.length };
   await recordAudit(tx, tenantId, { actor, action: 'user.deactivate', entityType: 'user', entityId: userId, before: { active: true }, after: { active: false, handoverTo: to, ...counts } });
-  return { user: (await getUser(tx, tenantId, userId))!, counts };
+  return { user: (await getUser(tx, tenantId, userId))!, counts, unassignedLeadIds: to ? [] : open.map((l) => l.id) };
 }
 
 export async function changeRole(tx: Tx, tenantId: string, userId: string, role: Role, actor: string): Promise<User> {

@@ -285,7 +285,7 @@ describe.each(backends)('sign-in, sessions, keys, roles and handover on %s', (ba
     expect([gone.status, (await json(gone)).error.code]).toEqual([401, 'session_revoked']);
     const again = await op(`/api/v1/users/${people.zhang.id}/deactivate`, { method: 'POST', body: { handoverTo: people.li.id } });
     expect([again.status, (await json(again)).error.code]).toEqual([409, 'user_inactive']);
-    // Back to assignment: the lead is unassigned and new, the customer ownerless.
+    // Back to assignment: the customer is ownerless and the lead goes through the rules again (to an active rep, with a claim card).
     const inv = await json(await op('/api/v1/users/invite', { method: 'POST', body: { name: '钱销售', role: 'rep' } }));
     const cust = await createCustomer(t.database.db, 'default', { name: '钱的客户', ownerId: inv.user.id }, 'test');
     const lead = await createLead(t.database.db, 'default', { customerId: cust.id, status: 'assigned', assigneeId: inv.user.id }, 'test');
@@ -293,7 +293,16 @@ describe.each(backends)('sign-in, sessions, keys, roles and handover on %s', (ba
     expect([bad.status, (await json(bad)).error.code]).toEqual([400, 'invalid_handover']);
     const pooled = await json(await op(`/api/v1/users/${inv.user.id}/deactivate`, { method: 'POST', body: { handoverTo: null } }));
     expect(pooled.handedOver).toEqual({ customers: 1, leads: 1, tasks: 0 });
-    expect(await json(await op(`/api/v1/leads/${lead.id}`))).toMatchObject({ status: 'new', assigneeId: null });
+    const rerouted = await json(await op(`/api/v1/leads/${lead.id}`));
+    expect(rerouted.status).toBe('assigned');
+    const taker = await json(await op(`/api/v1/users/${rerouted.assigneeId}`));
+    expect(taker).toMatchObject({ role: 'rep', active: true });
+    expect(rerouted.statusHistory.map((x: { status: string; note?: string }) => [x.status, x.note ?? null])).toEqual([['assigned', null], ['new', 'handover'], ['assigned', null]]);
+    expect(await count(sql`select count(*)::int as n from customers where id = ${cust.id} and owner_id is null`)).toBe(1);
+    const cards = await t.database.query<{ payload: { to: { userIds: string[] } } }>(sql`select payload from outbox_messages where dedupe_key like ${`handover:${inv.user.id}:%`}`);
+    const takerIds = taker.accounts.map((a: { value: string }) => a.value);
+    expect(cards).toHaveLength(1);
+    expect(takerIds).toContain(cards[0]!.payload.to.userIds[0]);
   });
 
   it('changes roles with an audit row; the new role applies to a live session at once', async () => {
@@ -318,6 +327,11 @@ describe.each(backends)('sign-in, sessions, keys, roles and handover on %s', (ba
     expect(adminPage.status).toBe(200);
     const refused = await post('/auth/demo', { tenantId: 'default', userId: people.manager.id });
     expect([refused.status, (await json(refused)).error.code]).toEqual([403, 'demo_signin_disabled']);
+    // A tenant without channels that was not seeded as the demo (a real one not configured yet) is no demo.
+    const bare = await json(await op('/api/v1/users', { method: 'POST', tenant: 'other', body: { name: '别家管理员', role: 'admin' } }));
+    const notDemo = await post('/auth/demo', { tenantId: 'other', userId: bare.id });
+    expect([notDemo.status, (await json(notDemo)).error.code]).toEqual([403, 'demo_signin_disabled']);
+    expect(await (await fetch(url('/signin?tenant=other'))).text()).not.toContain('别家管理员');
     expect(await (await fetch(url('/signin?tenant=default'))).text()).not.toContain('陈经理');
   });
 

@@ -5,9 +5,18 @@
   function $(id) { return document.getElementById(id); }
   function text(id, t) { var e = $(id); if (e) e.textContent = t; }
 
+  var MESSAGES = {
+    binding_link_used: '这个绑定链接已经用过了。如需重新绑定，请联系管理员生成新的链接。',
+    binding_link_expired: '这个绑定链接已过期，请联系管理员生成新的链接。',
+    binding_link_invalid: '这个绑定链接无效，请核对链接或联系管理员。',
+    invalid_code: '登录授权无效或已过期（也可能属于其他企业），请在工作台中重新打开客路。',
+    user_inactive: '你的客路账号已停用，请联系管理员。',
+    platform_not_configured: '这家公司还没有配置这个平台，请联系管理员。',
+    rate_limited: '尝试太频繁，请稍后再试。',
+  };
   if ($('problem')) {
     var d = data.details || {};
-    text('msg', d.admins ? '你的' + (d.label || '') + '账号还没有绑定客路用户。请联系管理员' + (d.admins.length ? '：' + d.admins.join('、') : '') + '，请他在管理后台邀请你并发送绑定链接。' : (data.message || ''));
+    text('msg', d.admins ? '你的' + (d.label || '') + '账号还没有绑定客路用户。请联系管理员' + (d.admins.length ? '：' + d.admins.join('、') : '') + '，请他在管理后台邀请你并发送绑定链接。' : (MESSAGES[data.code] || data.message || ''));
     text('code', data.code || '');
     return;
   }
@@ -17,8 +26,7 @@
     text('platform-msg', '');
     var d = (e && e.details) || {};
     if (e && e.code === 'account_not_bound') text('error', '你的' + (d.label || '') + '账号还没有绑定客路用户。请联系管理员' + (d.admins && d.admins.length ? '：' + d.admins.join('、') : '') + '。');
-    else if (e && e.code === 'rate_limited') text('error', '尝试太频繁，请稍后再试。');
-    else text('error', (e && e.message) || '登录失败');
+    else text('error', (e && MESSAGES[e.code]) || (e && e.message) || '登录失败');
   }
   function post(path, body) {
     return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' })

@@ -81,6 +81,26 @@ describe.each(backends)('pages in Chromium on %s', (backend) => {
     await ctx.close();
   });
 
+  it('binds a DingTalk account from a one-time link opened inside DingTalk, then refuses the link again', async () => {
+    const inv = await fetch(`${h.server.url}/api/v1/users/invite`, { method: 'POST', headers: { authorization: 'Bearer harness-admin-token-0123', 'content-type': 'application/json' }, body: JSON.stringify({ name: '郑销售', role: 'rep' }) });
+    const { bindingUrl } = (await inv.json()) as { bindingUrl: string };
+    const ctx = await browser.newContext({ userAgent: 'Mozilla/5.0 (iPhone) AliApp(DingTalk/7.0.0)', viewport: { width: 375, height: 740 } });
+    const code = h.dingtalk.issueAuthCode('dt-zheng', 'u-zheng');
+    await ctx.addInitScript(`window.dd = { runtime: { permission: { requestAuthCode: function (o) { o.onSuccess({ code: ${JSON.stringify(code)} }); } } } };`);
+    const page = await ctx.newPage();
+    await page.goto(bindingUrl);
+    await text(page.locator('#name'), '郑销售');
+    await shot(page, 'bind-phone');
+    await page.click('#go');
+    await page.waitForURL('**/me');
+    await text(page.locator('#who'), '郑销售');
+    const again = await page.goto(bindingUrl);
+    expect(again?.status()).toBe(410);
+    await text(page.locator('#msg'), '已经用过了');
+    await shot(page, 'bind-used-phone');
+    await ctx.close();
+  });
+
   it('shows an unbound DingTalk account whom to ask', async () => {
     await createUser(t.database.db, 'default', { name: '周管理', role: 'admin' }, 'test');
     const ctx = await browser.newContext({ userAgent: 'Mozilla/5.0 AliApp(DingTalk/7.0.0)', viewport: { width: 375, height: 740 } });

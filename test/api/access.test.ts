@@ -355,6 +355,13 @@ describe.each(backends)('sign-in, sessions, keys, roles and handover on %s', (ba
     }
     expect(bind).not.toBeNull();
     expect(Number(bind!.headers.get('retry-after'))).toBeGreaterThan(0);
+    let signIn: Response | null = null;
+    for (let i = 0; i < 21 && !signIn; i++) {
+      const r = await post('/auth/signin', { platform: 'dingtalk', code: `nope-${i}` });
+      if (r.status === 429) signIn = r;
+    }
+    expect(signIn).not.toBeNull();
+    expect((await json(signIn!)).error.code).toBe('rate_limited');
     now += 61_000;
     expect((await withKey(forms, '/api/v1/leads', { method: 'POST', body: { name: '访客3', phone: '13566660003' } })).status).toBe(201);
   });

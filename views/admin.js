@@ -108,7 +108,7 @@
   // Channels
   var FIELDS = {
     wecom: [['corpId', '企业ID（CorpID）'], ['agentId', '应用 AgentId'], ['secret', '应用 Secret'], ['token', '接收消息 Token'], ['encodingAesKey', 'EncodingAESKey']],
-    dingtalk: [['appKey', 'Client ID（AppKey）'], ['appSecret', 'Client Secret（AppSecret）'], ['robotCode', '机器人编码（可选）'], ['eventToken', '事件订阅 签名 token（可选）'], ['eventAesKey', '事件订阅 加密 aes_key（可选）']],
+    dingtalk: [['appKey', 'Client ID（AppKey）'], ['appSecret', 'Client Secret（AppSecret）'], ['robotCode', '机器人编码（可选）'], ['eventToken', '事件订阅 签名 token（可选）'], ['eventAesKey', '事件订阅 加密 aes_key（可选）'], ['cardTemplateId', '卡片模板 ID（可选）']],
   };
   loaders.channels = function () {
     api('GET', '/api/v1/channels').then(function (r) {

@@ -15,7 +15,7 @@ export interface TenantRouteDeps {
   auth: Auth;
   bodyLimitBytes: number;
   /** Drops cached credentials, so the next callback of that tenant reads the new ones. */
-  onChannelChange(tenantId: string): void;
+  onChannelChange(tenantId: string): void | Promise<void>;
 }
 
 const tenantIdParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'tenant ids are 2-63 characters: a-z, 0-9, _ and -');
@@ -75,7 +75,7 @@ export function tenantsRouter(deps: TenantRouteDeps): Router {
     const tenantId = parseWith(tenantIdParam, ctx.params.tenantId, 'invalid_tenant_id');
     const body = parseWith(tenantBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
     const { tenant, created } = await db.transaction((tx) => upsertTenant(tx, { tenantId, name: body.name, timeZone: body.timeZone }, auth.principal(ctx).actor));
-    deps.onChannelChange(tenantId);
+    await deps.onChannelChange(tenantId);
     ctx.status = created ? 201 : 200;
     ctx.body = tenantView(tenant);
   });
@@ -95,7 +95,7 @@ export function tenantsRouter(deps: TenantRouteDeps): Router {
     const creds = parseWith(channelBodies[platform], await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
     if (!(await getTenant(db, tenantId))) throw notFound('tenant');
     await db.transaction((tx) => setChannelCredentials(tx, tenantId, platform, deps.box.sealJson(creds), auth.principal(ctx).actor));
-    deps.onChannelChange(tenantId);
+    await deps.onChannelChange(tenantId);
     ctx.body = { tenantId, platform, configured: true };
   });
 

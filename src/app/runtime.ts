@@ -239,9 +239,14 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const signIn = new SignInProviders();
   signIn.register(wecomSignIn({ channel: wecomChannel, client: (t) => wecomDeliverer.client(t) }));
   signIn.register(dingtalkSignIn({ channel: dingtalkChannel, client: (t) => dingtalkDeliverer.client(t) }));
-  const onChannelChange = (tenantId: string) => {
+  // New credentials: drop what was cached under the old ones, tokens included (else "test connection"
+  // and sends would go on with the old app's token until it expired).
+  const onChannelChange = async (tenantId: string) => {
     channels.invalidate(tenantId);
     tenantInfo.invalidate(tenantId);
+    for (const platform of ['wecom', 'dingtalk']) {
+      for (const kind of ['access_token', 'jsapi_ticket', 'agent_jsapi_ticket']) await tokens.forget({ tenantId, platform, kind });
+    }
   };
   const routers: Router[] = [
     pagesRouter({ database, auth, providers: signIn }),

@@ -316,6 +316,25 @@ describe.each(backends)('sign-in, sessions, keys, roles and handover on %s', (ba
     expect((await asUser(cookie, '/api/v1/audit')).status).toBe(403);
   });
 
+  it('lists channels with their callback URLs and tests the stored credentials', async () => {
+    const list = await json(await op('/api/v1/channels'));
+    const byPlatform = Object.fromEntries(list.items.map((c: { platform: string }) => [c.platform, c]));
+    expect(byPlatform.wecom).toMatchObject({ label: '企业微信', configured: true });
+    expect(byPlatform.wecom.callbackUrls).toContain(`${h.server.url}/wecom/callback/default`);
+    expect(byPlatform.dingtalk.callbackUrls).toContain(`${h.server.url}/dingtalk/robot/default`);
+    expect(await json(await op('/api/v1/channels/wecom/test', { method: 'POST' }))).toEqual({ ok: true });
+    expect(await json(await op('/api/v1/channels/dingtalk/test', { method: 'POST' }))).toEqual({ ok: true });
+    // New, wrong credentials: the test fails at once (the old app's cached token is not used).
+    const put = await op('/api/v1/tenants/default/channels/dingtalk', { method: 'PUT', body: { appKey: 'fake-app-key', appSecret: 'a-wrong-secret' } });
+    expect(put.status).toBe(200);
+    const bad = await op('/api/v1/channels/dingtalk/test', { method: 'POST' });
+    expect([bad.status, (await json(bad)).error.code]).toEqual([502, 'connection_failed']);
+    await op('/api/v1/tenants/default/channels/dingtalk', { method: 'PUT', body: { appKey: 'fake-app-key', appSecret: 'fake-app-secret', robotCode: 'fake-robot-code' } });
+    expect(await json(await op('/api/v1/channels/dingtalk/test', { method: 'POST' }))).toEqual({ ok: true });
+    const none = await op('/api/v1/channels/wecom/test', { method: 'POST', tenant: 'other' });
+    expect([none.status, (await json(none)).error.code]).toEqual([404, 'platform_not_configured']);
+  });
+
   it('lists demo users on the demo tenant only', async () => {
     const page = await (await fetch(url('/signin?tenant=demo'))).text();
     expect(page).toContain('王管理');

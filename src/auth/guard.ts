@@ -66,6 +66,9 @@ export function createAuth(o: AuthOptions): Auth {
 
   async function fromBearer(ctx: Context, token: string): Promise<Principal> {
     const header = ctx.get('x-kelu-tenant');
+    if (o.adminToken && safeEqual(token, o.adminToken)) {
+      return { tenantId: header || o.defaultTenantId, actor: 'operator', via: 'operator', grant: 'operator' };
+    }
     if (looksLikeApiKey(token)) {
       const v = await verifyApiKey(db, token);
       if (!v.ok) throw new AppError(v.reason === 'revoked' ? 'key_revoked' : 'unauthorized', v.reason === 'revoked' ? 'this API key has been revoked' : 'a valid bearer token is required', 401);
@@ -74,9 +77,6 @@ export function createAuth(o: AuthOptions): Auth {
       await markApiKeyUsed(db, v.key.id);
       await recordAudit(db, v.key.tenantId, { actor: `key:${v.key.id}`, action: 'key.use', entityType: 'api_key', entityId: v.key.id, after: { method: ctx.method, path: ctx.path } });
       return { tenantId: v.key.tenantId, actor: `key:${v.key.id}`, via: 'key', grant: v.key.scope, keyId: v.key.id };
-    }
-    if (o.adminToken && safeEqual(token, o.adminToken)) {
-      return { tenantId: header || o.defaultTenantId, actor: 'operator', via: 'operator', grant: 'operator' };
     }
     throw unauthorized('a valid bearer token is required');
   }

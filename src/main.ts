@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   logger.debug({ ms: Math.round(performance.now() - warm) }, 'extraction engine warmed up');
   const runtime = createRuntime({ config: { ...config, adminToken: admin.token }, database, logger, box });
   runtime.start();
-  const server = await startServer({ database, logger, routers: runtime.routers }, config.port, config.host);
+  const server = await startServer({ database, logger, routers: runtime.routers, channels: runtime.status }, config.port, config.host);
   runtime.setLoadGauge(server.pressure);
 
   const lines = [
@@ -61,8 +61,8 @@ async function main(): Promise<void> {
     `  health      ${server.url}/healthz`,
     `  readiness   ${server.url}/readyz`,
     `  admin API   ${server.url}/api/v1/customers   (Authorization: Bearer <token>${admin.file ? ` from ${admin.file}` : admin.token ? ' = KELU_ADMIN_TOKEN' : '; set KELU_ADMIN_TOKEN to enable'})`,
-    `  WeCom       ${server.url}/wecom/callback   (回调 URL; /wecom/callback/<tenantId> for other tenants)`,
-    `  sign in     ${server.url}/signin   (${demo ? 'pick a demo user' : 'inside WeCom or DingTalk'}); admin console ${server.url}/admin`,
+    ...[...runtime.platforms.values()].flatMap((p) => p.describe?.(server.url) ?? []).map((l) => `  ${l}`),
+    `  sign in     ${server.url}/signin   (${demo ? 'pick a demo user' : 'inside the chat platform'}); admin console ${server.url}/admin`,
   ];
   if (cluster.isPrimary || cluster.worker?.id === 1) process.stdout.write(`${lines.join('\n')}\n`);
 

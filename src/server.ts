@@ -12,6 +12,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Routers composed into the app (admin API, channels, sidebar). */
   routers: Router[];
+  /** Platform connection states shown on /readyz (logged in, scanning, reconnecting...). */
+  channels?: () => Record<string, unknown>;
 }
 
 export interface RunningServer {
@@ -83,7 +85,7 @@ export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number;
   health.get('/readyz', async (ctx) => {
     try {
       await deps.database.ping();
-      ctx.body = { status: 'ready', database: deps.database.kind };
+      ctx.body = { status: 'ready', database: deps.database.kind, ...(deps.channels ? { channels: deps.channels() } : {}) };
     } catch {
       ctx.status = 503;
       ctx.body = { error: { code: 'database_unreachable', message: 'database is not reachable' } };

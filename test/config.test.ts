@@ -5,8 +5,8 @@ describe('config', () => {
   it('has working defaults for the embedded start', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 3000, dataDir: './data', logLevel: 'info', databaseUrl: undefined });
-    expect(c.wecom.apiBase).toBe('https://qyapi.weixin.qq.com');
-    expect(c.wecom.default).toBeUndefined();
+    expect(c.adapters.wecom!.env).toEqual({ apiBase: 'https://qyapi.weixin.qq.com' });
+    expect(c.adapters.wecom!.defaultCredentials).toBeUndefined();
   });
 
   it('names every invalid variable at once', () => {
@@ -45,8 +45,8 @@ describe('config', () => {
       WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: 'a'.repeat(43),
       DINGTALK_APP_KEY: 'dk', DINGTALK_APP_SECRET: 'ds', DINGTALK_STREAM: 'on',
     });
-    expect(c.wecom.default?.corpId).toBe('ww1');
-    expect(c.dingtalk.default?.appKey).toBe('dk');
-    expect(c.dingtalk.stream).toBe(true);
+    expect(c.adapters.wecom!.defaultCredentials).toMatchObject({ corpId: 'ww1' });
+    expect(c.adapters.dingtalk!.defaultCredentials).toMatchObject({ appKey: 'dk' });
+    expect(c.adapters.dingtalk!.env).toMatchObject({ stream: true });
   });
 });

@@ -50,7 +50,7 @@ describe('npm start (src/main.ts)', () => {
     const s1 = await start({ KELU_DATA_DIR: dataDir });
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect((await fetch(`${s1.url}/healthz`)).status).toBe(200);
-    expect(await json(await fetch(`${s1.url}/readyz`))).toEqual({ status: 'ready', database: 'pglite' });
+    expect(await json(await fetch(`${s1.url}/readyz`))).toMatchObject({ status: 'ready', database: 'pglite', channels: { dingtalk: { mode: 'http', tenants: {} } } });
     expect(s1.output()).toContain('/api/v1/customers');
     // Generated secrets are private to the owner.
     expect(statSync(path.join(dataDir, 'master.key')).mode & 0o077).toBe(0);
@@ -78,7 +78,7 @@ describe('npm start (src/main.ts)', () => {
     dirs.push(dataDir);
     try {
       const s = await start({ KELU_DATA_DIR: dataDir, DATABASE_URL: server.url, KELU_MASTER_KEY: 'a-test-master-key-of-length', KELU_ADMIN_TOKEN: 'admin-token-for-the-pg-test' });
-      expect(await json(await fetch(`${s.url}/readyz`))).toEqual({ status: 'ready', database: 'postgres' });
+      expect(await json(await fetch(`${s.url}/readyz`))).toMatchObject({ status: 'ready', database: 'postgres' });
       const res = await fetch(`${s.url}/api/v1/users`, { headers: { authorization: 'Bearer admin-token-for-the-pg-test' } });
       expect(res.status).toBe(200);
       expect(await stop(s)).toBe(0);

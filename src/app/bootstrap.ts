@@ -7,7 +7,9 @@ import type { SecretBox } from '../lib/secret-box.js';
 import type { Logger } from '../lib/logger.js';
 import { getTenant, setChannelCredentials, updateTenantSettings, upsertTenant } from '../crm/tenants.repo.js';
 import { listProducts, upsertProducts, type Product } from '../crm/products.repo.js';
-import { createUser, listUsers } from '../crm/users.repo.js';
+import { createUser, listUsers, type PlatformAccount } from '../crm/users.repo.js';
+import type { AnyAdapter } from '../channel/adapter.js';
+import { adapters as allAdapters } from '../adapters/index.js';
 import { createCustomer } from '../crm/customers.repo.js';
 import { addInteraction } from '../crm/interactions.repo.js';
 import { createLead } from '../crm/leads.repo.js';
@@ -23,26 +25,29 @@ export function loadSeedCatalog(): Product[] {
  * The default tenant follows the environment: channel credentials in env create or update it;
  * with none, a demo tenant with demo users, customers and the demo catalog exists.
  */
-export async function bootstrapDefaultTenant(config: Config, database: Database, box: SecretBox, logger: Logger): Promise<{ demo: boolean }> {
+export async function bootstrapDefaultTenant(config: Config, database: Database, box: SecretBox, logger: Logger, adapters: readonly AnyAdapter[] = allAdapters): Promise<{ demo: boolean }> {
   const { db } = database;
-  const wecom = config.wecom.default;
-  const dingtalk = config.dingtalk.default;
-  if (wecom || dingtalk) {
+  const fromEnv = Object.entries(config.adapters).filter(([, s]) => s.defaultCredentials !== undefined);
+  if (fromEnv.length > 0) {
     await db.transaction(async (tx) => {
       const existing = await getTenant(tx, DEFAULT_TENANT_ID);
       await upsertTenant(tx, { tenantId: DEFAULT_TENANT_ID, name: existing?.name ?? '默认租户' }, 'bootstrap');
-      if (wecom) await setChannelCredentials(tx, DEFAULT_TENANT_ID, 'wecom', box.sealJson(wecom), 'bootstrap');
-      if (dingtalk) await setChannelCredentials(tx, DEFAULT_TENANT_ID, 'dingtalk', box.sealJson(dingtalk), 'bootstrap');
+      for (const [platform, s] of fromEnv) await setChannelCredentials(tx, DEFAULT_TENANT_ID, platform, box.sealJson(s.defaultCredentials), 'bootstrap');
       if ((await listProducts(tx, DEFAULT_TENANT_ID)).length === 0) await upsertProducts(tx, DEFAULT_TENANT_ID, loadSeedCatalog());
     });
-    logger.info({ channels: [wecom && 'wecom', dingtalk && 'dingtalk'].filter(Boolean) }, 'default tenant configured from environment');
+    logger.info({ channels: fromEnv.map(([platform]) => platform) }, 'default tenant configured from environment');
     return { demo: false };
   }
-  await seedDemoTenant(database);
+  await seedDemoTenant(database, DEFAULT_TENANT_ID, adapters);
   return { demo: true };
 }
 
-export async function seedDemoTenant(database: Database, tenantId = DEFAULT_TENANT_ID): Promise<void> {
+/** A demo person's accounts: the same id on every platform, `<id>-<kind>` for a platform's other kinds. */
+export function demoAccounts(id: string, adapters: readonly AnyAdapter[]): PlatformAccount[] {
+  return adapters.flatMap((a) => a.accountKinds.map((kind, i) => ({ platform: a.name, kind, value: i === 0 ? id : `${id}-${kind}` })));
+}
+
+export async function seedDemoTenant(database: Database, tenantId = DEFAULT_TENANT_ID, adapters: readonly AnyAdapter[] = allAdapters): Promise<void> {
   await database.db.transaction(async (tx) => {
     const { created, tenant } = await upsertTenant(tx, { tenantId, name: '客路演示公司' }, 'bootstrap');
     // Only a tenant marked demo offers the demo sign-in (pick a user, no platform), and only while it has no channel.
@@ -50,13 +55,8 @@ export async function seedDemoTenant(database: Database, tenantId = DEFAULT_TENA
     if (!created && (await listUsers(tx, tenantId, {}, { limit: 1 })).items.length > 0) return;
     await upsertProducts(tx, tenantId, loadSeedCatalog());
     const hours = { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' };
-    // Each demo person holds the same user id on every platform (and a union id where there is one).
-    const accounts = (id: string, union = true) => [
-      { platform: 'wecom', kind: 'userid', value: id },
-      { platform: 'dingtalk', kind: 'userid', value: id },
-      ...(union ? [{ platform: 'dingtalk', kind: 'unionid', value: `${id}-union` }] : []),
-    ];
-    await createUser(tx, tenantId, { name: '王管理', role: 'admin', accounts: accounts('demo-admin', false) }, 'bootstrap');
+    const accounts = (id: string) => demoAccounts(id, adapters);
+    await createUser(tx, tenantId, { name: '王管理', role: 'admin', accounts: accounts('demo-admin') }, 'bootstrap');
     await createUser(tx, tenantId, { name: '陈经理', role: 'manager', region: '华东', accounts: accounts('demo-manager') }, 'bootstrap');
     const li = await createUser(tx, tenantId, { name: '李销售', role: 'rep', region: '华东', accounts: accounts('demo-rep-li'), workingHours: hours, capacity: 50 }, 'bootstrap');
     await createUser(tx, tenantId, { name: '张销售', role: 'rep', region: '华北', accounts: accounts('demo-rep-zhang'), workingHours: hours, capacity: 50, onDuty: true }, 'bootstrap');

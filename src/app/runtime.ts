@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Config, DingtalkEnv, WecomEnv } from '../config.js';
+import type { Config } from '../config.js';
 import type { Database, Tx } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secret-box.js';
@@ -13,35 +13,29 @@ import { QueueWorker, type QueueRow, type OutsideResult } from '../queue/worker.
 import { InboxWriter } from '../queue/inbox.js';
 import { DelivererRegistry, enqueueOutbound, outboundRows } from '../queue/outbox.js';
 import { createBot, type EventHandler } from '../bot/bot.js';
-import type { InboundEvent } from '../bot/events.js';
-import type { PlatformAccount } from '../crm/users.repo.js';
-import { wecomRouter } from '../adapters/wecom/wecom.routes.js';
-import { createWecomDeliverer } from '../adapters/wecom/wecom.deliver.js';
-import { dingtalkRouter } from '../adapters/dingtalk/dingtalk.routes.js';
-import { createDingtalkDeliverer } from '../adapters/dingtalk/dingtalk.deliver.js';
-import { createDingtalkStreamChannel, type DingtalkStreamChannel } from '../adapters/dingtalk/dingtalk.channel.js';
+import type { InboundEvent } from '../channel/events.js';
 import { TimerWorker } from '../queue/timer-worker.js';
 import { TenantInfoCache } from '../bot/tenant-info.js';
 import type { Address, FlowDeps } from '../bot/flow.js';
 import type { User } from '../crm/users.repo.js';
-import type { IdentityKind } from '../db/schema.js';
 import { cardActionHandler, rememberCard } from '../bot/card-actions.handler.js';
 import { textCaptureHandler } from '../bot/messages.handler.js';
 import { replyArchiveHandler } from '../bot/replies-archive.handler.js';
-import { contactAddHandler, type ContactProfile } from '../bot/contacts.handler.js';
+import { contactAddHandler } from '../bot/contacts.handler.js';
+import type { AdapterInstance, AnyAdapter, ContactProfile } from '../channel/adapter.js';
+import { adapters as allAdapters } from '../adapters/index.js';
+import { listTenantsWithChannel } from '../crm/tenants.repo.js';
 import { timerHandler } from '../bot/timers.handler.js';
 import { leadsRouter } from '../api/leads.routes.js';
 import { accessRouter } from '../api/access.routes.js';
+import { peopleRouter } from '../api/people.routes.js';
 import { createAuth, type Auth } from '../auth/guard.js';
 import { SessionCodec } from '../auth/session.js';
 import { RateLimiter, type RateLimit } from '../auth/rate-limit.js';
 import { SignInProviders } from '../auth/signin.js';
 import { signInRouter } from '../auth/signin.routes.js';
-import { peopleRouter } from '../api/people.routes.js';
 import { pagesRouter } from '../admin/pages.routes.js';
-import { wecomSignIn } from '../adapters/wecom/wecom.signin.js';
-import { dingtalkSignIn } from '../adapters/dingtalk/dingtalk.signin.js';
-import type { OutboundMessage } from '../bot/replies.js';
+import type { OutboundMessage } from '../channel/messages.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -55,6 +49,8 @@ export interface RuntimeOptions {
   /** The clock for timers and lead timestamps (tests move it). */
   clock?: () => Date;
   timerPollMs?: number;
+  /** The platforms to open (default: every adapter in src/adapters). */
+  adapters?: readonly AnyAdapter[];
   /** Session lifetimes and the clock sessions and rate limits read (tests move it). */
   sessions?: { idleSeconds?: number; absoluteSeconds?: number; now?: () => number };
   /** Overrides of the default rate limits. */
@@ -86,8 +82,10 @@ export interface Runtime {
   deliverers: DelivererRegistry;
   timers: TimerWorker;
   tenantInfo: TenantInfoCache;
-  /** DingTalk Stream mode for the default tenant; started by start() when DINGTALK_STREAM=on. */
-  dingtalkStream: DingtalkStreamChannel;
+  /** Each opened adapter, by platform name (its deliverer, routes and connection). */
+  platforms: Map<string, AdapterInstance>;
+  /** Connection states for /readyz details, by platform. */
+  status(): Record<string, unknown>;
   store(event: InboundEvent): Promise<{ stored: boolean }>;
   /**
    * Tells the workers how busy the HTTP side is: the most callbacks in flight at once lately
@@ -98,70 +96,43 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-// The one place that knows which account kind a platform's sender id is.
-const ACCOUNT_OF: Record<string, (userId: string, unionId?: string) => PlatformAccount> = {
-  wecom: (userId) => ({ platform: 'wecom', kind: 'userid', value: userId }),
-  dingtalk: (userId, unionId) => (userId ? { platform: 'dingtalk', kind: 'userid', value: userId } : { platform: 'dingtalk', kind: 'unionid', value: unionId ?? '' }),
-};
-
-// And the reverse: how to reach a CRM user in chat (their 'userid' accounts), preferring the
-// platform a lead came from.
-function addressOf(user: User, preferred?: string): Address | null {
-  const all: Address[] = user.accounts.filter((a) => a.kind === 'userid').map((a) => ({ platform: a.platform, userId: a.value }));
-  return all.find((a) => a.platform === preferred) ?? all[0] ?? null;
-}
-
-// The identity a platform's external contact id is stored as.
-const CONTACT_IDENTITY: Record<string, IdentityKind> = { wecom: 'wecom_external_userid', dingtalk: 'dingtalk_unionid' };
-
 export function createRuntime(o: RuntimeOptions): Runtime {
   const { config, database, logger } = o;
   const channels = new ChannelDirectory(database, o.box);
   const tokens = new TokenCache(createDbTokenStore(database, o.box));
   const deliverers = new DelivererRegistry();
-  const wecomChannel = async (tenantId: string) => (await channels.get<WecomEnv>(tenantId, 'wecom'))?.creds ?? null;
-  deliverers.register('wecom', { deliver: (m) => wecomDeliverer.deliver(m) });
-  const dingtalkChannel = async (tenantId: string) => (await channels.get<DingtalkEnv>(tenantId, 'dingtalk'))?.creds ?? null;
-  const dingtalkDeliverer = createDingtalkDeliverer({ apiBase: config.dingtalk.apiBase, oapiBase: config.dingtalk.oapiBase, tokens, channel: dingtalkChannel, fetchImpl: o.fetchImpl, logger });
-  deliverers.register('dingtalk', dingtalkDeliverer);
+  const list = o.adapters ?? allAdapters;
+  const byName = new Map(list.map((a) => [a.name, a]));
 
   const clock = o.clock ?? (() => new Date());
   const tenantInfo = new TenantInfoCache();
+  // How to reach a CRM user in chat: an account of the kind its platform addresses messages to,
+  // preferring the platform a lead came from.
+  const addressOf = (user: User, preferred?: string): Address | null => {
+    const all: Address[] = user.accounts
+      .filter((a) => byName.get(a.platform)?.accountKinds[0] === a.kind)
+      .map((a) => ({ platform: a.platform, userId: a.value }));
+    return all.find((a) => a.platform === preferred) ?? all[0] ?? null;
+  };
   const flow: FlowDeps = { tenantInfo, addressOf, now: clock };
   const bot = createBot({
     logger,
-    accountOf: (platform, userId, unionId) => ACCOUNT_OF[platform]?.(userId, unionId) ?? null,
+    accountOf: (platform, sender) => byName.get(platform)?.accountOf(sender) ?? null,
     handlers: [
       ...(o.handlers ?? []),
       cardActionHandler(flow),
-      contactAddHandler(flow, (platform) => CONTACT_IDENTITY[platform] ?? 'openid'),
+      contactAddHandler(flow, (platform) => byName.get(platform)?.contactIdentity ?? 'openid'),
       replyArchiveHandler(flow),
       textCaptureHandler(flow),
     ],
   });
 
   // Network look-ups an event needs, done before its transaction opens.
-  const wecomDeliverer = createWecomDeliverer({ apiBase: config.wecom.apiBase, tokens, channel: wecomChannel, fetchImpl: o.fetchImpl });
-  const contactProfiles: Record<string, (tenantId: string, externalUserId: string, repUserId: string) => Promise<ContactProfile | null>> = {
-    wecom: async (tenantId, externalUserId, repUserId) => {
-      const r = await (await wecomDeliverer.client(tenantId)).getExternalContact(externalUserId);
-      const c = (r as { external_contact?: Record<string, unknown>; follow_user?: Record<string, unknown>[] });
-      const ext = c.external_contact ?? {};
-      const follow = (c.follow_user ?? []).find((f) => f.userid === repUserId);
-      const phones = Array.isArray(follow?.remark_mobiles) ? (follow!.remark_mobiles as string[]) : [];
-      return {
-        name: typeof ext.name === 'string' ? ext.name : undefined,
-        company: typeof ext.corp_full_name === 'string' && ext.corp_full_name ? ext.corp_full_name : typeof ext.corp_name === 'string' ? ext.corp_name : undefined,
-        title: typeof ext.position === 'string' ? ext.position : undefined,
-        phones,
-        unionId: typeof ext.unionid === 'string' ? ext.unionid : undefined,
-      };
-    },
-  };
+  const contactProfiles = new Map<string, (tenantId: string, externalUserId: string, repUserId: string) => Promise<ContactProfile | null>>();
   const prepare = async (row: QueueRow): Promise<OutsideResult> => {
     const event = row.payload as unknown as InboundEvent;
     if (event.kind === 'contactChange' && (event.change === 'add' || event.change === 'addHalf')) {
-      const fetchProfile = contactProfiles[event.platform];
+      const fetchProfile = contactProfiles.get(event.platform);
       if (fetchProfile) {
         try {
           return { ok: true, result: { profile: await fetchProfile(event.tenantId, event.externalUserId, event.sender.userId) } };
@@ -232,22 +203,46 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     return r;
   };
 
+  const signIn = new SignInProviders();
+  const platforms = new Map<string, AdapterInstance>();
+  for (const a of list) {
+    const instance = a.open({
+      env: config.adapters[a.name]?.env,
+      defaultTenantId: DEFAULT_TENANT_ID,
+      bodyLimitBytes: config.bodyLimitBytes,
+      logger: logger.child({ platform: a.name }),
+      tokens,
+      credentials: async (tenantId) => (await channels.get(tenantId, a.name))?.creds ?? null,
+      tenantsWithCredentials: () => listTenantsWithChannel(database.db, a.name),
+      store,
+      ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}),
+    });
+    platforms.set(a.name, instance);
+    deliverers.register(a.name, instance.deliverer);
+    if (instance.fetchContactProfile) contactProfiles.set(a.name, instance.fetchContactProfile.bind(instance));
+    if (instance.signIn) signIn.register(instance.signIn);
+  }
+  const connections = [...platforms.entries()].filter(([, p]) => p.connection).map(([name, p]) => ({ name, c: p.connection! }));
+
   const sessions = new SessionCodec({ key: o.box.deriveKey('session-cookie'), ...(o.sessions ?? {}) });
   const auth = createAuth({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, sessions });
   const limits: Limits = { ...DEFAULT_LIMITS, ...(o.limits ?? {}) };
   const limiter = new RateLimiter(o.sessions?.now);
-  const signIn = new SignInProviders();
-  signIn.register(wecomSignIn({ channel: wecomChannel, client: (t) => wecomDeliverer.client(t) }));
-  signIn.register(dingtalkSignIn({ channel: dingtalkChannel, client: (t) => dingtalkDeliverer.client(t) }));
   // New credentials: drop what was cached under the old ones, tokens included (else "test connection"
-  // and sends would go on with the old app's token until it expired).
-  const onChannelChange = async (tenantId: string) => {
+  // and sends would go on with the old app's token until it expired), and reopen connections.
+  const onChannelChange = async (tenantId: string, platform?: string) => {
     channels.invalidate(tenantId);
     tenantInfo.invalidate(tenantId);
-    for (const platform of ['wecom', 'dingtalk']) {
-      for (const kind of ['access_token', 'jsapi_ticket', 'agent_jsapi_ticket']) await tokens.forget({ tenantId, platform, kind });
+    for (const a of list) {
+      if (platform && platform !== a.name) continue;
+      for (const kind of ['access_token', 'jsapi_ticket', 'agent_jsapi_ticket']) await tokens.forget({ tenantId, platform: a.name, kind });
+    }
+    for (const { name, c } of connections) {
+      if (platform && platform !== name) continue;
+      await c.credentialsChanged?.(tenantId);
     }
   };
+
   const routers: Router[] = [
     pagesRouter({ database, auth, providers: signIn }),
     signInRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, limiter, limits: { signIn: limits.signInPerAddress, bind: limits.bindPerAddress } }),
@@ -255,13 +250,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     tenantsRouter({
-      database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes, onChannelChange,
+      database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes,
+      credentials: Object.fromEntries(list.map((a) => [a.name, a.credentialsSchema])),
+      onChannelChange,
     }),
     leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
-    wecomRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: wecomChannel, store }),
-    dingtalkRouter({ defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, logger, channel: dingtalkChannel, store }),
+    ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];
-  const dingtalkStream = createDingtalkStreamChannel({ tenantId: DEFAULT_TENANT_ID, channel: dingtalkChannel, gatewayUrl: config.dingtalk.gatewayUrl, logger, store, fetchImpl: o.fetchImpl });
 
   return {
     routers,
@@ -274,8 +269,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     deliverers,
     timers,
     tenantInfo,
-    dingtalkStream,
+    platforms,
     store,
+    status: () => Object.fromEntries(connections.map(({ name, c }) => [name, c.status()])),
     setLoadGauge(pressure) {
       gauge = pressure;
     },
@@ -285,13 +281,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         outbox.start();
         timers.start();
       }
-      if (config.dingtalk.stream) {
-        dingtalkStream.start().catch((err: unknown) => logger.error({ err: (err as Error)?.message }, 'dingtalk stream failed to start'));
+      for (const { name, c } of connections) {
+        c.start().catch((err: unknown) => logger.error({ platform: name, err: (err as Error)?.message }, 'connection failed to start'));
       }
     },
     async stop() {
-      // Stop taking frames first: whatever is not acknowledged yet stays with the gateway for the next start.
-      dingtalkStream.stop();
+      // Stop taking platform traffic first: whatever is not acknowledged stays with the platform for the next start.
+      for (const { c } of connections) await c.stop();
       await inbox.stop();
       await timers.stop();
       await outbox.stop();

@@ -1,14 +1,14 @@
 import NodeCache from 'node-cache';
 import type { Tx } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
-import type { InboundEvent } from './events.js';
-import type { OutboundMessage, Recipient, Reply } from './replies.js';
+import type { InboundEvent, Sender } from '../channel/events.js';
+import type { OutboundMessage, Recipient, Reply } from '../channel/messages.js';
 import { findUserByAccount, type PlatformAccount, type User } from '../crm/users.repo.js';
 
 export interface BotDeps {
   logger: Logger;
   /** Which account a platform's sender is (platform, kind, id); supplied by the composition root. */
-  accountOf(platform: string, userId: string, unionId?: string): PlatformAccount | null;
+  accountOf(platform: string, sender: Sender): PlatformAccount | null;
   /** Feature handlers, tried in order; the first that returns replies (even none) wins. */
   handlers?: EventHandler[];
 }
@@ -44,7 +44,7 @@ export function createBot(deps: BotDeps) {
   return {
     forgetUsers: () => users.flushAll(),
     async handle(tx: Tx, event: InboundEvent, prepared?: unknown): Promise<OutboundMessage[]> {
-      const account = event.sender.userId ? deps.accountOf(event.platform, event.sender.userId, event.sender.unionId) : null;
+      const account = deps.accountOf(event.platform, event.sender);
       let user: User | null = null;
       if (account) {
         const key = `${event.tenantId}\u0000${account.platform}\u0000${account.kind}\u0000${account.value}`;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
-import type { CardActionEvent } from './events.js';
-import type { OutboundMessage } from './replies.js';
+import type { CardActionEvent } from '../channel/events.js';
+import type { OutboundMessage } from '../channel/messages.js';
 import type { HandlerContext } from './bot.js';
 import { compact, type FlowDeps } from './flow.js';
 import { ACTIONS, assignChoiceCard } from './cards.js';

@@ -1,6 +1,6 @@
 import type { Entities } from '../nlp/index.js';
 import { maskPhone } from '../lib/mask.js';
-import type { Card, CardField } from './replies.js';
+import type { Card, CardField } from '../channel/messages.js';
 
 // Card texts in one place. Phones are masked on every card: cards are screenshotted and forwarded.
 

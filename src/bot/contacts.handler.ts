@@ -1,17 +1,10 @@
 import type { HandlerContext } from './bot.js';
-import type { OutboundMessage } from './replies.js';
+import type { OutboundMessage } from '../channel/messages.js';
 import type { FlowDeps } from './flow.js';
 import type { IdentityKind } from '../db/schema.js';
 import { captureMessage } from './leads.flow.js';
+import type { ContactProfile } from '../channel/adapter.js';
 
-/** What an adapter could learn about an external contact before the handler runs. */
-export interface ContactProfile {
-  name?: string;
-  company?: string;
-  title?: string;
-  phones?: string[];
-  unionId?: string;
-}
 
 /**
  * A customer added a rep (external contact): create or merge the customer with that identity, owned

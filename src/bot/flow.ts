@@ -1,5 +1,5 @@
 import type { Tx } from '../db/database.js';
-import type { OutboundMessage, Reply } from './replies.js';
+import type { OutboundMessage, Reply } from '../channel/messages.js';
 import type { User } from '../crm/users.repo.js';
 import type { TenantInfoCache } from './tenant-info.js';
 import { listUsers } from '../crm/users.repo.js';

@@ -1,7 +1,7 @@
 import type { Tx } from '../db/database.js';
 import type { Entities } from '../nlp/index.js';
 import { extract } from '../nlp/index.js';
-import type { OutboundMessage } from './replies.js';
+import type { OutboundMessage } from '../channel/messages.js';
 import { compact, managersOf, toUser, type FlowDeps } from './flow.js';
 import { assignChoiceCard, captureCard, claimCard, customerLabel, entityFields, managerTodoCard } from './cards.js';
 import { capture, type CaptureInput, type CaptureResult, type FollowUp } from '../crm/capture.service.js';

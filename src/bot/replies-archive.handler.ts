@@ -1,5 +1,5 @@
 import type { HandlerContext } from './bot.js';
-import type { OutboundMessage } from './replies.js';
+import type { OutboundMessage } from '../channel/messages.js';
 import type { FlowDeps } from './flow.js';
 import { extract } from '../nlp/index.js';
 import { identitiesOf } from './leads.flow.js';

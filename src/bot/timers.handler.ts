@@ -1,6 +1,6 @@
 import type { Tx } from '../db/database.js';
 import type { Timer } from '../crm/timers.repo.js';
-import type { OutboundMessage } from './replies.js';
+import type { OutboundMessage } from '../channel/messages.js';
 import { compact, toUser, type FlowDeps } from './flow.js';
 import { CLAIM_TIMER, onClaimTimeout, type LeadFacts } from '../crm/assignment.service.js';
 import { REMIND_TIMER } from '../crm/capture.service.js';

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
 import { tenants } from '../db/schema.js';
 import { recordAudit } from './audit.repo.js';
@@ -33,6 +33,24 @@ export async function setChannelCredentials(tx: Tx, tenantId: string, platform: 
     .where(eq(tenants.tenantId, tenantId));
   // The audit row says that credentials changed, never what they are.
   await recordAudit(tx, tenantId, { actor, action: 'tenant.channel.set', entityType: 'tenant', entityId: tenantId, after: { platform } });
+}
+
+/** Removes one channel's credentials; false when the tenant had none for that platform. */
+export async function removeChannelCredentials(tx: Tx, tenantId: string, platform: string, actor: string): Promise<boolean> {
+  const rows = await tx
+    .update(tenants)
+    .set({ channels: sql`${tenants.channels} - ${platform}::text`, updatedAt: new Date() })
+    .where(and(eq(tenants.tenantId, tenantId), sql`${tenants.channels} ? ${platform}::text`))
+    .returning({ id: tenants.tenantId });
+  if (rows.length === 0) return false;
+  await recordAudit(tx, tenantId, { actor, action: 'tenant.channel.remove', entityType: 'tenant', entityId: tenantId, after: { platform } });
+  return true;
+}
+
+/** Tenants holding credentials for a platform (long-lived connections open one link each). */
+export async function listTenantsWithChannel(tx: Tx, platform: string): Promise<string[]> {
+  const rows = await tx.select({ id: tenants.tenantId }).from(tenants).where(sql`${tenants.channels} ? ${platform}::text`).orderBy(tenants.createdAt);
+  return rows.map((r) => r.id);
 }
 
 export async function updateTenantSettings(tx: Tx, tenantId: string, key: string, value: unknown, actor: string): Promise<void> {

@@ -4,16 +4,13 @@ import { userAccounts, users, type WorkingHours } from '../db/schema.js';
 import { afterCursor, newestFirst, toPage, type Page, type PageRequest } from './pagination.js';
 import { recordAudit } from './audit.repo.js';
 import { AppError } from '../lib/errors.js';
+import type { AccountRef } from '../channel/adapter.js';
 
 /**
  * One chat account of a person: the platform's name, which of the platform's ids it is (each
  * adapter names its kinds, e.g. 'userid', 'unionid') and the id itself.
  */
-export interface PlatformAccount {
-  platform: string;
-  kind: string;
-  value: string;
-}
+export type PlatformAccount = AccountRef;
 
 export type UserRow = typeof users.$inferSelect;
 export interface User extends UserRow {

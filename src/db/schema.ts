@@ -103,20 +103,23 @@ export interface FieldConflict {
   at: string;
 }
 
-export const identityKinds = ['phone', 'email', 'wechat_id', 'wecom_external_userid', 'dingtalk_unionid', 'openid'] as const;
-export type IdentityKind = (typeof identityKinds)[number];
+// Kinds every source shares; a platform's own contact ids are '<platform>_<id name>' kinds that its
+// adapter names (contactIdentity), so the core lists none of them.
+export const commonIdentityKinds = ['phone', 'email', 'wechat_id', 'openid'] as const;
+export type CommonIdentityKind = (typeof commonIdentityKinds)[number];
+export type IdentityKind = CommonIdentityKind | `${string}_${string}`;
 
 export const customerIdentities = pgTable('customer_identities', {
   id: uuid('id').primaryKey().defaultRandom(),
   tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
   customerId: uuid('customer_id').notNull().references(() => customers.id),
-  kind: text('kind', { enum: identityKinds }).notNull(),
+  kind: text('kind').$type<IdentityKind>().notNull(),
   value: text('value').notNull(),
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('customer_identities_uq').on(t.tenantId, t.kind, t.value),
   index('customer_identities_customer_idx').on(t.tenantId, t.customerId),
-  check('customer_identities_kind_ck', sql`${t.kind} in ('phone', 'email', 'wechat_id', 'wecom_external_userid', 'dingtalk_unionid', 'openid')`),
+  check('customer_identities_kind_ck', sql`${t.kind} in ('phone', 'email', 'openid') or ${t.kind} ~ '^[a-z][a-z0-9]*(_[a-z0-9]+)+$'`),
 ]);
 
 export const leadStatuses = ['new', 'assigned', 'claimed', 'contacted', 'qualified', 'won', 'lost'] as const;

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import type { InboundEvent } from '../bot/events.js';
+import type { InboundEvent } from '../channel/events.js';
 
 const INSERT = `insert into inbox_events (tenant_id, platform, event_id, kind, payload)
   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])

@@ -1,12 +1,9 @@
 import { runPrepared, type Tx } from '../db/database.js';
-import type { OutboundMessage } from '../bot/replies.js';
+import type { OutboundMessage } from '../channel/messages.js';
+import type { Deliverer } from '../channel/adapter.js';
 import type { Outbound, Outcome, QueueRow } from './worker.js';
 import { PlatformApiError } from '../lib/platform-error.js';
 
-/** Sends one message on its platform; throws PlatformApiError (retryable or not) on failure. */
-export interface Deliverer {
-  deliver(msg: OutboundMessage): Promise<Record<string, unknown> | void>;
-}
 
 /**
  * Queues a message in the caller's transaction. The dedupe key makes a re-run of the same handler

@@ -3,10 +3,16 @@ import { sql } from 'drizzle-orm';
 import { openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { postWecom, seedTenant, startHarness, textMessageXml, waitFor, wecomCallback, type Harness } from '../helpers/harness.js';
 import { postRobot, robotMessage } from '../adapters/dingtalk/dingtalk.helpers.js';
+import type { PuppetMock } from 'wechaty-puppet-mock';
+import { box } from '../helpers/harness.js';
+import { setChannelCredentials } from '../../src/crm/tenants.repo.js';
+import { addUserAccount } from '../../src/crm/users.repo.js';
+import type { WechatySessions } from '../../src/adapters/wechaty/wechaty.channel.js';
 
-// One table drives both platforms: the same words forwarded by the same rep on WeCom and on DingTalk
-// must produce the same customer, lead, card and tasks. Only the phone differs (so the two runs do
-// not merge into one customer, and so does an email built from it), and the comparison masks it.
+// One table drives every platform: the same words forwarded by the same rep on WeCom, on DingTalk and
+// to the WeChat assistant (Wechaty, on wechaty-puppet-mock) must produce the same customer, lead,
+// card and tasks. Only the phone differs (so the runs do not merge into one customer, and so does an
+// email built from it), and the comparison masks it.
 
 const CASES: { name: string; text: (phone: string) => string }[] = [
   { name: 'demo with a date', text: (p) => `孙主任想下周四上午10点看一下移动DR的演示，联系电话 ${p}` },
@@ -22,14 +28,23 @@ interface Outcome {
   replies: unknown[];
 }
 
-describe('WeCom and DingTalk produce the same capture (PGlite)', () => {
+describe('WeCom, DingTalk and Wechaty produce the same capture (PGlite)', () => {
   let t: TestDatabase;
   let h: Harness;
+  let puppet: PuppetMock;
   beforeAll(async () => {
     t = await openTestDatabase('pglite');
-    await seedTenant(t.database);
+    const u = await seedTenant(t.database);
+    await setChannelCredentials(t.database.db, 'default', 'wechaty', box.sealJson({ puppet: 'wechaty-puppet-mock' }), 'test');
+    await addUserAccount(t.database.db, 'default', u.li.id, { platform: 'wechaty', kind: 'userid', value: 'wx-rep-li' }, 'test');
     h = await startHarness(t.database);
-  });
+    const session = () => (h.runtime.platforms.get('wechaty')!.connection as WechatySessions).session('default');
+    await waitFor(async () => session() !== undefined && session()!.state !== 'starting', 20_000, 'puppet started');
+    puppet = session()!.bot!.puppet as PuppetMock;
+    puppet.mocker.login(puppet.mocker.createContact({ id: 'wx-assistant', name: '客路助手' }));
+    puppet.mocker.createContact({ id: 'wx-rep-li', name: '李销售' });
+    await waitFor(async () => session()!.state === 'logged_in', 10_000, 'assistant logged in');
+  }, 60_000);
   afterAll(async () => {
     await h?.close();
     await t?.drop();
@@ -52,11 +67,16 @@ describe('WeCom and DingTalk produce the same capture (PGlite)', () => {
   it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
     const wecomPhone = `1351111${String(i).padStart(4, '0')}`;
     const dingtalkPhone = `1352222${String(i).padStart(4, '0')}`;
+    const wechatyPhone = `1353333${String(i).padStart(4, '0')}`;
     expect((await postWecom(h.server, wecomCallback(textMessageXml({ from: 'rep-li', text: c.text(wecomPhone), msgId: String(77000 + i) })))).status).toBe(200);
     expect((await postRobot(h.server, robotMessage({ msgId: `dt-parity-${i}`, text: c.text(dingtalkPhone), staffId: 'dt-rep-li', fakeUrl: h.dingtalk.url }))).status).toBe(200);
+    puppet.mocker.MessageMock.create({ id: `wx-parity-${i}`, talkerId: 'wx-rep-li', listenerId: 'wx-assistant', timestamp: Date.now(), type: 7, text: c.text(wechatyPhone) } as never);
+    puppet.emit('message', { messageId: `wx-parity-${i}` });
     const w = await outcome('wecom', String(77000 + i), wecomPhone);
     const d = await outcome('dingtalk', `dt-parity-${i}`, dingtalkPhone);
+    const x = await outcome('wechaty', `wx-parity-${i}`, wechatyPhone);
     expect(d).toEqual(w);
+    expect(x).toEqual(w);
     expect(w.replies.length).toBeGreaterThan(0);
     if (c.name === 'nothing to capture') expect(w.customer).toBeNull();
     else expect(w.customer).not.toBeNull();

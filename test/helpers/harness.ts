@@ -13,6 +13,7 @@ import { FakeWecomServer } from '../fakes/fake-wecom-server.js';
 import { FakeDingtalkServer } from '../fakes/fake-dingtalk-server.js';
 import { WecomCrypto } from '../../src/adapters/wecom/wecom.crypto.js';
 import { captureLogger } from './test-app.js';
+import type { DingtalkStreams } from '../../src/adapters/dingtalk/dingtalk.channel.js';
 
 export const WECOM = {
   corpId: 'ww0123456789abcdef',
@@ -85,7 +86,7 @@ export async function startHarness(
     timerPollMs: opts.timerPollMs ?? 50,
   });
   if (opts.startWorkers !== false) runtime.start();
-  const server = await startServer({ database, logger, routers: runtime.routers }, 0, '127.0.0.1');
+  const server = await startServer({ database, logger, routers: runtime.routers, channels: runtime.status }, 0, '127.0.0.1');
   return {
     runtime,
     server,
@@ -152,4 +153,9 @@ export async function inboxRows(database: Database) {
 
 export async function outboxRows(database: Database) {
   return database.query<{ id: number; status: string; attempts: number; kind: string; payload: any; attempt_log: any[]; last_error: string | null }>(sql`select * from outbox_messages order by id`);
+}
+
+/** The default tenant's (or another's) DingTalk Stream connection in a runtime, if one is open. */
+export function dingtalkStream(runtime: Runtime, tenantId = 'default') {
+  return (runtime.platforms.get('dingtalk')?.connection as DingtalkStreams | undefined)?.channel(tenantId);
 }

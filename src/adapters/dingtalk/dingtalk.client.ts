@@ -1,4 +1,4 @@
-import type { Recipient, Reply } from '../../bot/replies.js';
+import type { Recipient, Reply } from '../../channel/messages.js';
 import { nodeHttp, type HttpFetch, type HttpResponse } from '../../lib/http.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import type { TokenCache, TokenKey } from '../../lib/token-cache.js';

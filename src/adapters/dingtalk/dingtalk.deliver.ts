@@ -1,7 +1,7 @@
-import type { DingtalkEnv } from '../../config.js';
+import type { DingtalkEnv } from './dingtalk.config.js';
 import type { HttpFetch } from '../../lib/http.js';
-import type { OutboundMessage, Reply } from '../../bot/replies.js';
-import type { Deliverer } from '../../queue/outbox.js';
+import type { OutboundMessage, Reply } from '../../channel/messages.js';
+import type { Deliverer } from '../../channel/adapter.js';
 import type { TokenCache } from '../../lib/token-cache.js';
 import type { Logger } from '../../lib/logger.js';
 import { PlatformApiError } from '../../lib/platform-error.js';

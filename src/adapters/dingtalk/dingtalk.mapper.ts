@@ -1,4 +1,4 @@
-import type { CardActionEvent, Conversation, InboundEvent, MediaEvent, MemberChangeEvent, Sender } from '../../bot/events.js';
+import type { CardActionEvent, Conversation, InboundEvent, MediaEvent, MemberChangeEvent, Sender } from '../../channel/events.js';
 import type { DingtalkCardCallback, DingtalkCardPrivateData, DingtalkEventPayload, DingtalkRobotMessage } from './dingtalk.types.js';
 
 // Pure mappers: raw DingTalk payload in, platform-free event out. No I/O, no clock unless passed in.

@@ -1,4 +1,4 @@
-import type { Card, Reply } from '../../bot/replies.js';
+import type { Card, Reply } from '../../channel/messages.js';
 import type { DingtalkCardPayload, DingtalkRobotPayload, DingtalkWebhookBody } from './dingtalk.types.js';
 
 // Pure: Reply -> DingTalk bodies. Cards render into the parameter map of OUR card template (built once in

@@ -1,5 +1,5 @@
-import type { DingtalkEnv } from '../../config.js';
-import type { SignInProvider } from '../../auth/signin.js';
+import type { DingtalkEnv } from './dingtalk.config.js';
+import type { SignInProvider } from '../../channel/sign-in.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import { signInError } from '../signin-errors.js';
 

@@ -1,5 +1,5 @@
 import NodeCache from 'node-cache';
-import type { Card } from '../../bot/replies.js';
+import type { Card } from '../../channel/messages.js';
 import type { Logger } from '../../lib/logger.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import type { DingtalkClient } from './dingtalk.client.js';

@@ -1,7 +1,7 @@
-import type { WecomEnv } from '../../config.js';
+import type { WecomEnv } from './wecom.config.js';
 import type { HttpFetch } from '../../lib/http.js';
-import type { OutboundMessage } from '../../bot/replies.js';
-import type { Deliverer } from '../../queue/outbox.js';
+import type { OutboundMessage } from '../../channel/messages.js';
+import type { Deliverer } from '../../channel/adapter.js';
 import type { TokenCache } from '../../lib/token-cache.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import { WecomClient } from './wecom.client.js';

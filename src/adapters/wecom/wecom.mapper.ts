@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ContactChangeEvent, InboundEvent, MediaEvent, MemberChangeEvent, Sender } from '../../bot/events.js';
+import type { ContactChangeEvent, InboundEvent, MediaEvent, MemberChangeEvent, Sender } from '../../channel/events.js';
 import { AppError } from '../../lib/errors.js';
 
 const PLATFORM = 'wecom';

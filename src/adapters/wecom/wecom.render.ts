@@ -1,4 +1,4 @@
-import type { Card, CardButton, Recipient, Reply } from '../../bot/replies.js';
+import type { Card, CardButton, Recipient, Reply } from '../../channel/messages.js';
 import { AppError } from '../../lib/errors.js';
 import type { WecomCardUpdatePayload, WecomSendPayload } from './wecom.client.js';
 

@@ -1,5 +1,5 @@
-import type { WecomEnv } from '../../config.js';
-import type { SignInProvider } from '../../auth/signin.js';
+import type { WecomEnv } from './wecom.config.js';
+import type { SignInProvider } from '../../channel/sign-in.js';
 import type { WecomClient } from './wecom.client.js';
 import { signInError } from '../signin-errors.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../src/config.js';
 import { bootstrapDefaultTenant } from '../../../src/app/bootstrap.js';
 import { ChannelDirectory } from '../../../src/app/channels.js';
-import type { DingtalkEnv } from '../../../src/config.js';
+import type { DingtalkEnv } from '../../../src/adapters/dingtalk/dingtalk.config.js';
 import { openTestDatabase } from '../../helpers/test-db.js';
 import { box } from '../../helpers/harness.js';
 import { captureLogger } from '../../helpers/test-app.js';
@@ -13,8 +13,8 @@ const app = { DINGTALK_APP_KEY: 'dk', DINGTALK_APP_SECRET: 'ds' };
 describe('DingTalk configuration', () => {
   it('reads event subscription and card template settings into the default channel', () => {
     const c = loadConfig({ ...app, DINGTALK_ROBOT_CODE: 'rc', DINGTALK_EVENT_TOKEN: 'tok', DINGTALK_EVENT_AES_KEY: AES, DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema' });
-    expect(c.dingtalk.default).toEqual({ appKey: 'dk', appSecret: 'ds', robotCode: 'rc', eventToken: 'tok', eventAesKey: AES, cardTemplateId: 'tpl.schema' });
-    expect(loadConfig(app).dingtalk.default).toEqual({ appKey: 'dk', appSecret: 'ds' });
+    expect(c.adapters.dingtalk!.defaultCredentials).toEqual({ appKey: 'dk', appSecret: 'ds', robotCode: 'rc', eventToken: 'tok', eventAesKey: AES, cardTemplateId: 'tpl.schema' });
+    expect(loadConfig(app).adapters.dingtalk!.defaultCredentials).toEqual({ appKey: 'dk', appSecret: 'ds' });
   });
 
   it('refuses half an event subscription, a malformed aes key, and event secrets without the app', () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DingtalkEnv } from '../../../src/config.js';
+import type { DingtalkEnv } from '../../../src/adapters/dingtalk/dingtalk.config.js';
 import { createDingtalkDeliverer } from '../../../src/adapters/dingtalk/dingtalk.deliver.js';
 import { TokenCache } from '../../../src/lib/token-cache.js';
 import { PlatformApiError } from '../../../src/lib/platform-error.js';
-import type { OutboundMessage } from '../../../src/bot/replies.js';
+import type { OutboundMessage } from '../../../src/channel/messages.js';
 import { FakeDingtalkServer } from '../../fakes/fake-dingtalk-server.js';
 import { DingtalkMemoryTokenStore } from '../../fakes/dingtalk-memory-token-store.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderCard, renderCardUpdate, renderRobotPayload, renderWebhookBody } from '../../../src/adapters/dingtalk/dingtalk.render.js';
-import type { Card, Reply } from '../../../src/bot/replies.js';
+import type { Card, Reply } from '../../../src/channel/messages.js';
 
 const card: Card = {
   cardId: 'task_01',

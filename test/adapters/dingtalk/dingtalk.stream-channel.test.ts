@@ -1,8 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll, jest } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
-import { box, DINGTALK, inboxRows, seedTenant, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
-import { setChannelCredentials } from '../../../src/crm/tenants.repo.js';
+import { DINGTALK, inboxRows, seedTenant, startHarness, waitFor, type Harness, dingtalkStream } from '../../helpers/harness.js';
 import { robotMessage } from './dingtalk.helpers.js';
 
 describe.each(backends)('DingTalk Stream mode end to end on %s (real SDK, fake gateway)', (backend) => {
@@ -16,7 +15,7 @@ describe.each(backends)('DingTalk Stream mode end to end on %s (real SDK, fake g
     t = await openTestDatabase(backend);
     await seedTenant(t.database);
     h = await startHarness(t.database, { env: { DINGTALK_STREAM: 'on' } });
-    await waitFor(async () => h.dingtalk.openConnections === 1 && h.runtime.dingtalkStream.running, 10_000, 'stream connection');
+    await waitFor(async () => h.dingtalk.openConnections === 1 && (dingtalkStream(h.runtime)?.running ?? false), 10_000, 'stream connection');
   });
   afterAll(async () => {
     await h?.close();
@@ -105,8 +104,17 @@ describe.each(backends)('DingTalk Stream mode end to end on %s (real SDK, fake g
   });
 });
 
-describe('DingTalk Stream mode is off unless asked for, and refuses to start without credentials', () => {
-  it('does not connect with DINGTALK_STREAM off, nor for a default tenant without a DingTalk channel; stop() disconnects for good', async () => {
+describe('DingTalk Stream mode: off unless asked for; one connection per tenant with credentials, following the admin API', () => {
+  beforeAll(() => {
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterAll(() => {
+    jest.restoreAllMocks();
+  });
+
+  it('does not connect with DINGTALK_STREAM off, nor when no tenant has DingTalk credentials', async () => {
     const t = await openTestDatabase('pglite');
     try {
       await seedTenant(t.database);
@@ -115,23 +123,48 @@ describe('DingTalk Stream mode is off unless asked for, and refuses to start wit
       expect(off.dingtalk.gatewayOpens).toHaveLength(0);
       await off.close();
 
-      await seedTenant(t.database, 'acme');
-      await t.database.query(sql`update tenants set channels = channels - 'dingtalk' where tenant_id = 'default'`);
+      await t.database.query(sql`update tenants set channels = channels - 'dingtalk'`);
       const none = await startHarness(t.database, { env: { DINGTALK_STREAM: 'on' } });
       await waitFor(async () => none.logs.join('').includes('dingtalk_stream_no_credentials'), 5_000, 'refusal logged');
       expect(none.dingtalk.gatewayOpens).toHaveLength(0);
-      expect(none.runtime.dingtalkStream.running).toBe(false);
+      expect(dingtalkStream(none.runtime)).toBeUndefined();
       await none.close();
+    } finally {
+      await t.drop();
+    }
+  });
 
-      // With credentials back, runtime.stop() closes the connection and it stays closed.
-      await setChannelCredentials(t.database.db, 'default', 'dingtalk', box.sealJson(DINGTALK), 'test');
+  it('connects every tenant with credentials, opens and closes one as the admin API sets and removes them, and stop() disconnects for good', async () => {
+    const t = await openTestDatabase('pglite');
+    try {
+      await seedTenant(t.database);
+      await seedTenant(t.database, 'acme');
+      await t.database.query(sql`update tenants set channels = channels - 'dingtalk' where tenant_id = 'default'`);
       const on = await startHarness(t.database, { env: { DINGTALK_STREAM: 'on' } });
-      await waitFor(async () => on.dingtalk.openConnections === 1 && on.runtime.dingtalkStream.running, 10_000, 'connected');
+      // Not only the default tenant: acme has credentials, default has none.
+      await waitFor(async () => on.dingtalk.openConnections === 1 && (dingtalkStream(on.runtime, 'acme')?.running ?? false), 10_000, 'acme connected');
+      expect(dingtalkStream(on.runtime, 'default')).toBeUndefined();
+
+      const admin = (method: string, path: string, body?: unknown) => fetch(`${on.server.url}/api/v1/tenants${path}`, {
+        method, headers: { authorization: 'Bearer harness-admin-token-0123', 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      expect((await admin('PUT', '/default/channels/dingtalk', DINGTALK)).status).toBe(200);
+      await waitFor(async () => on.dingtalk.openConnections === 2 && (dingtalkStream(on.runtime, 'default')?.running ?? false), 10_000, 'default connected');
+      const ready = (await (await fetch(`${on.server.url}/readyz`)).json()) as { channels: { dingtalk: { mode: string; tenants: Record<string, { running: boolean }> } } };
+      expect(ready.channels.dingtalk.mode).toBe('stream');
+      expect(Object.keys(ready.channels.dingtalk.tenants).sort()).toEqual(['acme', 'default']);
+
+      expect((await admin('DELETE', '/acme/channels/dingtalk')).status).toBe(200);
+      await waitFor(async () => on.dingtalk.openConnections === 1, 5_000, 'acme disconnected');
+      expect(dingtalkStream(on.runtime, 'acme')).toBeUndefined();
+      expect((await admin('DELETE', '/acme/channels/dingtalk')).status).toBe(404);
+      const opens = on.dingtalk.gatewayOpens.length;
+
       await on.runtime.stop();
       await waitFor(async () => on.dingtalk.openConnections === 0, 5_000, 'disconnected');
       await new Promise((r) => setTimeout(r, 1500));
       expect(on.dingtalk.openConnections).toBe(0);
-      expect(on.dingtalk.gatewayOpens).toHaveLength(1);
+      expect(on.dingtalk.gatewayOpens).toHaveLength(opens);
       await on.close();
     } finally {
       await t.drop();

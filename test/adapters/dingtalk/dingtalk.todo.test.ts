@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { sql } from 'drizzle-orm';
-import type { DingtalkEnv } from '../../../src/config.js';
+import type { DingtalkEnv } from '../../../src/adapters/dingtalk/dingtalk.config.js';
 import { createDingtalkDeliverer } from '../../../src/adapters/dingtalk/dingtalk.deliver.js';
 import { TokenCache } from '../../../src/lib/token-cache.js';
-import type { Card, OutboundMessage } from '../../../src/bot/replies.js';
+import type { Card, OutboundMessage } from '../../../src/channel/messages.js';
 import { setChannelCredentials } from '../../../src/crm/tenants.repo.js';
 import { FakeDingtalkServer } from '../../fakes/fake-dingtalk-server.js';
 import { DingtalkMemoryTokenStore } from '../../fakes/dingtalk-memory-token-store.js';
 import { openTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
-import { box, DINGTALK, inboxRows, outboxRows, seedTenant, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
+import { box, DINGTALK, inboxRows, outboxRows, seedTenant, startHarness, waitFor, type Harness, dingtalkStream } from '../../helpers/harness.js';
 import { robotMessage } from './dingtalk.helpers.js';
 import { createUser } from '../../../src/crm/users.repo.js';
 
@@ -161,7 +161,7 @@ describe('DingTalk manager todo end to end (Stream, real pipeline, PostgreSQL)',
     h = await startHarness(t.database, { env: { DINGTALK_STREAM: 'on' } });
     h.dingtalk.unionIds.set('dt-mgr-chen', 'u-mgr-chen');
     h.dingtalk.unionIds.set('dt-mgr-zhou', 'u-mgr-zhou');
-    await waitFor(async () => h.dingtalk.openConnections === 1 && h.runtime.dingtalkStream.running, 10_000, 'stream connection');
+    await waitFor(async () => h.dingtalk.openConnections === 1 && (dingtalkStream(h.runtime)?.running ?? false), 10_000, 'stream connection');
   });
   afterAll(async () => {
     await h?.close();

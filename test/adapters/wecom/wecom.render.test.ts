@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Card } from '../../../src/bot/replies.js';
+import type { Card } from '../../../src/channel/messages.js';
 import { renderWecomCardUpdate, renderWecomMessage } from '../../../src/adapters/wecom/wecom.render.js';
 
 const to = { userIds: ['LiLei', 'HanMeimei'] };

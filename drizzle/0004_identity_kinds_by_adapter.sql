@@ -1,0 +1,2 @@
+ALTER TABLE "customer_identities" DROP CONSTRAINT "customer_identities_kind_ck";--> statement-breakpoint
+ALTER TABLE "customer_identities" ADD CONSTRAINT "customer_identities_kind_ck" CHECK ("customer_identities"."kind" in ('phone', 'email', 'openid') or "customer_identities"."kind" ~ '^[a-z][a-z0-9]*(_[a-z0-9]+)+$');

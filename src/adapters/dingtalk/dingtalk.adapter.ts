@@ -1,0 +1,43 @@
+import type { PlatformAdapter } from '../../channel/adapter.js';
+import { dingtalkCredentials, dingtalkEnvShape, dingtalkSettings, type DingtalkEnv, type DingtalkSettings } from './dingtalk.config.js';
+import { dingtalkRouter } from './dingtalk.routes.js';
+import { createDingtalkDeliverer } from './dingtalk.deliver.js';
+import { createDingtalkStreams } from './dingtalk.channel.js';
+import { dingtalkSignIn } from './dingtalk.signin.js';
+
+export const DINGTALK = 'dingtalk';
+
+/** DingTalk (钉钉): an internal app's robot (HTTP or Stream), event subscription, cards and todos. */
+export const dingtalkAdapter: PlatformAdapter<DingtalkSettings, DingtalkEnv> = {
+  name: DINGTALK,
+  envShape: dingtalkEnvShape,
+  settings: dingtalkSettings,
+  credentialsSchema: dingtalkCredentials,
+  // staffId addresses messages; the unionId is what some events carry instead.
+  accountKinds: ['userid', 'unionid'],
+  accountOf(sender) {
+    if (sender.userId) return { platform: DINGTALK, kind: 'userid', value: sender.userId };
+    if (sender.unionId) return { platform: DINGTALK, kind: 'unionid', value: sender.unionId };
+    return null;
+  },
+  contactIdentity: 'dingtalk_unionid',
+  open(ctx) {
+    const deliverer = createDingtalkDeliverer({ apiBase: ctx.env.apiBase, oapiBase: ctx.env.oapiBase, tokens: ctx.tokens, channel: ctx.credentials, fetchImpl: ctx.fetchImpl, logger: ctx.logger });
+    const streams = createDingtalkStreams({
+      enabled: ctx.env.stream,
+      tenants: ctx.tenantsWithCredentials,
+      channel: ctx.credentials,
+      gatewayUrl: ctx.env.gatewayUrl,
+      logger: ctx.logger,
+      store: ctx.store,
+      fetchImpl: ctx.fetchImpl,
+    });
+    return {
+      routers: [dingtalkRouter({ defaultTenantId: ctx.defaultTenantId, bodyLimitBytes: ctx.bodyLimitBytes, logger: ctx.logger, channel: ctx.credentials, store: ctx.store })],
+      connection: streams,
+      deliverer,
+      signIn: dingtalkSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) }),
+      describe: (baseUrl) => [`DingTalk    ${baseUrl}/dingtalk/robot   (robot HTTP mode; /dingtalk/robot/<tenantId>, /dingtalk/events/<tenantId>)`],
+    };
+  },
+};

@@ -1,0 +1,33 @@
+import type { PlatformAdapter } from '../../channel/adapter.js';
+import { wechatyCredentials, wechatyEnvShape, wechatySettings, type WechatyEnv, type WechatySettings } from './wechaty.config.js';
+import { createWechatySessions } from './wechaty.channel.js';
+import { createWechatyDeliverer } from './wechaty.deliver.js';
+import { WECHATY } from './wechaty.mapper.js';
+
+/** Personal WeChat through Wechaty: a logged-in account (puppet) is the tenant's Kelu assistant. */
+export const wechatyAdapter: PlatformAdapter<WechatySettings, WechatyEnv> = {
+  name: WECHATY,
+  envShape: wechatyEnvShape,
+  settings: wechatySettings,
+  credentialsSchema: wechatyCredentials,
+  // The contact id the puppet gives (wxid on most puppets) addresses messages.
+  accountKinds: ['userid'],
+  accountOf: (sender) => (sender.userId ? { platform: WECHATY, kind: 'userid', value: sender.userId } : null),
+  contactIdentity: 'wechat_id',
+  open(ctx) {
+    const sessions = createWechatySessions({
+      tenants: ctx.tenantsWithCredentials,
+      credentials: ctx.credentials,
+      logger: ctx.logger,
+      store: ctx.store,
+      backoffMs: ctx.env.backoffMs,
+      maxBackoffMs: ctx.env.maxBackoffMs,
+    });
+    return {
+      connection: sessions,
+      deliverer: createWechatyDeliverer((tenantId) => sessions.session(tenantId)),
+      fetchContactProfile: async (tenantId, contactId) => (await sessions.session(tenantId)?.profile(contactId)) ?? null,
+      describe: () => ['WeChat      Wechaty assistant per tenant (WECHATY_PUPPET; state on /readyz)'],
+    };
+  },
+};

@@ -1,0 +1,103 @@
+import type Router from '@koa/router';
+import type { z } from 'zod';
+import type { Logger } from '../lib/logger.js';
+import type { TokenCache } from '../lib/token-cache.js';
+import type { HttpFetch } from '../lib/http.js';
+import type { InboundEvent, Sender } from './events.js';
+import type { OutboundMessage } from './messages.js';
+import type { SignInProvider } from './sign-in.js';
+
+// The contract between the platform-free core and one platform. Each folder under src/adapters
+// exports one PlatformAdapter; the composition root loops over the list and names none of them.
+
+/** One chat account of a person: the platform, which of its ids (e.g. 'userid', 'unionid'), the id. */
+export interface AccountRef {
+  platform: string;
+  kind: string;
+  value: string;
+}
+
+/** Sends one message on its platform; throws PlatformApiError (retryable or not) on failure. */
+export interface Deliverer {
+  deliver(msg: OutboundMessage): Promise<Record<string, unknown> | void>;
+}
+
+/** What an adapter could learn about an external contact before the handler runs. */
+export interface ContactProfile {
+  name?: string;
+  company?: string;
+  title?: string;
+  phones?: string[];
+  unionId?: string;
+}
+
+/**
+ * A long-lived connection an adapter keeps (a stream, a logged-in puppet). The runtime starts and
+ * stops it, tells it when a tenant's credentials changed, and shows its status on /readyz.
+ */
+export interface Connection {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** A tenant's credentials for this platform were set or removed: open, reopen or close its link. */
+  credentialsChanged?(tenantId: string): Promise<void>;
+  /** JSON-safe state for /readyz details (never secrets). */
+  status(): Record<string, unknown>;
+}
+
+/** The env variables an adapter reads, validated; `defaultCredentials` seed the default tenant. */
+export interface AdapterSettings<Env, Creds> {
+  env: Env;
+  defaultCredentials?: Creds;
+}
+
+/** What the runtime hands an adapter when it opens it. */
+export interface AdapterContext<Env, Creds> {
+  env: Env;
+  defaultTenantId: string;
+  bodyLimitBytes: number;
+  logger: Logger;
+  tokens: TokenCache;
+  /** The tenant's credentials for this platform (opened and cached), or null. */
+  credentials(tenantId: string): Promise<Creds | null>;
+  /** Tenants that hold credentials for this platform. */
+  tenantsWithCredentials(): Promise<string[]>;
+  /** Durably stores an event; resolves once committed. Only then may the platform be told "received". */
+  store(event: InboundEvent): Promise<{ stored: boolean }>;
+  fetchImpl?: HttpFetch & typeof fetch;
+}
+
+/** An adapter, opened for one process. */
+export interface AdapterInstance {
+  /** HTTP callback routes. */
+  routers?: Router[];
+  /** Long-lived connections (started with the workers). */
+  connection?: Connection;
+  deliverer: Deliverer;
+  /** Optional capability: an external contact's profile, fetched before the event's transaction. */
+  fetchContactProfile?(tenantId: string, externalUserId: string, repUserId: string): Promise<ContactProfile | null>;
+  /** Lines for the start-up banner (where to point the platform's console). */
+  describe?(baseUrl: string): string[];
+  /** Optional capability: people sign in (and bind their accounts) through this platform. */
+  signIn?: SignInProvider;
+}
+
+export interface PlatformAdapter<Env = unknown, Creds = unknown> {
+  /** The platform's name: the `platform` of its events, messages, accounts and channel credentials. */
+  readonly name: string;
+  /** Its env variables (a zod object's shape, merged into the one schema config.ts validates). */
+  readonly envShape: z.ZodRawShape;
+  /** Reads its variables after validation; pushes a message per problem (a half-configured channel). */
+  settings(vars: Record<string, unknown>, problems: string[]): AdapterSettings<Env, Creds>;
+  /** A tenant's credentials, as the admin API accepts and stores them (sealed). */
+  readonly credentialsSchema: z.ZodType<Creds>;
+  /** Account kinds its people hold; the first is the one a message is addressed to. */
+  readonly accountKinds: readonly [string, ...string[]];
+  /** Which account an event's sender is. */
+  accountOf(sender: Sender): AccountRef | null;
+  /** The customer identity kind its contacts' ids are stored as ('<platform>_<id name>', or 'wechat_id'). */
+  readonly contactIdentity: `${string}_${string}`;
+  open(ctx: AdapterContext<Env, Creds>): AdapterInstance;
+}
+
+/** A list of adapters of differing settings types. */
+export type AnyAdapter = PlatformAdapter<any, any>;

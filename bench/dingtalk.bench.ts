@@ -84,7 +84,7 @@ async function main() {
     await setChannelCredentials(database.db, 'default', 'dingtalk', box.sealJson({ appKey: 'fake-app-key', appSecret: 'fake-app-secret' }), 'bench');
     // Inbox workers stay off (KELU_WORKERS=0): this measures the ingest path, store then ACK.
     runtime.start();
-    await until(() => fake.openConnections === 1 && ((runtime.platforms.get('dingtalk')?.connection as DingtalkStreams | undefined)?.channel('default')?.running ?? false), 10_000, 'stream connection');
+    await until(() => fake.openConnections === 1 && ((runtime.platforms.get('dingtalk')?.connection as DingtalkStreams | undefined)?.link('default')?.running ?? false), 10_000, 'stream connection');
 
     // Warm-up: connections in the pool, JIT.
     const warm = Array.from({ length: 200 }, push);

@@ -10,6 +10,8 @@ export function textCaptureHandler(deps: FlowDeps) {
     const text = ev.kind === 'text' ? ev.text : ev.kind === 'media' && ev.text ? ev.text : null;
     if (text === null || !text.trim()) return undefined;
     if (!ctx.user) {
+      // A customer writing to a personal account is not told to bind one; the message stays in the inbox.
+      if (ev.sender.mayBeOutsider) return [];
       return [ctx.replyTo({ kind: 'text', text: '你的账号还没有绑定客路用户，消息没有建档。请联系管理员在客路后台绑定。' })];
     }
     return captureForRep(ctx.tx, deps, {

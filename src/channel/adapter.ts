@@ -31,6 +31,25 @@ export interface ContactProfile {
   unionId?: string;
 }
 
+/** What a page needs to call the platform's JS-SDK (e.g. a sidebar's config call). */
+export interface JsSdkSignature {
+  appId: string;
+  agentId?: string;
+  timestamp: number;
+  nonceStr: string;
+  signature: string;
+  /** A second signature some platforms want for app-level calls. */
+  agentSignature?: string;
+}
+
+/** What an adapter's platform can show beyond text; the core may shape replies by it. */
+export interface Capabilities {
+  /** Interactive cards whose buttons come back as cardAction events. */
+  cards: boolean;
+  /** The platform's own to-do list (a card's `todo`). */
+  todos: boolean;
+}
+
 /**
  * A long-lived connection an adapter keeps (a stream, a logged-in puppet). The runtime starts and
  * stops it, tells it when a tenant's credentials changed, and shows its status on /readyz.
@@ -73,8 +92,11 @@ export interface AdapterInstance {
   /** Long-lived connections (started with the workers). */
   connection?: Connection;
   deliverer: Deliverer;
+  capabilities: Capabilities;
   /** Optional capability: an external contact's profile, fetched before the event's transaction. */
   fetchContactProfile?(tenantId: string, externalUserId: string, repUserId: string): Promise<ContactProfile | null>;
+  /** Optional capability: sign a page URL for the platform's JS-SDK. */
+  signJsSdk?(tenantId: string, url: string): Promise<JsSdkSignature>;
   /** Lines for the start-up banner (where to point the platform's console). */
   describe?(baseUrl: string): string[];
   /** Optional capability: people sign in (and bind their accounts) through this platform. */

@@ -7,6 +7,11 @@ export interface Sender {
   /** A cross-app id where the platform has one (DingTalk unionId). */
   unionId?: string;
   name?: string;
+  /**
+   * The sender may be outside the organisation (a customer writing to a personal account): when
+   * their account is not bound to a user, the message is kept but not answered.
+   */
+  mayBeOutsider?: boolean;
 }
 
 export interface Conversation {

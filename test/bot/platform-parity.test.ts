@@ -38,7 +38,7 @@ describe('WeCom, DingTalk and Wechaty produce the same capture (PGlite)', () => 
     await setChannelCredentials(t.database.db, 'default', 'wechaty', box.sealJson({ puppet: 'wechaty-puppet-mock' }), 'test');
     await addUserAccount(t.database.db, 'default', u.li.id, { platform: 'wechaty', kind: 'userid', value: 'wx-rep-li' }, 'test');
     h = await startHarness(t.database);
-    const session = () => (h.runtime.platforms.get('wechaty')!.connection as WechatySessions).session('default');
+    const session = () => (h.runtime.platforms.get('wechaty')!.connection as WechatySessions).link('default');
     await waitFor(async () => session() !== undefined && session()!.state !== 'starting', 20_000, 'puppet started');
     puppet = session()!.bot!.puppet as PuppetMock;
     puppet.mocker.login(puppet.mocker.createContact({ id: 'wx-assistant', name: '客路助手' }));

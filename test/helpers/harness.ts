@@ -157,5 +157,5 @@ export async function outboxRows(database: Database) {
 
 /** The default tenant's (or another's) DingTalk Stream connection in a runtime, if one is open. */
 export function dingtalkStream(runtime: Runtime, tenantId = 'default') {
-  return (runtime.platforms.get('dingtalk')?.connection as DingtalkStreams | undefined)?.channel(tenantId);
+  return (runtime.platforms.get('dingtalk')?.connection as DingtalkStreams | undefined)?.link(tenantId);
 }

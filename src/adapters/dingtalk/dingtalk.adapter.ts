@@ -37,6 +37,8 @@ export const dingtalkAdapter: PlatformAdapter<DingtalkSettings, DingtalkEnv> = {
       connection: streams,
       deliverer,
       signIn: dingtalkSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) }),
+      // Cards need the tenant's card template; without one the deliverer sends them as markdown.
+      capabilities: { cards: true, todos: true },
       describe: (baseUrl) => [`DingTalk    ${baseUrl}/dingtalk/robot   (robot HTTP mode; /dingtalk/robot/<tenantId>, /dingtalk/events/<tenantId>)`],
     };
   },

@@ -1,7 +1,7 @@
 import type { DingtalkEnv } from './dingtalk.config.js';
 import type { InboundEvent } from '../../channel/events.js';
 import type { Logger } from '../../lib/logger.js';
-import type { Connection } from '../../channel/adapter.js';
+import { createTenantLinks, type TenantLinks } from '../../channel/tenant-links.js';
 import { DingtalkPayloadError, mapDingtalkCardCallback, mapDingtalkRobotMessage } from './dingtalk.mapper.js';
 import { startDingtalkStream, type DingtalkStream, type StreamStats } from './dingtalk.stream.js';
 import type { DingtalkCardCallback, DingtalkRobotMessage } from './dingtalk.types.js';
@@ -24,6 +24,7 @@ export interface DingtalkStreamChannel {
   /** Connects; resolves once the first connection attempt is over (it keeps retrying in the background). */
   start(): Promise<void>;
   stop(): void;
+  status(): Record<string, unknown>;
   readonly stats: StreamStats | undefined;
   readonly running: boolean;
 }
@@ -57,6 +58,9 @@ export function createDingtalkStreamChannel(deps: DingtalkStreamChannelDeps): Di
     },
     get running() {
       return stream !== undefined;
+    },
+    status() {
+      return { running: stream !== undefined, ...(stream?.stats ?? {}) };
     },
     async start() {
       if (stream || stopped) return;
@@ -92,76 +96,28 @@ export function createDingtalkStreamChannel(deps: DingtalkStreamChannelDeps): Di
   };
 }
 
-export interface DingtalkStreamsDeps extends Omit<DingtalkStreamChannelDeps, 'tenantId'> {
+export interface DingtalkStreamsDeps extends Omit<DingtalkStreamChannelDeps, 'tenantId' | 'channel'> {
   /** DINGTALK_STREAM: off keeps every tenant on HTTP mode. */
   enabled: boolean;
   /** Tenants holding DingTalk credentials. */
   tenants(): Promise<string[]>;
+  channel(tenantId: string): Promise<DingtalkEnv | null>;
 }
 
-export interface DingtalkStreams extends Connection {
-  /** The tenant's connection, if one is open. */
-  channel(tenantId: string): DingtalkStreamChannel | undefined;
-}
+export type DingtalkStreams = TenantLinks<DingtalkStreamChannel>;
 
-/**
- * Stream mode for every tenant with DingTalk credentials: one connection each, opened at start,
- * and reopened or closed when the tenant's credentials change through the admin API. Changes for
- * one tenant run one at a time, so two quick updates never leave two connections behind.
- */
+/** Stream mode for every tenant with DingTalk credentials, following credential changes (see createTenantLinks). */
 export function createDingtalkStreams(deps: DingtalkStreamsDeps): DingtalkStreams {
-  const open = new Map<string, { key: string; ch: DingtalkStreamChannel }>();
-  const queues = new Map<string, Promise<void>>();
-  let started = false;
-  let stopped = false;
   const log = deps.logger.child({ channel: 'dingtalk-stream' });
-
-  const sync = async (tenantId: string) => {
-    const env = stopped ? null : await deps.channel(tenantId);
-    const key = env ? `${env.appKey}\u0000${env.appSecret}` : null;
-    const cur = open.get(tenantId);
-    if (cur && cur.key === key) return;
-    if (cur) {
-      cur.ch.stop();
-      open.delete(tenantId);
-      log.info({ event: 'dingtalk_stream_closed', tenantId }, 'closed the stream connection of a tenant whose credentials changed');
-    }
-    if (!env || !key) return;
-    const ch = createDingtalkStreamChannel({ ...deps, tenantId, channel: async () => env });
-    open.set(tenantId, { key, ch });
-    await ch.start();
-  };
-  const enqueue = (tenantId: string) => {
-    const next = (queues.get(tenantId) ?? Promise.resolve())
-      .then(() => sync(tenantId))
-      .catch((err: unknown) => log.error({ event: 'dingtalk_stream_failed', tenantId, err: (err as Error)?.message }, 'stream connection failed to open'));
-    queues.set(tenantId, next);
-    return next;
-  };
-
-  return {
-    channel: (tenantId) => open.get(tenantId)?.ch,
-    async start() {
-      if (!deps.enabled || started) return;
-      started = true;
-      const tenants = await deps.tenants();
-      if (tenants.length === 0) log.warn({ event: 'dingtalk_stream_no_credentials' }, 'DINGTALK_STREAM is on but no tenant has DingTalk credentials; no stream opened');
-      await Promise.all(tenants.map(enqueue));
-    },
-    async credentialsChanged(tenantId) {
-      if (!started || stopped) return;
-      await enqueue(tenantId);
-    },
-    async stop() {
-      // Stop taking frames first: whatever is not acknowledged stays with the gateway for the next start.
-      stopped = true;
-      for (const { ch } of open.values()) ch.stop();
-      open.clear();
-    },
-    status() {
-      const tenants: Record<string, unknown> = {};
-      for (const [id, { ch }] of open) tenants[id] = { running: ch.running, ...(ch.stats ?? {}) };
-      return { mode: deps.enabled ? 'stream' : 'http', tenants };
-    },
-  };
+  return createTenantLinks<DingtalkEnv, DingtalkStreamChannel>({
+    enabled: deps.enabled,
+    tenants: deps.tenants,
+    credentials: deps.channel,
+    key: (env) => `${env.appKey}\u0000${env.appSecret}`,
+    create: (tenantId, env) => createDingtalkStreamChannel({ ...deps, tenantId, channel: async () => env }),
+    status: () => ({ mode: deps.enabled ? 'stream' : 'http' }),
+    onNoTenants: () => log.warn({ event: 'dingtalk_stream_no_credentials' }, 'DINGTALK_STREAM is on but no tenant has DingTalk credentials; no stream opened'),
+    onClosed: (tenantId) => log.info({ event: 'dingtalk_stream_closed', tenantId }, 'closed the stream connection of a tenant whose credentials changed'),
+    onError: (tenantId, err) => log.error({ event: 'dingtalk_stream_failed', tenantId, err: (err as Error)?.message }, 'stream connection failed to open'),
+  });
 }

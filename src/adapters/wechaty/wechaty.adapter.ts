@@ -25,8 +25,10 @@ export const wechatyAdapter: PlatformAdapter<WechatySettings, WechatyEnv> = {
     });
     return {
       connection: sessions,
-      deliverer: createWechatyDeliverer((tenantId) => sessions.session(tenantId)),
-      fetchContactProfile: async (tenantId, contactId) => (await sessions.session(tenantId)?.profile(contactId)) ?? null,
+      // Personal WeChat shows text: cards are rendered as text, todos stay in Kelu.
+      capabilities: { cards: false, todos: false },
+      deliverer: createWechatyDeliverer((tenantId) => sessions.link(tenantId)),
+      fetchContactProfile: async (tenantId, contactId) => (await sessions.link(tenantId)?.profile(contactId)) ?? null,
       describe: () => ['WeChat      Wechaty assistant per tenant (WECHATY_PUPPET; state on /readyz)'],
     };
   },

@@ -1,5 +1,6 @@
 import type { Friendship, Message, Wechaty } from 'wechaty';
-import type { Connection, ContactProfile } from '../../channel/adapter.js';
+import type { ContactProfile } from '../../channel/adapter.js';
+import { createTenantLinks, type TenantLinks } from '../../channel/tenant-links.js';
 import type { InboundEvent } from '../../channel/events.js';
 import type { Logger } from '../../lib/logger.js';
 import type { WechatyEnv } from './wechaty.config.js';
@@ -132,7 +133,7 @@ export class WechatySession {
       text: m.text(),
       talkerId: m.talker().id,
       talkerName: m.talker().name(),
-      ...(room ? { roomId: room.id, roomTopic: await room.topic() } : {}),
+      ...(room ? { roomId: room.id, roomTopic: await room.topic(), mentionsSelf: await m.mentionSelf() } : {}),
       date: m.date(),
     };
     if (type === WechatyMessageType.Contact) {
@@ -166,55 +167,15 @@ export interface WechatySessionsDeps extends Omit<WechatySessionDeps, 'tenantId'
   credentials(tenantId: string): Promise<WechatyEnv | null>;
 }
 
-export interface WechatySessions extends Connection {
-  session(tenantId: string): WechatySession | undefined;
-}
+export type WechatySessions = TenantLinks<WechatySession>;
 
-/** One session per tenant with assistant credentials, following credential changes like DingTalk's streams. */
+/** One assistant session per tenant with credentials, following credential changes (see createTenantLinks). */
 export function createWechatySessions(deps: WechatySessionsDeps): WechatySessions {
-  const open = new Map<string, { key: string; s: WechatySession }>();
-  const queues = new Map<string, Promise<void>>();
-  let started = false;
-  let stopped = false;
-
-  const sync = async (tenantId: string) => {
-    const env = stopped ? null : await deps.credentials(tenantId);
-    const key = env ? `${env.puppet}\u0000${env.token ?? ''}` : null;
-    const cur = open.get(tenantId);
-    if (cur && cur.key === key) return;
-    if (cur) {
-      open.delete(tenantId);
-      await cur.s.stop();
-    }
-    if (!env || !key) return;
-    const s = new WechatySession({ ...deps, tenantId, env });
-    open.set(tenantId, { key, s });
-    await s.start();
-  };
-  const enqueue = (tenantId: string) => {
-    const next = (queues.get(tenantId) ?? Promise.resolve()).then(() => sync(tenantId));
-    queues.set(tenantId, next.catch(() => undefined));
-    return next;
-  };
-
-  return {
-    session: (tenantId) => open.get(tenantId)?.s,
-    async start() {
-      if (started) return;
-      started = true;
-      await Promise.all((await deps.tenants()).map(enqueue));
-    },
-    async credentialsChanged(tenantId) {
-      if (started && !stopped) await enqueue(tenantId);
-    },
-    async stop() {
-      stopped = true;
-      const all = [...open.values()];
-      open.clear();
-      await Promise.all(all.map(({ s }) => s.stop()));
-    },
-    status() {
-      return { tenants: Object.fromEntries([...open].map(([id, { s }]) => [id, s.status()])) };
-    },
-  };
+  return createTenantLinks<WechatyEnv, WechatySession>({
+    tenants: deps.tenants,
+    credentials: deps.credentials,
+    key: (env) => `${env.puppet}\u0000${env.token ?? ''}`,
+    create: (tenantId, env) => new WechatySession({ ...deps, tenantId, env }),
+    onError: (tenantId, err) => deps.logger.error({ event: 'wechaty_start_failed', tenantId, err: (err as Error)?.message }, 'assistant failed to start'),
+  });
 }

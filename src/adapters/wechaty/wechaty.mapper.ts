@@ -7,14 +7,18 @@ export const WECHATY = 'wechaty';
 
 /** A message to the assistant: text and merged chat records are captures, a contact card a contact. */
 export function mapWechatyMessage(m: WechatyMessageInput, tenantId: string): InboundEvent | null {
-  const sender: Sender = { userId: m.talkerId, ...(m.talkerName ? { name: m.talkerName } : {}) };
+  // In a group the assistant hears everyone; only what is addressed to it is for Kelu.
+  if (m.roomId && !m.mentionsSelf) return null;
+  // Personal WeChat has no organisation: any sender may be a customer writing to the assistant.
+  const sender: Sender = { userId: m.talkerId, ...(m.talkerName ? { name: m.talkerName } : {}), mayBeOutsider: true };
   const conversation: Conversation = m.roomId
     ? { id: m.roomId, type: 'group', ...(m.roomTopic ? { title: m.roomTopic } : {}) }
     : { id: m.talkerId, type: 'single' };
   const base = { platform: WECHATY, tenantId, eventId: m.id, at: m.date.toISOString(), sender, conversation, raw: { id: m.id, type: m.type } };
   switch (m.type) {
     case WechatyMessageType.Text: {
-      const text = m.text.trim();
+      // "@客路助手 " and other mentions are not part of what the customer said.
+      const text = (m.roomId ? m.text.replace(/(^|\s)@[^\s@\u2005]+[\u2005\s]?/gu, '$1') : m.text).trim();
       return text ? { ...base, kind: 'text', text } : null;
     }
     case WechatyMessageType.ChatHistory: {

@@ -18,6 +18,8 @@ export interface WechatyMessageInput {
   /** The group chat, when the message was said in one. */
   roomId?: string;
   roomTopic?: string;
+  /** In a group: whether the message @-mentions the assistant (only those are for Kelu). */
+  mentionsSelf?: boolean;
   /** When the platform says it was sent. */
   date: Date;
   /** For a shared contact card: the card's contact id (messageContact). */

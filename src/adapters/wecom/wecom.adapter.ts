@@ -4,6 +4,9 @@ import { wecomRouter } from './wecom.routes.js';
 import { createWecomDeliverer } from './wecom.deliver.js';
 import type { WecomExternalContact } from './wecom.types.js';
 import { wecomSignIn } from './wecom.signin.js';
+import { jsSdkSignature } from './wecom.client.js';
+import { PlatformApiError } from '../../lib/platform-error.js';
+import { randomBytes } from 'node:crypto';
 
 export const WECOM = 'wecom';
 
@@ -22,6 +25,23 @@ export const wecomAdapter: PlatformAdapter<WecomSettings, WecomEnv> = {
       routers: [wecomRouter({ defaultTenantId: ctx.defaultTenantId, bodyLimitBytes: ctx.bodyLimitBytes, logger: ctx.logger, channel: ctx.credentials, store: ctx.store })],
       deliverer,
       signIn: wecomSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) }),
+      capabilities: { cards: true, todos: false },
+      async signJsSdk(tenantId, url) {
+        const env = await ctx.credentials(tenantId);
+        if (!env) throw new PlatformApiError('tenant has no WeCom channel', false, 'no_channel');
+        const client = await deliverer.client(tenantId);
+        const [ticket, agentTicket] = await Promise.all([client.getJsapiTicket(), client.getAgentJsapiTicket()]);
+        const timestamp = Math.floor(Date.now() / 1000);
+        const nonceStr = randomBytes(8).toString('hex');
+        return {
+          appId: env.corpId,
+          agentId: env.agentId,
+          timestamp,
+          nonceStr,
+          signature: jsSdkSignature({ ticket, nonceStr, timestamp, url }),
+          agentSignature: jsSdkSignature({ ticket: agentTicket, nonceStr, timestamp, url }),
+        };
+      },
       async fetchContactProfile(tenantId, externalUserId, repUserId) {
         return contactProfile(await (await deliverer.client(tenantId)).getExternalContact(externalUserId), repUserId);
       },

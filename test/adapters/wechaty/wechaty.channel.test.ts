@@ -15,7 +15,7 @@ describe('Wechaty assistant end to end (wechaty-puppet-mock, PGlite)', () => {
   let h: Harness;
   let puppet: PuppetMock;
   const sent: { to: string; text: string }[] = [];
-  const session = () => (h.runtime.platforms.get('wechaty')!.connection as WechatySessions).session('default')!;
+  const session = () => (h.runtime.platforms.get('wechaty')!.connection as WechatySessions).link('default')!;
 
   beforeAll(async () => {
     t = await openTestDatabase('pglite');
@@ -72,6 +72,15 @@ describe('Wechaty assistant end to end (wechaty-puppet-mock, PGlite)', () => {
     await waitFor(async () => session().duplicates === before + 1, 5_000, 'duplicate seen');
     expect(await inbox('dup-1')).toHaveLength(1);
     expect((await t.database.query(sql`select 1 from customer_identities where value = '13800008888'`))).toHaveLength(1);
+  });
+
+  it('a customer writing to the assistant is kept in the inbox but not answered', async () => {
+    puppet.mocker.createContact({ id: 'wxid_stranger', name: '陌生客户' });
+    const before = sent.length;
+    emitMessage({ id: 'stranger-1', talkerId: 'wxid_stranger', type: 7, text: '你好，我想问问血压计多少钱' });
+    await waitFor(async () => (await inbox('stranger-1'))[0]?.status === 'done', 15_000, 'stranger processed');
+    expect(await t.database.query(sql`select 1 from outbox_messages where dedupe_key like 'in:wechaty:stranger-1:%'`)).toHaveLength(0);
+    expect(sent.slice(before).filter((s) => s.to === 'wxid_stranger')).toEqual([]);
   });
 
   it('merged chat records are captured as a forwarded text', async () => {

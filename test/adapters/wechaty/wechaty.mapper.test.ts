@@ -11,7 +11,7 @@ const RECORD = `<msg><appmsg appid="" sdkver="0"><title>群聊的聊天记录</t
 describe('wechaty mapper', () => {
   it.each([
     ['a text in a private chat', msg({ text: ' 孙主任 13800001111 ' }), { kind: 'text', text: '孙主任 13800001111', conversation: { id: 'wx-rep', type: 'single' } }],
-    ['a text in a group', msg({ text: '你好', roomId: 'room-1', roomTopic: '销售群' }), { kind: 'text', conversation: { id: 'room-1', type: 'group', title: '销售群' } }],
+    ['a text in a group that mentions the assistant', msg({ text: '@客路助手\u2005孙主任 13800001111', roomId: 'room-1', roomTopic: '销售群', mentionsSelf: true }), { kind: 'text', text: '孙主任 13800001111', conversation: { id: 'room-1', type: 'group', title: '销售群' } }],
     ['merged chat records (XML)', msg({ type: 4, text: RECORD }), { kind: 'text', forwarded: true, text: '群聊的聊天记录\n孙主任: 下周四上午10点看移动DR的演示\n孙主任: 电话 13800001111 & 邮箱 sun@example.cn' }],
     ['merged chat records (plain text from the puppet)', msg({ type: 4, text: '孙主任: 想看移动DR' }), { kind: 'text', forwarded: true, text: '孙主任: 想看移动DR' }],
     ['a shared contact card', msg({ type: 3, cardContactId: 'wxid_customer' }), { kind: 'contactChange', change: 'add', externalUserId: 'wxid_customer', changeType: 'contact_card' }],
@@ -22,8 +22,13 @@ describe('wechaty mapper', () => {
     expect(e).toMatchObject({ platform: 'wechaty', tenantId: 't1', eventId: 'm1', at: at.toISOString(), sender: { userId: 'wx-rep' }, ...expected });
   });
 
-  it('maps nothing for an empty text or a card without its contact', () => {
+  it('marks every sender as possibly a customer (unbound ones are not answered)', () => {
+    expect(mapWechatyMessage(msg({ text: '你好' }), 't1')?.sender).toEqual({ userId: 'wx-rep', mayBeOutsider: true });
+  });
+
+  it('maps nothing for an empty text, a card without its contact, or group talk not addressed to the assistant', () => {
     expect(mapWechatyMessage(msg({ text: '  ' }), 't1')).toBeNull();
+    expect(mapWechatyMessage(msg({ text: '大家好 13800001111', roomId: 'room-1' }), 't1')).toBeNull();
     expect(mapWechatyMessage(msg({ type: 3 }), 't1')).toBeNull();
   });
 

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     `  readiness   ${server.url}/readyz`,
     `  admin API   ${server.url}/api/v1/customers   (Authorization: Bearer <token>${admin.file ? ` from ${admin.file}` : admin.token ? ' = KELU_ADMIN_TOKEN' : '; set KELU_ADMIN_TOKEN to enable'})`,
     ...[...runtime.platforms.values()].flatMap((p) => p.describe?.(server.url) ?? []).map((l) => `  ${l}`),
+    `  sign in     ${server.url}/signin   (${demo ? 'pick a demo user' : 'inside the chat platform'}); admin console ${server.url}/admin`,
   ];
   if (cluster.isPrimary || cluster.worker?.id === 1) process.stdout.write(`${lines.join('\n')}\n`);
 

@@ -4,40 +4,27 @@ import type { Database } from '../db/database.js';
 import { notFound } from '../lib/errors.js';
 import { readJsonBody } from '../lib/body.js';
 import { parseWith, pageQuery, uuidParam } from './params.js';
-import { requireAdmin, type AdminState } from './auth.js';
-import { getCustomer, listCustomers, type Customer } from '../crm/customers.repo.js';
+import type { Auth, Principal } from '../auth/guard.js';
+import { getCustomer, listCustomers } from '../crm/customers.repo.js';
+import { canSeeCustomer, canSeeLead, customersVisible, leadsVisible, visibilityOf, type Visibility } from '../crm/visibility.js';
+import { getFieldAccess } from '../crm/settings.js';
+import { CUSTOMER_CSV_HEADER, customerCsvRow, presentCustomer, presentInteraction, type Viewer } from './present.js';
+import type { Tx } from '../db/database.js';
 import { listInteractions } from '../crm/interactions.repo.js';
 import { listLeads } from '../crm/leads.repo.js';
 import { addUserAccount, createUser, getUser, listUsers, removeUserAccount, type User } from '../crm/users.repo.js';
-import { getTenant } from '../crm/tenants.repo.js';
 import { leadStatuses } from '../db/schema.js';
 
 export interface AdminRouteDeps {
   database: Database;
-  adminToken?: string;
-  defaultTenantId: string;
+  auth: Auth;
   bodyLimitBytes: number;
 }
 
-export function customerView(c: Customer) {
-  return {
-    id: c.id,
-    name: c.name,
-    title: c.title,
-    company: c.company,
-    ownerId: c.ownerId,
-    tags: c.tags,
-    stage: c.stage,
-    score: c.score,
-    sourceChannel: c.sourceChannel,
-    utm: c.utm,
-    customFields: c.customFields,
-    conflicts: c.conflicts,
-    mergedInto: c.mergedInto,
-    identities: c.identities.map((i) => ({ kind: i.kind, value: i.value })),
-    createdAt: c.createdAt.toISOString(),
-    updatedAt: c.updatedAt.toISOString(),
-  };
+/** Who is looking, for masking, and what they may see. */
+export async function viewerOf(tx: Tx, p: Principal): Promise<{ viewer: Viewer; visibility: Visibility }> {
+  const [access, visibility] = await Promise.all([getFieldAccess(tx, p.tenantId), visibilityOf(tx, p.tenantId, p.user)]);
+  return { viewer: { role: p.user?.role ?? null, userId: p.user?.id ?? null, access }, visibility };
 }
 
 export function userView(u: User) {
@@ -85,75 +72,89 @@ const newUserBody = z.object({
 export function adminRouter(deps: AdminRouteDeps): Router {
   const r = new Router({ prefix: '/api/v1' });
   const { db } = deps.database;
-  r.use(requireAdmin(deps.adminToken, deps.defaultTenantId));
-  r.use(async (ctx, next) => {
-    const { tenantId } = ctx.state.admin as AdminState;
-    if (!(await getTenant(db, tenantId))) throw notFound('tenant');
-    await next();
-  });
-  const state = (ctx: { state: Record<string, unknown> }) => ctx.state.admin as AdminState;
+  const { auth } = deps;
+  const read = auth.guard('read');
+  const admin = auth.guard('admin');
 
-  r.get('/customers', async (ctx) => {
+  r.get('/customers', read, async (ctx) => {
     const q = parseWith(customersQuery, ctx.query);
-    const page = await listCustomers(db, state(ctx).tenantId, { q: q.q, ownerId: q.owner, tag: q.tag, stage: q.stage }, q);
-    ctx.body = { items: page.items.map(customerView), nextCursor: page.nextCursor };
+    const p = auth.principal(ctx);
+    const { viewer, visibility } = await viewerOf(db, p);
+    const page = await listCustomers(db, p.tenantId, { q: q.q, ownerId: q.owner, tag: q.tag, stage: q.stage, visible: customersVisible(db, p.tenantId, visibility) }, q);
+    ctx.body = { items: page.items.map((c) => presentCustomer(c, viewer)), nextCursor: page.nextCursor };
   });
 
-  r.get('/customers/:id', async (ctx) => {
+  // The same rows and the same masking as the list, as CSV (at most EXPORT_MAX rows).
+  r.get('/customers/export', read, async (ctx) => {
+    const q = parseWith(customersQuery.omit({ cursor: true, limit: true }), ctx.query);
+    const p = auth.principal(ctx);
+    const { viewer, visibility } = await viewerOf(db, p);
+    const lines = [CUSTOMER_CSV_HEADER.join(',')];
+    let cursor: string | undefined;
+    do {
+      const page = await listCustomers(db, p.tenantId, { ...q, ownerId: q.owner, visible: customersVisible(db, p.tenantId, visibility) }, { cursor, limit: 200 });
+      for (const c of page.items) lines.push(customerCsvRow(presentCustomer(c, viewer)));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && lines.length <= EXPORT_MAX);
+    ctx.set('Content-Type', 'text/csv; charset=utf-8');
+    ctx.set('Content-Disposition', 'attachment; filename="customers.csv"');
+    ctx.body = `\uFEFF${lines.join('\r\n')}\r\n`;
+  });
+
+  r.get('/customers/:id', read, async (ctx) => {
     const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
-    const c = await getCustomer(db, state(ctx).tenantId, id);
-    if (!c) throw notFound('customer');
-    ctx.body = customerView(c);
+    const p = auth.principal(ctx);
+    const { viewer, visibility } = await viewerOf(db, p);
+    const c = await getCustomer(db, p.tenantId, id);
+    if (!c || !(await canSeeCustomer(db, p.tenantId, visibility, id))) throw notFound('customer');
+    ctx.body = presentCustomer(c, viewer);
   });
 
-  r.get('/customers/:id/interactions', async (ctx) => {
+  r.get('/customers/:id/interactions', read, async (ctx) => {
     const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
     const q = parseWith(z.object(pageQuery).strict(), ctx.query);
-    const tenantId = state(ctx).tenantId;
-    if (!(await getCustomer(db, tenantId, id))) throw notFound('customer');
-    const page = await listInteractions(db, tenantId, id, q);
-    ctx.body = {
-      items: page.items.map((i) => ({
-        id: i.id, channel: i.channel, direction: i.direction, authorId: i.authorId, text: i.text,
-        platform: i.platform, platformMessageId: i.platformMessageId, occurredAt: i.occurredAt.toISOString(),
-        entities: i.entities, createdAt: i.createdAt.toISOString(),
-      })),
-      nextCursor: page.nextCursor,
-    };
+    const p = auth.principal(ctx);
+    const { viewer, visibility } = await viewerOf(db, p);
+    const c = await getCustomer(db, p.tenantId, id);
+    if (!c || !(await canSeeCustomer(db, p.tenantId, visibility, id))) throw notFound('customer');
+    const page = await listInteractions(db, p.tenantId, id, q);
+    ctx.body = { items: page.items.map((i) => presentInteraction(i, c.ownerId, viewer)), nextCursor: page.nextCursor };
   });
 
-  r.get('/leads', async (ctx) => {
+  r.get('/leads', read, async (ctx) => {
     const q = parseWith(leadsQuery, ctx.query);
-    const page = await listLeads(db, state(ctx).tenantId, { status: q.status, assigneeId: q.assignee }, q);
+    const p = auth.principal(ctx);
+    const { visibility } = await viewerOf(db, p);
+    const page = await listLeads(db, p.tenantId, { status: q.status, assigneeId: q.assignee, visible: leadsVisible(visibility) }, q);
     ctx.body = { items: page.items.map(leadView), nextCursor: page.nextCursor };
   });
 
-  r.get('/users', async (ctx) => {
+  r.get('/users', read, async (ctx) => {
     const q = parseWith(z.object({ role: z.enum(['admin', 'manager', 'rep']).optional(), ...pageQuery }).strict(), ctx.query);
-    const page = await listUsers(db, state(ctx).tenantId, { role: q.role }, q);
+    const page = await listUsers(db, auth.principal(ctx).tenantId, { role: q.role }, q);
     ctx.body = { items: page.items.map(userView), nextCursor: page.nextCursor };
   });
 
-  r.post('/users', async (ctx) => {
+  r.post('/users', admin, async (ctx) => {
     const body = parseWith(newUserBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
-    const { tenantId, actor } = state(ctx);
+    const { tenantId, actor } = auth.principal(ctx);
     const u = await db.transaction((tx) => createUser(tx, tenantId, body, actor));
     ctx.status = 201;
     ctx.body = userView(u);
   });
 
-  r.get('/users/:id', async (ctx) => {
+  r.get('/users/:id', read, async (ctx) => {
     const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
-    const u = await getUser(db, state(ctx).tenantId, id);
+    const u = await getUser(db, auth.principal(ctx).tenantId, id);
     if (!u) throw notFound('user');
     ctx.body = userView(u);
   });
 
   // Binds one more account to a user (201), or confirms one the user holds already (200).
-  r.post('/users/:id/accounts', async (ctx) => {
+  r.post('/users/:id/accounts', admin, async (ctx) => {
     const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
     const acc = parseWith(accountBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
-    const { tenantId, actor } = state(ctx);
+    const { tenantId, actor } = auth.principal(ctx);
     const out = await db.transaction(async (tx) => {
       if (!(await getUser(tx, tenantId, id))) throw notFound('user');
       const added = await addUserAccount(tx, tenantId, id, acc, actor);
@@ -163,10 +164,10 @@ export function adminRouter(deps: AdminRouteDeps): Router {
     ctx.body = userView(out.user);
   });
 
-  r.delete('/users/:id/accounts', async (ctx) => {
+  r.delete('/users/:id/accounts', admin, async (ctx) => {
     const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
     const acc = parseWith(accountBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
-    const { tenantId, actor } = state(ctx);
+    const { tenantId, actor } = auth.principal(ctx);
     const user = await db.transaction(async (tx) => {
       if (!(await removeUserAccount(tx, tenantId, id, acc, actor))) throw notFound('account');
       return (await getUser(tx, tenantId, id))!;
@@ -175,6 +176,13 @@ export function adminRouter(deps: AdminRouteDeps): Router {
   });
 
   return r;
+}
+
+const EXPORT_MAX = 10_000;
+
+/** Whether a lead is one this principal may see. */
+export async function leadVisibleTo(tx: Tx, p: Principal, lead: { assigneeId: string | null; status: string }): Promise<boolean> {
+  return canSeeLead(await visibilityOf(tx, p.tenantId, p.user), lead);
 }
 
 export function leadView(l: Awaited<ReturnType<typeof listLeads>>['items'][number]) {

@@ -8,11 +8,12 @@ import type { Logger } from '../lib/logger.js';
 import { badRequest, notFound, unauthorized } from '../lib/errors.js';
 import { readJsonBody } from '../lib/body.js';
 import { parseWith, uuidParam } from './params.js';
-import { requireAdmin, safeEqual, type AdminState } from './auth.js';
-import { leadView } from './admin.routes.js';
+import type { Auth, Principal } from '../auth/guard.js';
+import { safeEqual } from '../auth/secrets.js';
+import { limitByAddress, tooManyRequests, type RateLimit, type RateLimiter } from '../auth/rate-limit.js';
+import { leadView, leadVisibleTo } from './admin.routes.js';
 import { tenants } from '../db/schema.js';
 import { getLead } from '../crm/leads.repo.js';
-import { getTenant } from '../crm/tenants.repo.js';
 import { assignmentSettingsSchema, getAssignmentSettings, putAssignmentSettings } from '../crm/settings.js';
 import { getUser } from '../crm/users.repo.js';
 import { captureMessage } from '../bot/leads.flow.js';
@@ -22,9 +23,11 @@ import { recordAudit } from '../crm/audit.repo.js';
 
 export interface LeadsRouteDeps {
   database: Database;
-  adminToken?: string;
-  defaultTenantId: string;
+  auth: Auth;
   bodyLimitBytes: number;
+  limiter: RateLimiter;
+  /** Lead intake: per key (form key or API key) and per address. */
+  intakeLimits: { perKey: RateLimit; perAddress: RateLimit };
   flow: FlowDeps;
   logger: Logger;
   afterCommit: () => void;
@@ -50,16 +53,16 @@ const newLeadBody = z.object({
   utm: utmSchema.optional(),
 }).strict().refine((b) => b.name || b.phone || b.email || b.wechatId || b.text, { message: 'give at least one of name, phone, email, wechatId, text' });
 
-/** Admin bearer token, or the tenant's form key (web forms, ad platforms) for lead intake only. */
-function adminOrFormKey(deps: LeadsRouteDeps) {
-  const admin = requireAdmin(deps.adminToken, deps.defaultTenantId);
+/** The tenant's form key (web forms, ad platforms), or a bearer key or session with the forms scope. */
+function formKeyOrForms(deps: LeadsRouteDeps) {
+  const forms = deps.auth.guard('forms');
   return async (ctx: Context, next: Next) => {
     const key = ctx.get('x-kelu-form-key');
-    if (!key) return admin(ctx, next);
+    if (!key) return forms(ctx, next);
     if (key.length < 16 || key.length > 128) throw unauthorized('invalid form key');
     const [t] = await deps.database.db.select({ tenantId: tenants.tenantId, formKey: tenants.formKey }).from(tenants).where(eq(tenants.formKey, key));
     if (!t || !t.formKey || !safeEqual(t.formKey, key)) throw unauthorized('invalid form key');
-    ctx.state.admin = { tenantId: t.tenantId, actor: 'form' } satisfies AdminState;
+    ctx.state.principal = { tenantId: t.tenantId, actor: 'form', via: 'form-key', grant: 'forms' } satisfies Principal;
     return next();
   };
 }
@@ -67,13 +70,16 @@ function adminOrFormKey(deps: LeadsRouteDeps) {
 export function leadsRouter(deps: LeadsRouteDeps): Router {
   const r = new Router({ prefix: '/api/v1' });
   const { db } = deps.database;
-  const state = (ctx: Context) => ctx.state.admin as AdminState;
-  const tenantExists = async (ctx: Context, next: Next) => {
-    if (!(await getTenant(db, state(ctx).tenantId))) throw notFound('tenant');
+  const state = (ctx: Context) => deps.auth.principal(ctx);
+  const admin = deps.auth.guard('admin');
+  const perKey = async (ctx: Context, next: Next) => {
+    const p = state(ctx);
+    const wait = deps.limiter.hit(`intake:${p.keyId ?? (p.via === 'form-key' ? `form:${p.tenantId}` : p.actor)}`, deps.intakeLimits.perKey);
+    if (wait !== null) throw tooManyRequests(ctx, wait);
     await next();
   };
 
-  r.post('/leads', adminOrFormKey(deps), tenantExists, async (ctx) => {
+  r.post('/leads', limitByAddress(deps.limiter, 'intake', deps.intakeLimits.perAddress), formKeyOrForms(deps), perKey, async (ctx) => {
     const body = parseWith(newLeadBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
     const { tenantId, actor } = state(ctx);
     const idem = ctx.get('idempotency-key');
@@ -105,19 +111,19 @@ export function leadsRouter(deps: LeadsRouteDeps): Router {
     ctx.body = { customerId: r0.customer.id, leadId: r0.lead.id, assigneeId: out.assigneeId ?? r0.lead.assigneeId, created: r0.leadCreated, duplicate: r0.duplicate };
   });
 
-  r.get('/leads/:id', requireAdmin(deps.adminToken, deps.defaultTenantId), tenantExists, async (ctx) => {
+  r.get('/leads/:id', deps.auth.guard('read'), async (ctx) => {
     const id = parseWith(uuidParam, ctx.params.id, 'invalid_id');
     const lead = await getLead(db, state(ctx).tenantId, id);
-    if (!lead) throw notFound('lead');
+    if (!lead || !(await leadVisibleTo(db, state(ctx), lead))) throw notFound('lead');
     const assignee = lead.assigneeId ? await getUser(db, state(ctx).tenantId, lead.assigneeId) : null;
     ctx.body = { ...leadView(lead), assignee: assignee ? { id: assignee.id, name: assignee.name } : null };
   });
 
-  r.get('/settings/assignment', requireAdmin(deps.adminToken, deps.defaultTenantId), tenantExists, async (ctx) => {
+  r.get('/settings/assignment', admin, async (ctx) => {
     ctx.body = await getAssignmentSettings(db, state(ctx).tenantId);
   });
 
-  r.put('/settings/assignment', requireAdmin(deps.adminToken, deps.defaultTenantId), tenantExists, async (ctx) => {
+  r.put('/settings/assignment', admin, async (ctx) => {
     const settings = parseWith(assignmentSettingsSchema, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_settings');
     const { tenantId, actor } = state(ctx);
     const ids = new Set<string>();
@@ -133,7 +139,7 @@ export function leadsRouter(deps: LeadsRouteDeps): Router {
     ctx.body = settings;
   });
 
-  r.post('/settings/form-key', requireAdmin(deps.adminToken, deps.defaultTenantId), tenantExists, async (ctx) => {
+  r.post('/settings/form-key', admin, async (ctx) => {
     const { tenantId, actor } = state(ctx);
     const formKey = `fk_${randomBytes(24).toString('base64url')}`;
     await db.transaction(async (tx) => {

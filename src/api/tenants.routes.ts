@@ -1,18 +1,18 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { SecretBox } from '../lib/secret-box.js';
-import { badRequest, notFound } from '../lib/errors.js';
+import { AppError, badRequest, notFound } from '../lib/errors.js';
 import { readJsonBody } from '../lib/body.js';
 import { parseWith } from './params.js';
-import { requireAdmin } from './auth.js';
+import type { Auth } from '../auth/guard.js';
 import { getTenant, removeChannelCredentials, setChannelCredentials, upsertTenant, type Tenant } from '../crm/tenants.repo.js';
 
 export interface TenantRouteDeps {
   database: Database;
   box: SecretBox;
-  adminToken?: string;
-  defaultTenantId: string;
+  auth: Auth;
   bodyLimitBytes: number;
   /** Each platform's credential schema, by platform name (from the adapters). */
   credentials: Record<string, z.ZodType>;
@@ -45,19 +45,25 @@ function tenantView(t: Tenant) {
 export function tenantsRouter(deps: TenantRouteDeps): Router {
   const r = new Router({ prefix: '/api/v1/tenants' });
   const { db } = deps.database;
-  r.use(requireAdmin(deps.adminToken, deps.defaultTenantId));
+  const { auth } = deps;
+  // The operator manages every tenant; a tenant's admin reads and configures only their own.
+  const ownTenant = (ctx: Context, tenantId: string) => {
+    const p = auth.principal(ctx);
+    if (p.grant !== 'operator' && p.tenantId !== tenantId) throw new AppError('tenant_mismatch', 'this credential belongs to another tenant', 403);
+  };
 
-  r.put('/:tenantId', async (ctx) => {
+  r.put('/:tenantId', auth.guard('operator', { sessions: false }), async (ctx) => {
     const tenantId = parseWith(tenantIdParam, ctx.params.tenantId, 'invalid_tenant_id');
     const body = parseWith(tenantBody, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
-    const { tenant, created } = await db.transaction((tx) => upsertTenant(tx, { tenantId, name: body.name, timeZone: body.timeZone }, 'admin-token'));
+    const { tenant, created } = await db.transaction((tx) => upsertTenant(tx, { tenantId, name: body.name, timeZone: body.timeZone }, auth.principal(ctx).actor));
     await deps.onChannelChange(tenantId);
     ctx.status = created ? 201 : 200;
     ctx.body = tenantView(tenant);
   });
 
-  r.get('/:tenantId', async (ctx) => {
+  r.get('/:tenantId', auth.guard('admin'), async (ctx) => {
     const tenantId = parseWith(tenantIdParam, ctx.params.tenantId, 'invalid_tenant_id');
+    ownTenant(ctx, tenantId);
     const tenant = await getTenant(db, tenantId);
     if (!tenant) throw notFound('tenant');
     ctx.body = tenantView(tenant);
@@ -69,20 +75,22 @@ export function tenantsRouter(deps: TenantRouteDeps): Router {
     return platform;
   };
 
-  r.put('/:tenantId/channels/:platform', async (ctx) => {
+  r.put('/:tenantId/channels/:platform', auth.guard('admin'), async (ctx) => {
     const tenantId = parseWith(tenantIdParam, ctx.params.tenantId, 'invalid_tenant_id');
+    ownTenant(ctx, tenantId);
     const platform = platformParam(ctx);
     const creds = parseWith(deps.credentials[platform]!, await readJsonBody(ctx, deps.bodyLimitBytes), 'invalid_body');
     if (!(await getTenant(db, tenantId))) throw notFound('tenant');
-    await db.transaction((tx) => setChannelCredentials(tx, tenantId, platform, deps.box.sealJson(creds), 'admin-token'));
+    await db.transaction((tx) => setChannelCredentials(tx, tenantId, platform, deps.box.sealJson(creds), auth.principal(ctx).actor));
     await deps.onChannelChange(tenantId, platform);
     ctx.body = { tenantId, platform, configured: true };
   });
 
-  r.delete('/:tenantId/channels/:platform', async (ctx) => {
+  r.delete('/:tenantId/channels/:platform', auth.guard('admin'), async (ctx) => {
     const tenantId = parseWith(tenantIdParam, ctx.params.tenantId, 'invalid_tenant_id');
+    ownTenant(ctx, tenantId);
     const platform = platformParam(ctx);
-    if (!(await db.transaction((tx) => removeChannelCredentials(tx, tenantId, platform, 'admin-token')))) throw notFound('channel');
+    if (!(await db.transaction((tx) => removeChannelCredentials(tx, tenantId, platform, auth.principal(ctx).actor)))) throw notFound('channel');
     await deps.onChannelChange(tenantId, platform);
     ctx.body = { tenantId, platform, configured: false };
   });

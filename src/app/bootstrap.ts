@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { Logger } from '../lib/logger.js';
-import { getTenant, setChannelCredentials, upsertTenant } from '../crm/tenants.repo.js';
+import { getTenant, setChannelCredentials, updateTenantSettings, upsertTenant } from '../crm/tenants.repo.js';
 import { listProducts, upsertProducts, type Product } from '../crm/products.repo.js';
 import { createUser, listUsers, type PlatformAccount } from '../crm/users.repo.js';
 import type { AnyAdapter } from '../channel/adapter.js';
@@ -49,7 +49,9 @@ export function demoAccounts(id: string, adapters: readonly AnyAdapter[]): Platf
 
 export async function seedDemoTenant(database: Database, tenantId = DEFAULT_TENANT_ID, adapters: readonly AnyAdapter[] = allAdapters): Promise<void> {
   await database.db.transaction(async (tx) => {
-    const { created } = await upsertTenant(tx, { tenantId, name: '客路演示公司' }, 'bootstrap');
+    const { created, tenant } = await upsertTenant(tx, { tenantId, name: '客路演示公司' }, 'bootstrap');
+    // Only a tenant marked demo offers the demo sign-in (pick a user, no platform), and only while it has no channel.
+    if (tenant.settings.demo !== true) await updateTenantSettings(tx, tenantId, 'demo', true, 'bootstrap');
     if (!created && (await listUsers(tx, tenantId, {}, { limit: 1 })).items.length > 0) return;
     await upsertProducts(tx, tenantId, loadSeedCatalog());
     const hours = { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' };

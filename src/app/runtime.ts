@@ -27,6 +27,14 @@ import { adapters as allAdapters } from '../adapters/index.js';
 import { listTenantsWithChannel } from '../crm/tenants.repo.js';
 import { timerHandler } from '../bot/timers.handler.js';
 import { leadsRouter } from '../api/leads.routes.js';
+import { accessRouter } from '../api/access.routes.js';
+import { peopleRouter } from '../api/people.routes.js';
+import { createAuth, type Auth } from '../auth/guard.js';
+import { SessionCodec } from '../auth/session.js';
+import { RateLimiter, type RateLimit } from '../auth/rate-limit.js';
+import { SignInProviders } from '../auth/signin.js';
+import { signInRouter } from '../auth/signin.routes.js';
+import { pagesRouter } from '../admin/pages.routes.js';
 import type { OutboundMessage } from '../channel/messages.js';
 
 export interface RuntimeOptions {
@@ -43,10 +51,30 @@ export interface RuntimeOptions {
   timerPollMs?: number;
   /** The platforms to open (default: every adapter in src/adapters). */
   adapters?: readonly AnyAdapter[];
+  /** Session lifetimes and the clock sessions and rate limits read (tests move it). */
+  sessions?: { idleSeconds?: number; absoluteSeconds?: number; now?: () => number };
+  /** Overrides of the default rate limits. */
+  limits?: Partial<Limits>;
 }
+
+export interface Limits {
+  signInPerAddress: RateLimit;
+  bindPerAddress: RateLimit;
+  intakePerKey: RateLimit;
+  intakePerAddress: RateLimit;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  signInPerAddress: { limit: 20, windowSeconds: 60 },
+  bindPerAddress: { limit: 10, windowSeconds: 60 },
+  intakePerKey: { limit: 120, windowSeconds: 60 },
+  intakePerAddress: { limit: 60, windowSeconds: 60 },
+};
 
 export interface Runtime {
   routers: Router[];
+  auth: Auth;
+  signIn: SignInProviders;
   inbox: QueueWorker;
   outbox: QueueWorker;
   channels: ChannelDirectory;
@@ -175,6 +203,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     return r;
   };
 
+  const signIn = new SignInProviders();
   const platforms = new Map<string, AdapterInstance>();
   for (const a of list) {
     const instance = a.open({
@@ -191,29 +220,48 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     platforms.set(a.name, instance);
     deliverers.register(a.name, instance.deliverer);
     if (instance.fetchContactProfile) contactProfiles.set(a.name, instance.fetchContactProfile.bind(instance));
+    if (instance.signIn) signIn.register(instance.signIn);
   }
   const connections = [...platforms.entries()].filter(([, p]) => p.connection).map(([name, p]) => ({ name, c: p.connection! }));
 
+  const sessions = new SessionCodec({ key: o.box.deriveKey('session-cookie'), ...(o.sessions ?? {}) });
+  const auth = createAuth({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, sessions });
+  const limits: Limits = { ...DEFAULT_LIMITS, ...(o.limits ?? {}) };
+  const limiter = new RateLimiter(o.sessions?.now);
+  // New credentials: drop what was cached under the old ones, tokens included (else "test connection"
+  // and sends would go on with the old app's token until it expired), and reopen connections.
+  const onChannelChange = async (tenantId: string, platform?: string) => {
+    channels.invalidate(tenantId);
+    tenantInfo.invalidate(tenantId);
+    for (const a of list) {
+      if (platform && platform !== a.name) continue;
+      for (const kind of ['access_token', 'jsapi_ticket', 'agent_jsapi_ticket']) await tokens.forget({ tenantId, platform: a.name, kind });
+    }
+    for (const { name, c } of connections) {
+      if (platform && platform !== name) continue;
+      await c.credentialsChanged?.(tenantId);
+    }
+  };
+
   const routers: Router[] = [
-    adminRouter({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes }),
+    pagesRouter({ database, auth, providers: signIn }),
+    signInRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, limiter, limits: { signIn: limits.signInPerAddress, bind: limits.bindPerAddress } }),
+    peopleRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, onPeopleChange: (tenantId) => tenantInfo.invalidate(tenantId), flow, afterCommit: () => outbox.notify() }),
+    adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
+    accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     tenantsRouter({
-      database, box: o.box, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes,
+      database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes,
       credentials: Object.fromEntries(list.map((a) => [a.name, a.credentialsSchema])),
-      onChannelChange: async (tenantId, platform) => {
-        channels.invalidate(tenantId);
-        tenantInfo.invalidate(tenantId);
-        for (const { name, c } of connections) {
-          if (platform && platform !== name) continue;
-          await c.credentialsChanged?.(tenantId);
-        }
-      },
+      onChannelChange,
     }),
-    leadsRouter({ database, adminToken: config.adminToken, defaultTenantId: DEFAULT_TENANT_ID, bodyLimitBytes: config.bodyLimitBytes, flow, logger, afterCommit: () => outbox.notify() }),
+    leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
     ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];
 
   return {
     routers,
+    auth,
+    signIn,
     inbox,
     outbox,
     channels,

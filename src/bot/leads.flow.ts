@@ -7,9 +7,9 @@ import { assignChoiceCard, captureCard, claimCard, customerLabel, entityFields, 
 import { capture, type CaptureInput, type CaptureResult, type FollowUp } from '../crm/capture.service.js';
 import { assignLead, chooseAssignee, escalate, type LeadFacts } from '../crm/assignment.service.js';
 import { createTask } from '../crm/tasks.repo.js';
-import type { Identity } from '../crm/customers.repo.js';
+import { getCustomer, type Identity } from '../crm/customers.repo.js';
 import type { User } from '../crm/users.repo.js';
-import type { Lead } from '../crm/leads.repo.js';
+import { getLead, type Lead } from '../crm/leads.repo.js';
 import type { TenantInfo } from './tenant-info.js';
 import { customerOf } from './customer-of.js';
 
@@ -177,3 +177,22 @@ export async function managerTodo(tx: Tx, deps: FlowDeps, tenantId: string, lead
 }
 
 export { assignChoiceCard };
+
+/**
+ * Leads handed back to assignment (a rep left with nobody named to take over) go through the rules
+ * again, as new leads do: a rep gets the claim card, or the managers a todo. Same transaction.
+ */
+export async function rerouteLeads(tx: Tx, deps: FlowDeps, tenantId: string, leadIds: string[]): Promise<OutboundMessage[]> {
+  const out: OutboundMessage[] = [];
+  if (leadIds.length === 0) return out;
+  const tenant = await deps.tenantInfo.get(tx, tenantId);
+  for (const id of leadIds) {
+    const lead = await getLead(tx, tenantId, id);
+    if (!lead || lead.assigneeId) continue;
+    const customer = await getCustomer(tx, tenantId, lead.customerId);
+    const facts: LeadFacts = { sourceChannel: lead.sourceChannel, region: customer?.region ?? null, products: [], intent: lead.intentLevel };
+    const routed = await routeLead(tx, deps, tenantId, lead, customer ? customerLabel(customer) : '客户', [], facts, tenant);
+    out.push(...routed.messages);
+  }
+  return out;
+}

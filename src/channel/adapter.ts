@@ -5,6 +5,7 @@ import type { TokenCache } from '../lib/token-cache.js';
 import type { HttpFetch } from '../lib/http.js';
 import type { InboundEvent, Sender } from './events.js';
 import type { OutboundMessage } from './messages.js';
+import type { SignInProvider } from './sign-in.js';
 
 // The contract between the platform-free core and one platform. Each folder under src/adapters
 // exports one PlatformAdapter; the composition root loops over the list and names none of them.
@@ -98,6 +99,8 @@ export interface AdapterInstance {
   signJsSdk?(tenantId: string, url: string): Promise<JsSdkSignature>;
   /** Lines for the start-up banner (where to point the platform's console). */
   describe?(baseUrl: string): string[];
+  /** Optional capability: people sign in (and bind their accounts) through this platform. */
+  signIn?: SignInProvider;
 }
 
 export interface PlatformAdapter<Env = unknown, Creds = unknown> {

@@ -1,4 +1,4 @@
-import { and, arrayContains, eq, ilike, inArray, isNull, or, sql, exists } from 'drizzle-orm';
+import { and, arrayContains, eq, ilike, inArray, isNull, or, sql, exists, type SQL } from 'drizzle-orm';
 import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { customerIdentities, customers, type IdentityKind } from '../db/schema.js';
 import { afterCursor, newestFirst, toPage, type Page, type PageRequest } from './pagination.js';
@@ -19,6 +19,8 @@ export interface CustomerFilter {
   ownerId?: string;
   tag?: string;
   stage?: string;
+  /** A visibility condition (visibility.ts). */
+  visible?: SQL;
 }
 
 export interface NewCustomer {
@@ -44,6 +46,7 @@ export async function listCustomers(tx: Tx, tenantId: string, f: CustomerFilter,
   if (f.ownerId) conds.push(eq(customers.ownerId, f.ownerId));
   if (f.stage) conds.push(eq(customers.stage, f.stage));
   if (f.tag) conds.push(arrayContains(customers.tags, [f.tag]));
+  if (f.visible) conds.push(f.visible);
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`;
     conds.push(

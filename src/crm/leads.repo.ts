@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import { runPrepared, selectList, type Tx } from '../db/database.js';
 import { leads, type LeadStatus, type LeadStatusChange } from '../db/schema.js';
 import { afterCursor, newestFirst, toPage, type Page, type PageRequest } from './pagination.js';
@@ -63,8 +63,9 @@ export async function getLead(tx: Tx, tenantId: string, id: string): Promise<Lea
   return row ?? null;
 }
 
-export async function listLeads(tx: Tx, tenantId: string, f: { status?: LeadStatus; assigneeId?: string }, page: PageRequest): Promise<Page<Lead>> {
+export async function listLeads(tx: Tx, tenantId: string, f: { status?: LeadStatus; assigneeId?: string; visible?: SQL }, page: PageRequest): Promise<Page<Lead>> {
   const conds = [eq(leads.tenantId, tenantId)];
+  if (f.visible) conds.push(f.visible);
   if (f.status) conds.push(eq(leads.status, f.status));
   if (f.assigneeId) conds.push(eq(leads.assigneeId, f.assigneeId));
   const c = afterCursor(leads.createdAt, leads.id, page.cursor);

@@ -32,12 +32,42 @@ export type AssignmentSettings = z.infer<typeof assignmentSettingsSchema>;
 
 export const defaultAssignmentSettings: AssignmentSettings = assignmentSettingsSchema.parse({});
 
-export async function getAssignmentSettings(tx: Tx, tenantId: string): Promise<AssignmentSettings> {
+/** A tenant's settings under `key`, read through its schema; a stored value that no longer parses reads as the default. */
+async function readSettings<T>(tx: Tx, tenantId: string, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
   const t = await getTenant(tx, tenantId);
-  const parsed = assignmentSettingsSchema.safeParse(t?.settings.assignment ?? {});
-  return parsed.success ? parsed.data : defaultAssignmentSettings;
+  const parsed = schema.safeParse(t?.settings[key] ?? {});
+  return parsed.success ? parsed.data : fallback;
+}
+
+export function getAssignmentSettings(tx: Tx, tenantId: string): Promise<AssignmentSettings> {
+  return readSettings(tx, tenantId, 'assignment', assignmentSettingsSchema, defaultAssignmentSettings);
 }
 
 export async function putAssignmentSettings(tx: Tx, tenantId: string, s: AssignmentSettings, actor: string): Promise<void> {
   await updateTenantSettings(tx, tenantId, 'assignment', s, actor);
+}
+
+const roleList = z.array(z.enum(['admin', 'manager', 'rep'])).max(3);
+
+/**
+ * Per tenant: which roles see each contact field in full on customers they do not own (the owner
+ * always does; API keys and the operator act for the whole tenant and see everything). Default:
+ * phones and e-mails masked for reps; nothing else is hidden from anyone.
+ */
+export const fieldAccessSchema = z.object({
+  phone: roleList.default(['admin', 'manager']),
+  email: roleList.default(['admin', 'manager']),
+  wechat_id: roleList.default(['admin', 'manager', 'rep']),
+}).strict();
+
+export type FieldAccess = z.infer<typeof fieldAccessSchema>;
+export type MaskableField = keyof FieldAccess;
+export const defaultFieldAccess: FieldAccess = fieldAccessSchema.parse({});
+
+export function getFieldAccess(tx: Tx, tenantId: string): Promise<FieldAccess> {
+  return readSettings(tx, tenantId, 'fieldAccess', fieldAccessSchema, defaultFieldAccess);
+}
+
+export async function putFieldAccess(tx: Tx, tenantId: string, s: FieldAccess, actor: string): Promise<void> {
+  await updateTenantSettings(tx, tenantId, 'fieldAccess', s, actor);
 }

@@ -265,7 +265,11 @@ export const auditLog = pgTable('audit_log', {
   before: jsonb('before'),
   after: jsonb('after'),
   at: ts('at').notNull().defaultNow(),
-}, (t) => [index('audit_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.at)]);
+}, (t) => [
+  index('audit_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.at),
+  // GET /api/v1/audit reads a tenant's rows newest first.
+  index('audit_tenant_id_idx').on(t.tenantId, t.id),
+]);
 
 // Shared platform credentials cache (access tokens, jsapi tickets) so several instances share one token.
 export const platformTokens = pgTable('platform_tokens', {
@@ -291,4 +295,40 @@ export const timers = pgTable('timers', {
 }, (t) => [
   uniqueIndex('timers_ref_uq').on(t.tenantId, t.kind, t.refId),
   index('timers_due_idx').on(t.status, t.fireAt),
+]);
+
+// Tenant API keys: only a SHA-256 of the secret is stored; `prefix` (the public id part) finds the row.
+export const apiKeyScopes = ['admin', 'read', 'forms'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  name: text('name').notNull(),
+  scope: text('scope', { enum: apiKeyScopes }).notNull(),
+  prefix: text('prefix').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: ts('last_used_at'),
+  revokedAt: ts('revoked_at'),
+}, (t) => [
+  uniqueIndex('api_keys_prefix_uq').on(t.prefix),
+  index('api_keys_tenant_idx').on(t.tenantId, t.createdAt),
+  check('api_keys_scope_ck', sql`${t.scope} in ('admin', 'read', 'forms')`),
+]);
+
+// One-time links that bind a person's chat account to an invited user. Only a hash of the token is kept.
+export const bindingTokens = pgTable('binding_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+}, (t) => [
+  uniqueIndex('binding_tokens_hash_uq').on(t.tokenHash),
+  index('binding_tokens_user_idx').on(t.tenantId, t.userId),
 ]);

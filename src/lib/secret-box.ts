@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 /** AES-256-GCM for tenant secrets at rest. The stored form is versioned so the key can rotate later. */
 export class SecretBox {
@@ -23,6 +23,11 @@ export class SecretBox {
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /** A key for another purpose (e.g. signing session cookies), derived so it never equals this one. */
+  deriveKey(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(`kelu-derive:${purpose}`).digest();
   }
 
   sealJson(value: unknown): string {

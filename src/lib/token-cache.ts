@@ -55,6 +55,13 @@ export class TokenCache {
     await this.store.discard(key, value);
   }
 
+  /** Credentials changed: whatever was cached under this key belongs to the old ones. */
+  async forget(key: TokenKey): Promise<void> {
+    this.mem.del(keyId(key));
+    const stored = await this.store.load(key);
+    if (stored) await this.store.discard(key, stored.value);
+  }
+
   private async refresh(key: TokenKey, fetch: () => Promise<FetchedToken>): Promise<string> {
     const fresh = (t: { expiresAt: Date } | null): t is { value: string; expiresAt: Date } =>
       !!t && t.expiresAt.getTime() - this.refreshAheadMs > this.now();

@@ -3,6 +3,8 @@ import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-d
 import { json, serve } from '../helpers/test-app.js';
 import type { RunningServer } from '../../src/server.js';
 import { adminRouter } from '../../src/api/admin.routes.js';
+import { accessRouter } from '../../src/api/access.routes.js';
+import { testAuth } from '../helpers/auth.js';
 import { upsertTenant } from '../../src/crm/tenants.repo.js';
 import { createCustomer } from '../../src/crm/customers.repo.js';
 import { createLead } from '../../src/crm/leads.repo.js';
@@ -38,7 +40,8 @@ describe.each(backends)('admin API on %s', (backend) => {
     for (let i = 0; i < 3; i++) {
       await addInteraction(db, 'default', { customerId, channel: 'chat', direction: 'in', text: `m${i}`, platform: 'x', platformMessageId: `m${i}`, occurredAt: new Date() });
     }
-    srv = await serve(t.database, [adminRouter({ database: t.database, adminToken: TOKEN, defaultTenantId: 'default', bodyLimitBytes: 1024 })]);
+    const auth = testAuth(t.database, TOKEN);
+    srv = await serve(t.database, [adminRouter({ database: t.database, auth, bodyLimitBytes: 1024 }), accessRouter({ database: t.database, auth, bodyLimitBytes: 1024 })]);
   });
   afterAll(async () => {
     await srv?.close();
@@ -85,12 +88,30 @@ describe.each(backends)('admin API on %s', (backend) => {
     expect(page2.nextCursor).toBeNull();
   });
 
-  it('never shows another tenant its customers', async () => {
-    const res = await call(`/api/v1/customers/${customerId}`, { tenant: 'other' });
-    expect(res.status).toBe(404);
+  it('never lets a tenant key read another tenant, whatever X-Kelu-Tenant says', async () => {
+    const created = await json(await call('/api/v1/keys', { method: 'POST', body: JSON.stringify({ name: 'crm sync', scope: 'read' }) }));
+    const key = created.key as string;
+    const [other] = (await json(await call('/api/v1/customers', { tenant: 'other' }))).items;
+    for (const tenant of ['other', 'nope', 'DEFAULT']) {
+      const list = await call('/api/v1/customers', { token: key, tenant });
+      expect([tenant, list.status]).toEqual([tenant, 403]);
+      expect((await json(list)).error.code).toBe('tenant_mismatch');
+      const one = await call(`/api/v1/customers/${other.id}`, { token: key, tenant });
+      expect(one.status).toBe(403);
+    }
+    // Without the header, or naming its own tenant, the key reads its own tenant only.
+    for (const tenant of [undefined, 'default']) {
+      const names = (await json(await call('/api/v1/customers?limit=200', { token: key, ...(tenant ? { tenant } : {}) }))).items.map((c: { name: string }) => c.name);
+      expect(names).toHaveLength(7);
+      expect(names).not.toContain('别人的客户');
+      expect((await call(`/api/v1/customers/${other.id}`, { token: key })).status).toBe(404);
+    }
+    // The operator's bootstrap token still manages every tenant (its job), and each use is audited there.
     const list = await json(await call('/api/v1/customers', { tenant: 'other' }));
     expect(list.items.map((c: { name: string }) => c.name)).toEqual(['别人的客户']);
     expect((await call('/api/v1/customers', { tenant: 'nope' })).status).toBe(404);
+    const audit = await json(await call('/api/v1/audit?actor=operator&action=operator.use', { tenant: 'other' }));
+    expect(audit.items[0]).toMatchObject({ actor: 'operator', action: 'operator.use', entity: 'api', entityId: 'GET /api/v1/customers', after: { status: 200 } });
   });
 
   it('answers bad parameters with 400 and a code', async () => {

@@ -76,6 +76,18 @@ export class FakeDingtalkServer {
     private readonly opts: { appKey?: string; appSecret?: string; redeliverDelayMs?: number; tokenTtlSeconds?: number } = {},
   ) {}
 
+  private readonly authCodes = new Map<string, { userId: string; unionId: string; appKey: string }>();
+
+  /**
+   * What dd.runtime.permission.requestAuthCode gives a page inside DingTalk: a one-time 免登 code.
+   * With another app key the code belongs to another corp's app and this app cannot exchange it.
+   */
+  issueAuthCode(userId: string, unionId: string, appKey = this.opts.appKey ?? 'fake-app-key'): string {
+    const code = `dtcode-${++this.seq}-${Math.random().toString(36).slice(2, 10)}`;
+    this.authCodes.set(code, { userId, unionId, appKey });
+    return code;
+  }
+
   async start(): Promise<{ url: string; gatewayUrl: string }> {
     this.wss = new WebSocketServer({ noServer: true });
     this.server = createServer((req, res) => void this.route(req, res));
@@ -274,6 +286,13 @@ export class FakeDingtalkServer {
     if (path === '/robot/sendBySession') {
       if (!u.searchParams.get('session')) return send(200, { errcode: 300001, errmsg: 'session 不存在' });
       return send(200, { errcode: 0, errmsg: 'ok' });
+    }
+    if (path === '/topapi/v2/user/getuserinfo') {
+      if (!this.validTokens.has(u.searchParams.get('access_token') ?? '')) return send(200, { errcode: 40014, errmsg: '不合法的access_token' });
+      const c = this.authCodes.get(String(b.code));
+      this.authCodes.delete(String(b.code)); // one use
+      if (!c || c.appKey !== (this.opts.appKey ?? 'fake-app-key')) return send(200, { errcode: 40078, errmsg: '不存在的临时授权码' });
+      return send(200, { errcode: 0, errmsg: 'ok', result: { userid: c.userId, unionid: c.unionId, name: '钉钉用户', associated_unionid: '', device_id: 'dev' } });
     }
     if (path === '/topapi/v2/user/get') {
       if (!this.validTokens.has(u.searchParams.get('access_token') ?? '')) return send(200, { errcode: 40014, errmsg: '不合法的access_token' });

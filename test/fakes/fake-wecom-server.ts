@@ -17,7 +17,7 @@ export interface FakeWecomOptions {
   secrets: string[];
   tokenTtlSeconds?: number;
   ticketTtlSeconds?: number;
-  /** OAuth code -> userid for auth/getuserinfo. */
+  /** OAuth code -> userid for auth/getuserinfo (codes of this corp). */
   userCodes?: Record<string, string>;
   /** external_userid -> the external_contact object for externalcontact/get. */
   externalContacts?: Record<string, Record<string, unknown>>;
@@ -28,6 +28,9 @@ type Fault = { kind: 'errcode'; errcode: number } | { kind: 'http'; status: numb
 export class FakeWecomServer {
   readonly requests: RecordedRequest[] = [];
   readonly userCodes: Record<string, string>;
+  /** OAuth codes WeCom issued to other corps' apps: exchanging one with this corp's token fails (40029). */
+  private readonly foreignCodes = new Set<string>();
+  private readonly usedCodes = new Set<string>();
   readonly externalContacts: Record<string, Record<string, unknown>>;
   private server?: Server;
   private readonly sockets = new Set<Socket>();
@@ -38,6 +41,17 @@ export class FakeWecomServer {
   constructor(private readonly opts: FakeWecomOptions) {
     this.userCodes = { ...(opts.userCodes ?? {}) };
     this.externalContacts = { ...(opts.externalContacts ?? {}) };
+  }
+
+  /**
+   * What WeCom's OAuth page does after snsapi_base: a one-time code for a member. With another
+   * corpId the code belongs to that corp and this corp's token cannot exchange it.
+   */
+  issueOAuthCode(userid: string, corpId = this.opts.corpId): string {
+    const code = `oauth_${++this.seq}_${Math.random().toString(36).slice(2, 10)}`;
+    this.userCodes[code] = userid;
+    if (corpId !== this.opts.corpId) this.foreignCodes.add(code);
+    return code;
   }
 
   async start(): Promise<{ url: string }> {
@@ -126,8 +140,11 @@ export class FakeWecomServer {
         if (req.method !== 'POST' || typeof b.response_code !== 'string') return json(res, { errcode: 40058, errmsg: 'response_code missing' });
         return json(res, { errcode: 0, errmsg: 'ok' });
       case '/cgi-bin/auth/getuserinfo': {
-        const userid = this.userCodes[query.code ?? ''];
-        if (!userid) return json(res, { errcode: 40029, errmsg: 'invalid code' });
+        const c = query.code ?? '';
+        const userid = this.userCodes[c];
+        // A code is good once, and only with the token of the corp it was issued for.
+        if (!userid || this.foreignCodes.has(c) || this.usedCodes.has(c)) return json(res, { errcode: 40029, errmsg: 'invalid code' });
+        this.usedCodes.add(c);
         return json(res, { errcode: 0, errmsg: 'ok', userid, user_ticket: `ut_${userid}` });
       }
       case '/cgi-bin/externalcontact/get': {

@@ -81,6 +81,8 @@ export async function startHarness(
     worker: { leaseMs: 1000, idlePollMs: 20, backoff: () => 50, ...(opts.worker ?? {}) },
     ...(opts.handlers ? { handlers: opts.handlers } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.sessions ? { sessions: opts.sessions } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
     timerPollMs: opts.timerPollMs ?? 50,
   });
   if (opts.startWorkers !== false) runtime.start();

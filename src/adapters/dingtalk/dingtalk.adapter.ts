@@ -3,6 +3,7 @@ import { dingtalkCredentials, dingtalkEnvShape, dingtalkSettings, type DingtalkE
 import { dingtalkRouter } from './dingtalk.routes.js';
 import { createDingtalkDeliverer } from './dingtalk.deliver.js';
 import { createDingtalkStreams } from './dingtalk.channel.js';
+import { dingtalkSignIn } from './dingtalk.signin.js';
 
 export const DINGTALK = 'dingtalk';
 
@@ -35,6 +36,7 @@ export const dingtalkAdapter: PlatformAdapter<DingtalkSettings, DingtalkEnv> = {
       routers: [dingtalkRouter({ defaultTenantId: ctx.defaultTenantId, bodyLimitBytes: ctx.bodyLimitBytes, logger: ctx.logger, channel: ctx.credentials, store: ctx.store })],
       connection: streams,
       deliverer,
+      signIn: dingtalkSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) }),
       // Cards need the tenant's card template; without one the deliverer sends them as markdown.
       capabilities: { cards: true, todos: true },
       describe: (baseUrl) => [`DingTalk    ${baseUrl}/dingtalk/robot   (robot HTTP mode; /dingtalk/robot/<tenantId>, /dingtalk/events/<tenantId>)`],

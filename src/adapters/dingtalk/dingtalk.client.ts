@@ -140,6 +140,13 @@ export class DingtalkClient {
   }
 
   /** Binding a rep: staff userid -> unionId (todo APIs and cross-app identity need the unionId). */
+  /** 免登: an in-app auth code (dd.runtime.permission.requestAuthCode) -> the member's userid and unionid. */
+  async getUserInfoByCode(code: string): Promise<DingtalkUser> {
+    const r = await this.authed<{ result?: { userid?: string; unionid?: string; name?: string } }>('POST', 'oapi', '/topapi/v2/user/getuserinfo', { code });
+    if (!r.result?.userid) throw new PlatformApiError('dingtalk user/getuserinfo: no user for this code', false, 'not_member');
+    return { userId: r.result.userid, unionId: r.result.unionid ?? '', name: r.result.name };
+  }
+
   async getUser(userId: string): Promise<DingtalkUser> {
     const r = await this.authed<{ result?: { userid?: string; unionid?: string; name?: string } }>('POST', 'oapi', '/topapi/v2/user/get', { userid: userId, language: 'zh_CN' });
     if (!r.result?.unionid) throw new PlatformApiError('dingtalk user get: no unionid', false);

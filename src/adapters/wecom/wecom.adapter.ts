@@ -3,6 +3,7 @@ import { wecomCredentials, wecomEnvShape, wecomSettings, type WecomEnv, type Wec
 import { wecomRouter } from './wecom.routes.js';
 import { createWecomDeliverer } from './wecom.deliver.js';
 import type { WecomExternalContact } from './wecom.types.js';
+import { wecomSignIn } from './wecom.signin.js';
 import { jsSdkSignature } from './wecom.client.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +24,7 @@ export const wecomAdapter: PlatformAdapter<WecomSettings, WecomEnv> = {
     return {
       routers: [wecomRouter({ defaultTenantId: ctx.defaultTenantId, bodyLimitBytes: ctx.bodyLimitBytes, logger: ctx.logger, channel: ctx.credentials, store: ctx.store })],
       deliverer,
+      signIn: wecomSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) }),
       capabilities: { cards: true, todos: false },
       async signJsSdk(tenantId, url) {
         const env = await ctx.credentials(tenantId);

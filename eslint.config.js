@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // The core names no platform, in strings or imports; only the adapter list (src/adapters/index.ts) is imported.
-    files: ['src/bot/**/*.ts', 'src/crm/**/*.ts', 'src/api/**/*.ts', 'src/queue/**/*.ts', 'src/db/**/*.ts', 'src/app/**/*.ts', 'src/channel/**/*.ts', 'src/config.ts', 'src/main.ts', 'src/server.ts'],
+    files: ['src/bot/**/*.ts', 'src/crm/**/*.ts', 'src/api/**/*.ts', 'src/queue/**/*.ts', 'src/db/**/*.ts', 'src/app/**/*.ts', 'src/channel/**/*.ts', 'src/admin/**/*.ts', 'src/auth/**/*.ts', 'src/sidebar/**/*.ts', 'src/lib/**/*.ts', 'src/cli/**/*.ts', 'src/config.ts', 'src/main.ts', 'src/server.ts'],
     rules: {
       'no-restricted-syntax': ['error',
         { selector: `Literal[value=${named}]`, message: platformMessage },

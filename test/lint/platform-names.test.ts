@@ -19,7 +19,7 @@ describe('no platform names outside src/adapters', () => {
     expect(platforms.length).toBeGreaterThanOrEqual(2);
   });
 
-  it.each(['src/bot/probe.ts', 'src/crm/probe.ts', 'src/api/probe.ts', 'src/queue/probe.ts', 'src/db/probe.ts', 'src/app/probe.ts', 'src/channel/probe.ts', 'src/config.ts', 'src/main.ts', 'src/server.ts'])('fails a probe in %s', async (file) => {
+  it.each(['src/bot/probe.ts', 'src/crm/probe.ts', 'src/api/probe.ts', 'src/queue/probe.ts', 'src/db/probe.ts', 'src/app/probe.ts', 'src/channel/probe.ts', 'src/admin/probe.ts', 'src/auth/probe.ts', 'src/sidebar/probe.ts', 'src/lib/probe.ts', 'src/cli/probe.ts', 'src/config.ts', 'src/main.ts', 'src/server.ts'])('fails a probe in %s', async (file) => {
     for (const name of platforms) {
       const code = [
         `export const a = '${name}';`,

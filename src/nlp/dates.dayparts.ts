@@ -4,11 +4,11 @@ import {
   addMonths, dayNumber, daysInMonth, fromDayNumber,
 } from './time-zone.js';
 import {
-  CLOCK_AMPM_RE, CLOCK_CN_RE, CLOCK_COLON_RE, DAY_ONLY_RE, EDGE_RE, HOLIDAYS, HOLIDAY_RE, ISO_DATE_RE, MONTH_DAY_RE,
+  CLOCK_AMPM_RE, CLOCK_CN_RE, CLOCK_COLON_RE, DAY_ONLY_RE, EDGES, EDGE_RE, HOLIDAYS, HOLIDAY_RE, ISO_DATE_RE, MONTH_DAY_RE,
   MONTH_MOD, MONTH_REL_RE, notDayAfter, OFFSET_PREFIX_RE, STREET_BEFORE_DAY, OFFSET_SUFFIX_RE, SHARED_DAY_RE,
   type Pod, REL_DAYS, REL_DAY_RE, UNIT_MAP, type Unit, US_DATE_RE, WEEKDAY_CHAR, WEEK_MOD, WEEK_RE, XUN_RE,
   YEAR_ABS_RE, YEAR_REL, YEAR_REL_RE,
-  NOT_CLOCK_AFTER, NOT_CLOCK_BEFORE,
+  NOT_CLOCK_AFTER, NOT_CLOCK_BEFORE, YEAR_END_CHARS,
 } from './dates.lexicon.js';
 import {
   type Clock, type DayPart, type RefContext, afterMonth, exec, isDigit, nextDayOfMonth, nextMonthDay, num, truncate,
@@ -100,22 +100,12 @@ export function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | n
   }
   if (year !== undefined) {
     const edge = exec(EDGE_RE, s, j);
-    if (edge && edge[1][0] === '年') {
-      const day = edge[1] === '年初' ? dayNumber(year, 1, 1) : dayNumber(year, 12, 31);
-      return { day, end: j + edge[0].length };
-    }
-    if (s[j] === '底' || s[j] === '末') return { day: dayNumber(year, 12, 31), end: j + 1 };
+    if (edge && EDGES[edge[1]].of === 'year') return { day: edgeDay(edge[1], year, 1), end: j + edge[0].length };
+    if (YEAR_END_CHARS.has(s[j])) return { day: dayNumber(year, 12, 31), end: j + 1 };
     return { span: { start: { day: dayNumber(year, 1, 1), h: 0, mi: 0, grain: 'year' }, end: null }, end: j };
   }
   if ((e = exec(XUN_RE, s, i)) && s[i - 1] !== '月') return { span: xunSpan(c.y, c.m, e[1]), end: i + e[0].length };
-  if ((e = exec(EDGE_RE, s, i))) {
-    const w = e[1];
-    const day = w === '月初' ? dayNumber(c.y, c.m, 1)
-      : w === '月中' ? dayNumber(c.y, c.m, 15)
-        : w === '年初' ? dayNumber(c.y, 1, 1)
-          : w[0] === '年' ? dayNumber(c.y, 12, 31) : dayNumber(c.y, c.m, daysInMonth(c.y, c.m));
-    return { day, end: i + e[0].length };
-  }
+  if ((e = exec(EDGE_RE, s, i))) return { day: edgeDay(e[1], c.y, c.m), end: i + e[0].length };
   if (isDigit(ch) && !isDigit(s[i - 1]) && s[i - 1] !== '.' && s[i - 1] !== '/') {
     if ((e = exec(ISO_DATE_RE, s, i)) && !isDigit(s[i + e[0].length])) {
       const y = num(e[1]); const m = num(e[3]); const d = num(e[4]);
@@ -205,3 +195,9 @@ export function hour24(clock: Clock, pod: Pod | undefined, hasDay: boolean): num
   return h;
 }
 
+/** The day an edge of month `m` or of year `y` names (EDGES). */
+function edgeDay(w: string, y: number, m: number): number {
+  const e = EDGES[w];
+  if (e.of === 'year') return e.day === 'first' ? dayNumber(y, 1, 1) : dayNumber(y, 12, 31);
+  return dayNumber(y, m, e.day === 'first' ? 1 : e.day === 'mid' ? 15 : daysInMonth(y, m));
+}

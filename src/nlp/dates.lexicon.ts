@@ -72,7 +72,15 @@ export const notDayAfter = (s: string, j: number): boolean => NOT_DAY_AFTER.has(
 export const STREET_BEFORE_DAY = /(?:路|街|巷|弄|胡同|道|段|小区|园区|社区|广场|大厦|座|栋|幢|村)$/;
 
 export const XUN_RE = /(上中|中下|上|中|下)旬/y;
-export const EDGE_RE = /(月底|月末|月初|月中|年底|年末|年初)/y;
+/** The edges of a month or a year, and the day each names (月中 is the 15th). */
+export const EDGES: Record<string, { of: 'month' | 'year'; day: 'first' | 'mid' | 'last' }> = {
+  '月底': { of: 'month', day: 'last' }, '月末': { of: 'month', day: 'last' }, '月初': { of: 'month', day: 'first' },
+  '月中': { of: 'month', day: 'mid' }, '年底': { of: 'year', day: 'last' }, '年末': { of: 'year', day: 'last' },
+  '年初': { of: 'year', day: 'first' },
+};
+export const EDGE_RE = new RegExp(`(${Object.keys(EDGES).join('|')})`, 'y');
+/** After a year's 年 (2026年底), these alone are its last day. */
+export const YEAR_END_CHARS = new Set(['底', '末']);
 export const NTH_WEEKDAY_RE = new RegExp(`的?第(${SMALL_NUM})个?(周|星期|礼拜)([一二三四五六日天1-7])`, 'y');
 
 export const ISO_DATE_RE = /(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:日|号)?/y;

@@ -1,56 +1,133 @@
 /* Budget: the one amount in a message that is a budget, a price or an order value.
- * An amount qualifies when it carries a money unit (元, 块, 万, k, ￥, 美元 …) or
- * follows a budget word (预算, 报价, 价格 …); quantities (50台) never do. */
+ * Every amount-shaped match is read once into a Reading; the NOT_MONEY rules (a table, in order)
+ * reject quantities, IDs, metrics and words; the survivors are scored by EVIDENCE_WEIGHT and the
+ * heaviest wins. The words behind every rule are rows in money.lexicon.ts. */
 import type { Budget, Currency } from './types.js';
 import { CN_NUM_CHARS, parseNumber } from './cn-number.parser.js';
+import {
+  BOUNDS, BOUND_MODALS, BOUND_NOUNS, BOUND_VERBS, BUDGET_WORDS, CN_FOLLOWERS, CURRENCY_AFTER, CURRENCY_BEFORE, CURRENCY_OF,
+  DAXIE, EVIDENCE_WEIGHT, LABEL_UNITS, LETTER_MULTIPLIERS, METRIC_LINKS, METRIC_WORDS, MULTIPLIER, NEGATIONS, ORDINAL_MARKS, PER_ONE_MEASURES,
+  PER_UNIT_WORDS, PHYSICAL_WORDS, PRICE_NOUNS, QUANTITY_LETTERS, QUANTITY_NOT_BEFORE, QUANTITY_UNITS, RANGE_END_CURRENCY,
+  RANGE_WORDS, ROUGH_PAIRS, TEXT_HEAD, TEXT_TAIL, TOTAL_WORDS, alt,
+} from './money.lexicon.js';
 
 // A Chinese numeral must start with a digit or 十: a lone 万/千/亿 (万一, 千万别, 两个亿) is a word.
 const AMOUNT = `(?:\\d+(?:,\\d{3})*(?:\\.\\d+)?|[零〇一二两三四五六七八九十廿卅][${CN_NUM_CHARS}]*)`;
-const MULT = '(?:\\s?(个)?(万元|万块|万|w|千|k|百万|亿))?';
+const MULT = `(?:\\s?(个)?(${alt(Object.keys(MULTIPLIER))}))?`;
 /** Colloquial tail after 万/千: 9万8 = 98000, 1万5千 = 15000, 3千5 = 3500. */
 const TAIL = '(?:([1-9一二两三四五六七八九])(千)?(?![0-9.]))?';
-const CUR_PRE = '(¥|￥|\\$|€|rmb|cny|usd|eur|人民币|美元|美金)?\\s?';
-const CUR_POST = '\\s?(块钱|元|块|rmb|cny|usd|eur|美元|美金|欧元|人民币)?';
-const RANGE = '\\s?(到|至|-|~|—)\\s?';
-
+const CUR_PRE = `(${alt(CURRENCY_BEFORE)})?\\s?`;
+const END = `${CUR_PRE}(${AMOUNT})${MULT}${TAIL}`;
 const AMOUNT_RE = new RegExp(
-  // The first end of a range may carry its own 元/块 (3000元到5000元).
-  `${CUR_PRE}(${AMOUNT})${MULT}${TAIL}(?:(?:\\s?(?:块钱|元|块))?${RANGE}${CUR_PRE}(${AMOUNT})${MULT}${TAIL})?${CUR_POST}`, 'g');
+  `${END}(?:(?:\\s?(?:${alt(RANGE_END_CURRENCY)}))?\\s?(${alt(RANGE_WORDS)})\\s?${END})?\\s?(${alt(CURRENCY_AFTER)})?`, 'g');
 
-/** Budget words; 每台/每套/每人/每课时 … before an amount make it a unit price (血压计二十台每台三百), and so does
- * any price or fee noun right before it (一口价6500, 裸价12万, 学费3980/期). */
-const BUDGET_WORDS = /(预算|报价|价格|价钱|出价|总价|单价|费用|金额|总额|合同额|标的|花费|投入|开价|报了|价位|控制在|一共|总共|大概|左右|每(?:课时|[台套件支盒只人节次期课])$|(?:(?<![评代物身])价|(?<![免浪消])费)[是为]?\s?[:：]?\s?$)/;
-/** Words that state an order's total (合计, 总价, 一共 …). */
-const TOTAL_BEFORE = /(合计|总计|共计|总价|总额|总金额|合同额|一共|总共)[是为]?\s?[:：]?\s?$/;
-/** A bound word may be followed by a short verb phrase: 最多能接受2万5, 至少要出5万. */
-const GAP = '(?:能|可以|只能|愿意|要|得|需要)?(?:接受|出|给|付|花|投|到){0,2}';
-/** A negation flips 超过/低于: 不超过, 别超过, 不要超过 are a maximum; 不低于, 不能低于 a minimum. */
-const NEG = '(?:不能|不要|不可|不得|不会|不|别|勿)';
-/** After a bound word, a price noun and a label colon (最高限价：180万元, 预算上限：20万). */
-const BOUND_TAIL = `${GAP}(?:限价|预算|报价|投标价)?\\s?[:：]?\\s?$`;
-const MAX_BEFORE = new RegExp(`(${NEG}(?:超过|高于|多于|超出)|最多|最高|顶多|上限|封顶|以内|低于|少于|不到|限价|控制价)${BOUND_TAIL}`);
-const MIN_BEFORE = new RegExp(`(至少|最少|最低|起码|下限|高于|超过|多于)${BOUND_TAIL}`);
-const NEGATED_MIN_BEFORE = new RegExp(`(${NEG}(?:低于|少于))${GAP}\\s?$`);
-/** A w or k after a physical quantity is watts or pixels, not 万 or 千 (功率800w, 分辨率4k). */
-const PHYSICAL_BEFORE = /(功率|瓦数|电压|电流|分辨率|像素|内存|容量|带宽|转速|频率|屏幕|显示屏)\s?[:：为是]?\s?$/;
+/** A label link and colon between a cue and its amount (总价是：, 学费3980). */
+const LABEL = '[是为]?\\s?[:：]?\\s?$';
+const BUDGET_RE = new RegExp(`(${alt(BUDGET_WORDS)}|每(?:${alt(PER_UNIT_WORDS)})$|(?:${
+  PRICE_NOUNS.map((p) => `(?<![${p.notAfter}])${p.noun}`).join('|')})${LABEL})`);
+const TOTAL_BEFORE = new RegExp(`(${alt(TOTAL_WORDS)})${LABEL}`);
+const NEG = `(?:${alt(NEGATIONS)})`;
+const GAP = `(?:${alt(BOUND_MODALS)})?(?:${alt(BOUND_VERBS)}){0,2}`;
+/** Each bound row as patterns: a negated row reads the verb gap only, the others a price noun and label too. */
+const BOUND_RES = BOUNDS.map((b) => {
+  const words = [...(b.negated ? [`${NEG}(?:${alt(b.negated)})`] : []), ...(b.before ? [alt(b.before)] : [])].join('|');
+  const tail = b.before ? `${GAP}(?:${alt(BOUND_NOUNS)})?\\s?[:：]?\\s?$` : `${GAP}\\s?$`;
+  return { bound: b.bound, before: new RegExp(`(${words})${tail}`), after: b.after ? new RegExp(`^\\s?(${alt(b.after)})`) : null };
+});
+const PHYSICAL_BEFORE = new RegExp(`(${alt(PHYSICAL_WORDS)})\\s?[:：为是]?\\s?$`);
+const METRIC_BEFORE = new RegExp(`(${alt(METRIC_WORDS, true)})(?:${alt(METRIC_LINKS)})*\\s?[:：]?\\s?$`);
+const LABEL_UNIT_BEFORE = new RegExp(`[(（](${alt(Object.keys(LABEL_UNITS))})[)）]\\s?[:：]?\\s?$`);
+const QUANTITY_AFTER = new RegExp(`^\\s?(?!${alt(QUANTITY_NOT_BEFORE)})(${alt(QUANTITY_UNITS)}|${QUANTITY_LETTERS.map((l) => `${l}\\b`).join('|')})`);
+const CN_FOLLOWER_RE = new RegExp(`^(${alt(CN_FOLLOWERS.words)}|[${CN_FOLLOWERS.chars}])`);
+const TEXT_HEAD_RE = new RegExp(`(?:(?:${NEG}(?:${alt(TEXT_HEAD.negated)})|${alt(TEXT_HEAD.bounded)})${GAP}|${alt(TEXT_HEAD.rough)})\\s?$`);
+const TEXT_TAIL_RE = new RegExp(`^\\s?(${alt(TEXT_TAIL)})`);
 /** [prefix ending in a unit] digit digit [units only]: 三十|五|六|万. */
 const ROUGH_RE = /^((?:[一二两三四五六七八九]?[十百千万亿])*)([一二两三四五六七八九])([二两三四五六七八九])([十百千万亿]*)$/;
-const PER_UNIT_ONE = /(?<=[二两三四五六七八九千万])一(?=[台个套件年节次份支盒只张瓶箱批])/g;
-/** Company metrics: an amount right after one describes the company, not a budget. */
-const METRIC_BEFORE = /(注册资金|注册资本|产值|销售额|营业额|营收|年收入|利润|市值|估值|融资|身家|人口|人数|用户数?|粉丝|会员|销量|产量|阅读量|播放量|访问量|寿命)(?:是|为|有|达|约|大概|大约|将近|接近|超过|突破|过)*\s?[:：]?\s?$/;
-/** A unit in brackets after a label, right before the amount: （万元）：, (元): . */
-const LABEL_UNIT_BEFORE = /[(（](万元|万|千元)[)）]\s?[:：]?\s?$/;
-const MAX_AFTER = /^\s?(以内|之内|以下|内|封顶|为限|上限)/;
-const MIN_AFTER = /^\s?(起|以上|起步|打底|往上|\+)/;
-/** A unit character that begins a time word is that word (预算：8万 时间：下周, 10万 年底前, 5万分期). */
-const QUANTITY_AFTER = /^\s?(?!时间|日期|年底|年初|年末|年内|月底|月初|月末|月中|分期)(台|节|课时|课|期|小时|个|套|件|盒|支|只|像素|人|次|天|年|月|号|日|点|时|分|岁|家|张|份|瓶|包|箱|辆|米|公里|平|斤|克|吨|级|楼|层|床|%|倍|度|℃|°|瓦|伏|升|毫|厘|寸|片|条|粒|袋|桶|根|位|名|页|例|室|间|mm|cm|ml|kg|mg|g\b|m\b)/;
+const PER_UNIT_ONE = new RegExp(`(?<=[二两三四五六七八九千万])一(?=[${PER_ONE_MEASURES}])`, 'g');
+const DAXIE_RUN = new RegExp(`[${Object.keys(DAXIE).join('')}]+`, 'g');
+const DAXIE_DIGIT = new RegExp(`[${Object.keys(DAXIE).filter((c) => !'万亿'.includes(DAXIE[c])).join('')}]`);
+const BIG_UNIT = /[千万亿]/;
+const SHARED_UNIT = /(千|万|百万|亿)$/;
+const DIGIT = /\d/;
+const HAN = /[\u4e00-\u9fff]/;
+/** Characters that glue a number into a longer token: phone digits, model numbers (x3000), dates (2026-03). */
+const TOKEN_CHAR = /[a-z0-9_./-]/;
 
-const MULTIPLIER: Record<string, number> = {
-  '万元': 1e4, '万块': 1e4, '万': 1e4, 'w': 1e4, '千': 1e3, 'k': 1e3, '百万': 1e6, '亿': 1e8,
-};
+/** One amount-shaped match, read once; the rules below only look at it. What only a few rules
+ * need (the label before it, its budget words, its value) is read when first asked for. */
+class Reading {
+  readonly pre1?: string; readonly pre2?: string; readonly post?: string; readonly mult1?: string; readonly mult2?: string;
+  readonly tail1?: string; readonly tail2?: string; readonly a1: string; readonly a2?: string; readonly ge: boolean;
+  readonly prev?: string; readonly prev2?: string; readonly after: string; readonly rough: RegExpExecArray | null;
+  readonly roughHigh?: string;
+  private label?: { before: string; labelK?: number };
+  private ctx?: boolean;
 
-/** What may follow a Chinese-numeral amount: bound words, budget words, 的. */
-const CN_FOLLOWERS = /^(的|左右|上下|以|之|起|多|来|预算|报价|价|费|人民币|美元|美金|欧元|封顶|打底|为限|[吧啊呀呢吗嘛哈哦啦了就也都够行]|[我你他她它您咱这那是能可还要算不没])/;
+  constructor(readonly m: RegExpExecArray, readonly norm: string, readonly start: number, readonly end: number) {
+    this.pre1 = m[1]; this.mult1 = m[4]; this.tail1 = m[5];
+    this.pre2 = m[8]; this.a2 = m[9]; this.mult2 = m[11]; this.tail2 = m[12]; this.post = m[14];
+    this.ge = !!(m[3] || m[10]);
+    this.prev = norm[start - 1];
+    this.prev2 = norm[start - 2];
+    this.after = norm.slice(end, end + 4);
+    // 两三万, 二三十万, 七八千, 三五万, 一两万, 十一二万, 三十五六万, 一百四五十万: two neighbouring
+    // digits, after a unit or at the start and followed only by units, are a rough range.
+    this.rough = this.a2 === undefined ? ROUGH_RE.exec(m[2]) : null;
+    this.a1 = this.rough ? this.rough[1] + this.rough[2] + this.rough[4] : m[2];
+    if (this.rough) {
+      const [, head, lo, hi, units] = this.rough;
+      if (parseNumber(hi) - parseNumber(lo) === 1 || ROUGH_PAIRS.includes(lo + hi)) this.roughHigh = head + hi + units;
+    }
+  }
+
+  /** The 8 characters before the amount; a unit in brackets after a label applies to the bare number
+   * after it (最高限价（万元）：95, as tender notices write it), and the label is read without it. */
+  private readLabel(): { before: string; labelK?: number } {
+    if (this.label) return this.label;
+    const before = this.norm.slice(Math.max(0, this.start - 12), this.start);
+    const unit = LABEL_UNIT_BEFORE.exec(before);
+    if (!unit) return (this.label = { before: before.slice(-8) });
+    const labelK = !this.pre1 && !this.mult1 && !this.mult2 ? LABEL_UNITS[unit[1]] : undefined;
+    return (this.label = { before: (before.slice(0, unit.index) + '：').slice(-8), labelK });
+  }
+  get before(): string { return this.readLabel().before; }
+  get labelK(): number | undefined { return this.readLabel().labelK; }
+  get next(): string | undefined { return this.norm[this.end]; }
+  get follow3(): string { return this.norm.slice(this.end, this.end + 3); }
+  /** A budget word before or after it. */
+  get context(): boolean { return (this.ctx ??= BUDGET_RE.test(this.before) || BUDGET_RE.test(this.after)); }
+  get hasUnit(): boolean {
+    return !!(this.pre1 || this.pre2 || this.post || this.mult1 || this.mult2 || this.labelK) || BIG_UNIT.test(this.a1) || /[千万亿]$/.test(this.a2 ?? '');
+  }
+  get v1raw(): number { return parseNumber(this.a1) + tailValue(this.mult1, this.tail1, this.m[6]); }
+  /** 十到十五万: the second end's unit is shared by a Chinese-numeral range. */
+  get cnShared(): string | undefined {
+    return this.a2 !== undefined && !this.mult1 && !this.mult2 && !BIG_UNIT.test(this.a1) ? SHARED_UNIT.exec(this.a2)?.[1] : undefined;
+  }
+}
+
+/** Rules that make an amount-shaped match no money, in the order they are tried. */
+const NOT_MONEY: ReadonlyArray<{ why: string; test: (r: Reading) => boolean }> = [
+  // A colon only joins a clock (10:30); after a label (预算:50万) it is punctuation.
+  { why: 'part of a longer token', test: (r) => !r.pre1 && r.prev !== undefined && (TOKEN_CHAR.test(r.prev) || (r.prev === ':' && DIGIT.test(r.prev2 ?? ''))) },
+  { why: 'an ordinal (第2标段, 第3期)', test: (r) => !r.pre1 && ORDINAL_MARKS.includes(r.prev ?? '') },
+  { why: 'two digits that are no rough range', test: (r) => r.rough !== null && r.roughHigh === undefined },
+  { why: 'a quantity (50台, 3年)', test: (r) => !r.post && QUANTITY_AFTER.test(r.after) },
+  { why: 'watts or pixels (功率800w, 分辨率4k)', test: (r) => LETTER_MULTIPLIERS.includes(r.mult1 ?? '') && !r.pre1 && !r.post && PHYSICAL_BEFORE.test(r.before) },
+  { why: 'the size of a company (注册资金500万)', test: (r) => METRIC_BEFORE.test(r.before) },
+  { why: 'neither a money unit nor a budget word', test: (r) => !r.hasUnit && !r.context },
+  { why: 'a spoken amount (两个亿) with no budget word', test: (r) => r.ge && !r.context },
+  { why: 'a bare digit string of 9 or more: an ID or phone', test: (r) => !r.hasUnit && /^\d{9,}$/.test(r.a1) },
+  { why: 'a leading zero: an area code or serial', test: (r) => /^0\d/.test(r.a1) },
+  // A range (三万到五万都行) is an amount however it ends.
+  { why: 'a Chinese numeral glued to a word (十万火急, 三千里)', test: (r) => !DIGIT.test(r.a1) && r.a2 === undefined && !r.pre1 && !r.post
+    && HAN.test(r.next ?? '') && !CN_FOLLOWER_RE.test(r.follow3) },
+  { why: 'a colloquial tail with no multiplier', test: (r) => (!!r.tail1 && !r.mult1) || (!!r.tail2 && !r.mult2) },
+  { why: 'unreadable', test: (r) => !Number.isFinite(r.v1raw) },
+  // Otherwise every 一 is a price; 十到十五万 shares the second end's 万; 预算三百 has its budget word.
+  { why: 'a Chinese numeral with no unit (三, 十)', test: (r) => !DIGIT.test(r.a1) && !BIG_UNIT.test(r.a1) && !r.cnShared
+    && !(r.mult1 || r.mult2 || r.post || r.pre1) && !(r.context && r.a1.includes('百')) },
+];
 
 /** The colloquial tail in the multiplied unit's terms: 9万8 → 0.8 (万), 3千5 → 0.5 (千). */
 function tailValue(mult: string | undefined, tail: string | undefined, tailK: string | undefined): number {
@@ -62,11 +139,7 @@ function tailValue(mult: string | undefined, tail: string | undefined, tailK: st
 }
 
 function currencyOf(...marks: Array<string | undefined>): Currency {
-  for (const m of marks) {
-    if (!m) continue;
-    if (m === '$' || m === 'usd' || m === '美元' || m === '美金') return 'USD';
-    if (m === '€' || m === 'eur' || m === '欧元') return 'EUR';
-  }
+  for (const m of marks) if (m && Object.hasOwn(CURRENCY_OF, m)) return CURRENCY_OF[m];
   return 'CNY';
 }
 
@@ -74,19 +147,36 @@ function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
 
-/** Financial (大写) numerals, as contracts and invoices write amounts: 叁拾万元整. */
-const DAXIE: Record<string, string> = {
-  '壹': '一', '贰': '二', '貳': '二', '叁': '三', '參': '三', '肆': '四', '伍': '五', '陆': '六', '陸': '六',
-  '柒': '七', '捌': '八', '玖': '九', '拾': '十', '佰': '百', '仟': '千', '萬': '万', '億': '亿',
-};
-/** A run of them is a numeral when it is two or more long or carries a unit (伍仟, 拾万元),
+/** A run of 大写 numerals is a numeral when it is two or more long or carries a unit (伍仟, 拾万元),
  * so that 收拾, 队伍, 大陆 stay words. Same length, so offsets are unchanged. */
-const DAXIE_RUN = /[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億]+(?=[万亿元圆块]?)/g;
-
 function readDaxie(norm: string): string {
-  if (!/[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟]/.test(norm)) return norm;
+  if (!DAXIE_DIGIT.test(norm)) return norm;
   return norm.replace(DAXIE_RUN, (run, at: number) =>
     run.length >= 2 || /[万亿元圆]/.test(norm[at + run.length] ?? '') ? [...run].map((c) => DAXIE[c] ?? c).join('') : run);
+}
+
+/** min and max of a reading that passed the rules, or null when its ends make no range. */
+function bounds(r: Reading, m: RegExpExecArray): [number | null, number | null] | null {
+  if (r.roughHigh !== undefined) {
+    const k = MULTIPLIER[r.mult1 ?? ''] ?? 1;
+    return [round(r.v1raw * k), round(parseNumber(r.roughHigh) * k)];
+  }
+  if (r.a2 !== undefined) {
+    const v2raw = parseNumber(r.a2) + tailValue(r.mult2, r.tail2, m[13]);
+    if (!Number.isFinite(v2raw)) return null;
+    // 5到10万: the shared multiplier applies to both ends.
+    const k2 = MULTIPLIER[r.mult2 ?? ''] ?? r.labelK ?? 1;
+    const k1 = r.mult1 ? MULTIPLIER[r.mult1] : r.cnShared ? MULTIPLIER[r.cnShared] : k2;
+    let min = round(r.v1raw * k1);
+    const max = round(v2raw * k2);
+    // The second end's multiplier is shared only when that gives a range: 8000到1万 is 8000–10000.
+    if (min > max && !r.mult1 && !r.cnShared) min = round(r.v1raw);
+    return min > max ? null : [min, max];
+  }
+  const v = round(r.v1raw * (MULTIPLIER[r.mult1 ?? ''] ?? r.labelK ?? 1));
+  // The first bound row that matches decides (不低于 is read before 低于).
+  const b = BOUND_RES.find((row) => row.before.test(r.before) || (row.after !== null && row.after.test(r.after)));
+  return b === undefined ? [v, v] : b.bound === 'max' ? [null, v] : [v, null];
 }
 
 export function extractBudget(rawNorm: string, orig: string): Budget | null {
@@ -94,102 +184,32 @@ export function extractBudget(rawNorm: string, orig: string): Budget | null {
     // 六万八一台, 一千二一个, 学费一万八一年: 一 + a measure word after a numeral is "per unit",
     // not the numeral's last digit (same length, so offsets are unchanged).
     .replace(PER_UNIT_ONE, '/');
-  const cands: Array<{ budget: Budget; score: number }> = [];
+  let best: { budget: Budget; score: number } | null = null;
   AMOUNT_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = AMOUNT_RE.exec(norm))) {
     if (m[0].trim().length === 0) { AMOUNT_RE.lastIndex++; continue; }
-    const [, pre1, a1raw, ge1, mult1, tail1, tailK1, , pre2, a2, ge2, mult2, tail2, tailK2, post] = m;
     // A space before an amount is not part of it: `around 50k` starts at 5, not at the space.
-    const start = pre1 ? m.index : m.index + (m[0].length - m[0].trimStart().length);
+    const start = m[1] ? m.index : m.index + (m[0].length - m[0].trimStart().length);
     const end = m.index + m[0].length;
-    const prevCh = norm[start - 1];
-    // Part of a longer token: phone digits, model numbers (x3000), dates (2026-03).
-    // A colon only joins a clock (10:30); after a label (预算:50万, 金额：30万) it is punctuation.
-    if (prevCh !== undefined && !pre1 && (/[a-z0-9_./-]/.test(prevCh) || (prevCh === ':' && /[0-9]/.test(norm[start - 2] ?? '')))) continue;
-    // 第 + a number is an ordinal (第2标段, 第3期), never money.
-    if (prevCh === '第' && !pre1) continue;
-    // 两三万, 二三十万, 七八千, 三五万, 一两万, 十一二万, 三十五六万, 一百四五十万: two neighbouring
-    // digits, after a unit or at the start and followed only by units, are a rough range.
-    const rough = a2 === undefined ? ROUGH_RE.exec(a1raw) : null;
-    const a1 = rough ? rough[1] + rough[2] + rough[4] : a1raw;
-    const step = rough ? parseNumber(rough[3]) - parseNumber(rough[2]) : 0;
-    const roughHigh = rough && (step === 1 || rough[2] + rough[3] === '三五') ? rough[1] + rough[3] + rough[4] : undefined;
-    if (rough && roughHigh === undefined) continue;
-    const after = norm.slice(end, end + 4);
-    if (!post && QUANTITY_AFTER.test(after)) continue;
-    let before = norm.slice(Math.max(0, start - 12), start);
-    // A unit in brackets after a label applies to the bare number after it (最高限价（万元）：95, as
-    // tender notices write it); the label is then read as if the unit were not there.
-    const labelUnit = LABEL_UNIT_BEFORE.exec(before);
-    const labelK = labelUnit && !pre1 && !mult1 && !mult2 ? (labelUnit[1][0] === '万' ? 1e4 : 1e3) : undefined;
-    before = labelUnit ? (before.slice(0, labelUnit.index) + '：').slice(-8) : before.slice(-8);
-    if ((mult1 === 'w' || mult1 === 'k') && !pre1 && !post && PHYSICAL_BEFORE.test(before)) continue;
-    // The size of the customer's company is not what it will spend (注册资金500万, 年销售额两个亿).
-    if (METRIC_BEFORE.test(before)) continue;
-    const hasUnit = !!(pre1 || pre2 || post || mult1 || mult2 || labelK) || /[千万亿]/.test(a1) || /[千万亿]$/.test(a2 ?? '');
-    const context = BUDGET_WORDS.test(before) || BUDGET_WORDS.test(after);
-    if (!hasUnit && !context) continue;
-    // 5个w, 两个亿: spoken amounts, a budget only when a budget word says so (年产值两个亿 is not).
-    if ((ge1 || ge2) && !context) continue;
-    // A bare digit string longer than 9 is an ID or phone, not a budget.
-    if (!hasUnit && /^\d{9,}$/.test(a1)) continue;
-    // Leading zero: an area code or a serial, never an amount.
-    if (/^0\d/.test(a1)) continue;
-    // A Chinese numeral glued to a following word is part of that word (十万火急, 三千里).
-    // A range (三万到五万都行) is an amount however it ends.
-    if (!/\d/.test(a1) && a2 === undefined && !pre1 && !post && /[\u4e00-\u9fff]/.test(norm[end] ?? '') && !CN_FOLLOWERS.test(norm.slice(end, end + 3))) continue;
-    if ((tail1 && !mult1) || (tail2 && !mult2)) continue;
-    const v1raw = parseNumber(a1) + tailValue(mult1, tail1, tailK1);
-    if (!Number.isFinite(v1raw)) continue;
-    // Chinese numerals alone (三, 十) need a money unit; otherwise every "一" is a price.
-    // 十到十五万: the second end's 万 is the shared multiplier of a Chinese-numeral range.
-    const cnShared = a2 !== undefined && !mult1 && !mult2 && !/[千万亿]/.test(a1) ? /(千|万|百万|亿)$/.exec(a2)?.[1] : undefined;
-    if (!/\d/.test(a1) && !/[千万亿]/.test(a1) && !cnShared && !(mult1 || mult2 || post || pre1) && !(context && /百/.test(a1))) continue;
-    let min: number | null;
-    let max: number | null;
-    if (roughHigh !== undefined) {
-      const k = MULTIPLIER[mult1 ?? ''] ?? 1;
-      min = round(v1raw * k);
-      max = round(parseNumber(roughHigh) * k);
-    } else if (a2 !== undefined) {
-      const v2raw = parseNumber(a2) + tailValue(mult2, tail2, tailK2);
-      if (!Number.isFinite(v2raw)) continue;
-      // 5到10万: the shared multiplier applies to both ends.
-      const k2 = MULTIPLIER[mult2 ?? ''] ?? labelK ?? 1;
-      const k1 = mult1 ? MULTIPLIER[mult1] : cnShared ? MULTIPLIER[cnShared] : k2;
-      min = round(v1raw * k1);
-      max = round(v2raw * k2);
-      // The second end's multiplier is shared only when that gives a range: 8000到1万 is 8000–10000.
-      if (min > max && !mult1 && !cnShared) min = round(v1raw);
-      if (min > max) continue;
-    } else {
-      const v = round(v1raw * (MULTIPLIER[mult1 ?? ''] ?? labelK ?? 1));
-      min = v;
-      max = v;
-      // 不低于 ends in 低于 and 不超过 in 超过: the negated forms are read first.
-      if (NEGATED_MIN_BEFORE.test(before)) max = null;
-      else if (MAX_BEFORE.test(before) || MAX_AFTER.test(after)) min = null;
-      else if (MIN_BEFORE.test(before) || MIN_AFTER.test(after)) max = null;
-    }
+    const r = new Reading(m, norm, start, end);
+    if (NOT_MONEY.some((rule) => rule.test(r))) continue;
+    const range = bounds(r, m);
+    if (range === null) continue;
+    const [min, max] = range;
     if ((min ?? max ?? 0) <= 0) continue;
-    const cur = currencyOf(pre1, pre2, post, norm.slice(end, end + 2));
-    let textEnd = end;
-    const tail = norm.slice(end).match(/^\s?(以内|之内|以下|起|以上|左右)/);
-    if (tail) textEnd += tail[0].length;
-    let textStart = start;
-    const head = before.match(new RegExp(`(?:(?:${NEG}(?:超过|高于|低于|少于)|最多|至少|最少)${GAP}|约|大约|大概)\\s?$`));
-    if (head) textStart -= head[0].length;
-    cands.push({
-      budget: { min, max, currency: cur, text: orig.slice(textStart, textEnd).trim() },
-      // A bound (最多, 以内, 起) marks what the customer can spend: 3万太贵了,最多能接受2万5.
-      // A stated total outranks a unit price: the spec's budget is then the order value (每台3500，合计17500元).
-      score: (context ? 2 : 0) + (pre1 || post ? 1 : 0) + (mult1 || mult2 ? 1 : 0) + (min === null || max === null ? 1 : 0)
-        + (TOTAL_BEFORE.test(before) ? 2 : 0),
-    });
+    const tail = TEXT_TAIL_RE.exec(norm.slice(end));
+    const head = TEXT_HEAD_RE.exec(r.before);
+    const textStart = start - (head ? head[0].length : 0);
+    const textEnd = end + (tail ? tail[0].length : 0);
+    const w = EVIDENCE_WEIGHT;
+    // A bound (最多, 以内, 起) marks what the customer can spend: 3万太贵了,最多能接受2万5.
+    // A stated total outranks a unit price: the spec's budget is then the order value (每台3500，合计17500元).
+    const score = (r.context ? w.context : 0) + (r.pre1 || r.post ? w.currency : 0) + (r.mult1 || r.mult2 ? w.multiplier : 0)
+      + (min === null || max === null ? w.bound : 0) + (TOTAL_BEFORE.test(r.before) ? w.total : 0);
+    if (best === null || score > best.score) {
+      best = { budget: { min, max, currency: currencyOf(r.pre1, r.pre2, r.post, norm.slice(end, end + 2)), text: orig.slice(textStart, textEnd).trim() }, score };
+    }
   }
-  if (cands.length === 0) return null;
-  let best = cands[0];
-  for (const c of cands) if (c.score > best.score) best = c;
-  return best.budget;
+  return best === null ? null : best.budget;
 }

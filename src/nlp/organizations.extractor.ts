@@ -4,48 +4,42 @@
 import type { Organization } from './types.js';
 import type { Token } from './segmenter.js';
 
-/** Kinds of institution (spec: Organizations); kinds ending in 院 count like 医院. */
-const SUFFIXES = [
-  '股份有限公司', '有限责任公司', '卫生服务中心', '妇幼保健院', '有限公司', '人民医院', '医科大学', '卫生院', '保健院',
-  '中医院', '研究院', '研究所', '实验室', '事务所', '委员会', '门诊部', '幼儿园', '制药厂', '医院', '诊所', '公司', '集团',
-  '大学', '学院', '中学', '小学', '学校', '银行', '协会', '商会', '药房', '药店', '卫健委', '疾控中心', '中心', '工厂', '厂', '局',
-  '养老院', '敬老院', '福利院', '疗养院', '护理院', '康复院', '设计院', '科学院', '检察院', '法院', '酒店', '宾馆', '教育',
-].sort((a, b) => b.length - a.length);
+import {
+  ADMIN_UNITS, BRACKETED, BREAK_AFTER, COUNTED, COUNTED_THING, DESCRIPTIVE, ESTABLISHED_BY, FUNCTION_CHARS, GENERIC, HMM_TAG,
+  INNER_ONLY_TAGS, MAX_NAME, MIN_NAME, MIN_PLAIN_NAME, NAME_TAG, NAME_TAGS, PLACE_TAGS, PROPER_TAGS, PUNCTUATION, SUB_UNITS, SUFFIXES,
+  WORD_ENDING_KINDS,
+} from './organizations.lexicon.js';
 
-/** Institutions that have sub-units, and the kinds a sub-unit is named with. */
-const SUB_UNITS = new Set(['学院', '中心', '研究所', '实验室', '门诊部', '委员会']);
+/** Where a kind word was found: norm[i, end) is `suffix`. */
+interface KindAt { norm: string; tokens: Token[]; i: number; end: number; suffix: string }
 
-/** A suffix followed by these is a longer common word (厂家, 公司章程 is fine, 学院路 is a road). */
-const BREAK_AFTER = new Set('家商长路街区'.split(''));
-const NAME_TAGS = new Set(['vn', 'a', 'ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'm', 'n', 'b', 'x', 'an', 'ng', 'f', 's']);
-const ADMIN_UNITS = new Set(['省', '市', '区', '县', '镇', '州', '乡']);
-const PLACE_TAGS = new Set(['ns', 'nr', 'nrt', 'nz', 'x', 'j']);
-/** Words that may stand in brackets inside a company name. */
-const BRACKETED = new Set(['集团', '控股', '中国', '股份']);
-/** Tags a name may contain but not start with. */
-const INNER_ONLY_TAGS = new Set(['vn', 'a']);
-const PROPER_TAGS = new Set(['ns', 'nt', 'nz', 'nr', 'nrt', 'nrfg', 'j', 'eng', 'x', 'm']);
-const GENERIC = new Set([
-  '客户', '对方', '我们', '你们', '他们', '贵', '本', '这家', '那家', '一家', '该', '合作', '大', '小', '总', '分', '新', '老',
-  '各', '每', '哪', '这个', '那个', '某', '其他', '外地', '本地', '附近', '当地', '市', '县', '区', '省', '国内', '国外',
-  '私立', '公立', '民营', '国营', '上级', '下属', '我', '你', '他', '她', '购物', '服务', '活动', '培训', '销售', '售后',
-  // Quantifiers: 许多医院, 很多学校 are no names.
-  '许多', '很多', '好多', '不少', '一些', '有些', '所有', '这些', '那些', '各个', '几家', '多家', '部分', '大部分', '全部',
-]);
-/** Function characters: an HMM word holding one (两点半在/x, 10点来/x) is a phrase jieba
- * failed to split, never part of a name. */
-/** A counted number of institutions or things (两家诊所, 三所学校, 两台/m 立式加工中心) is no name. */
-const COUNTED = /^[0-9零〇一二两三四五六七八九十百几多]+[家所个座间台套件只批]$/;
-/** Counted with a measure word for things (两台立式加工中心), it is equipment, not an institution. */
-const COUNTED_THING = /[台套件只批]$/;
-const FUNCTION_CHARS = /[在来到去是的了和与就都也还又很把被让给向从对说要会能想]/;
-/** Generic words that describe what an institution does: a name never begins with one
- * (培训学校, 售后服务中心), but one may sit inside a name (新东方培训学校). */
-const DESCRIPTIVE = new Set(['购物', '服务', '活动', '培训', '销售', '售后', '合作', '私立', '公立', '民营', '国营',
-  // Size and age words: inside a name after a proper name (东南大学附属中大医院), never its start (这家大医院).
-  '大', '小', '新', '老']);
-// Single-character heads the generic list cannot catch (市中心, 总公司, 分公司).
-const MIN_NAME = 2;
+/** Rules that make a kind word no kind here, tried in order. */
+const NOT_A_KIND: ReadonlyArray<{ why: string; test: (c: KindAt) => boolean }> = [
+  { why: 'a longer common word (厂家, 学院路)', test: (c) => BREAK_AFTER.has(c.norm[c.end]) },
+  { why: 'the end of an everyday word (布局, 饭局, 顾全大局/nr)', test: (c) => {
+    const cover = WORD_ENDING_KINDS.has(c.suffix) ? c.tokens.find((t) => t.start < c.i && t.end === c.end) : undefined;
+    return cover !== undefined && (cover.end - cover.start === 2 || cover.tag === NAME_TAG);
+  } },
+  // Names are dictionary words; jieba's HMM glues a verb to 厂 (验厂/x, 来验厂/x, 返厂/x).
+  { why: 'a one-character kind glued into a made-up word', test: (c) => c.suffix.length === 1
+    && c.tokens.some((t) => t.start < c.i && t.end === c.end && t.tag === HMM_TAG) },
+];
+
+/** Tokens that join a name whatever their tag: the admin unit after a place (西湖/ns 区, 余杭/nr 区),
+ * and 立 after a place ending in an admin unit (苏州市/ns 立/v 医院). */
+const JOINS: ReadonlyArray<(tokens: Token[], k: number, norm: string) => boolean> = [
+  (tokens, k) => ADMIN_UNITS.has(tokens[k].word) && k > 0 && tokens[k - 1].end === tokens[k].start && PLACE_TAGS.has(tokens[k - 1].tag),
+  (tokens, k, norm) => ESTABLISHED_BY.has(tokens[k].word) && k > 0 && tokens[k - 1].end === tokens[k].start
+    && ADMIN_UNITS.has(norm[tokens[k].start - 1]),
+];
+/** Tokens that stop a name growing leftwards. */
+const STOPS: ReadonlyArray<{ why: string; test: (t: Token) => boolean }> = [
+  { why: 'no part of a proper name (verbs, pronouns, particles)', test: (t) => !NAME_TAGS.has(t.tag) },
+  { why: 'a generic word (客户, 他们, 许多)', test: (t) => GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word) },
+  { why: 'punctuation', test: (t) => PUNCTUATION.test(t.word) },
+  { why: 'a phrase jieba failed to split (两点半在/x)', test: (t) => t.tag === HMM_TAG && FUNCTION_CHARS.test(t.word) },
+  { why: 'a counted number (两家, 三所)', test: (t) => COUNTED.test(t.word) },
+];
 
 function tokenEndingAt(tokens: Token[], pos: number): number {
   let lo = 0;
@@ -77,17 +71,7 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     const end = i + suffix.length;
     if (end === failedEnd) continue;
     failedEnd = end;
-    if (BREAK_AFTER.has(norm[end])) continue;
-    // 局 ends many everyday words (布局, 饭局, 格局, 大局; 顾全大局/nr), while a bureau is named with a
-    // longer word (教育局, 公安局): 局 at the end of a two-character word, or of a word jieba tags as a
-    // name, is no suffix.
-    if (suffix === '局') {
-      const cover = tokens.find((t) => t.start < i && t.end === end);
-      if (cover && (cover.end - cover.start === 2 || cover.tag === 'nr')) continue;
-    }
-    // A one-character suffix that jieba's HMM glued to the characters before it (验厂/x, 来验厂/x,
-    // 点验厂/x, 返厂/x) ends a verb phrase (来验厂, 回厂, 到厂), not a name: names are dictionary words.
-    if (suffix.length === 1 && tokens.some((t) => t.start < i && t.end === end && t.tag === 'x')) continue;
+    if (NOT_A_KIND.some((rule) => rule.test({ norm, tokens, i, end, suffix }))) continue;
     // Walk left over name-like tokens; the suffix may itself start mid-token (人民医院).
     let start = i;
     let k = tokenEndingAt(tokens, start);
@@ -103,21 +87,15 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     let genericOnly = !proper;
     const walked: Token[] = [];
     let countedThing = false;
-    while (k >= 0 && i - tokens[k].start <= 16) {
+    while (k >= 0 && i - tokens[k].start <= MAX_NAME) {
       const t = tokens[k];
-      // jieba splits 西湖区 into 西湖/ns + 区: a lone admin unit after a place belongs to it.
-      // jieba tags some places as names (余杭/nr 区): any proper-name tag will do.
-      const unitOfPlace = ADMIN_UNITS.has(t.word) && k > 0 && tokens[k - 1].end === t.start && PLACE_TAGS.has(tokens[k - 1].tag);
       // 上海微创医疗器械(集团)有限公司, 迈瑞(中国)有限公司: a bracketed group or place is part of the name.
       if (t.word === ')' && k >= 2 && tokens[k - 2].word === '(' && (BRACKETED.has(tokens[k - 1].word) || tokens[k - 1].tag === 'ns')) {
         walked.push(t, tokens[k - 1], tokens[k - 2]);
         k -= 3;
         continue;
       }
-      // 苏州市立医院 (苏州市/ns 立/v): 立 after a place ending in an admin unit is 市立/省立/区立.
-      const establishedBy = t.word === '立' && k > 0 && tokens[k - 1].end === t.start && ADMIN_UNITS.has(norm[t.start - 1]);
-      if (!unitOfPlace && !establishedBy && (!NAME_TAGS.has(t.tag) || (GENERIC.has(t.word) && !DESCRIPTIVE.has(t.word)) || /[\s,.:;!?()、。《》「」【】]/.test(t.word)
-        || (t.tag === 'x' && FUNCTION_CHARS.test(t.word)) || COUNTED.test(t.word))) {
+      if (!JOINS.some((joins) => joins(tokens, k, norm)) && STOPS.some((rule) => rule.test(t))) {
         countedThing = COUNTED.test(t.word) && COUNTED_THING.test(t.word);
         break;
       }
@@ -136,7 +114,7 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
     }
     const head = norm.slice(start, i);
     if (head.length < MIN_NAME || genericOnly || countedThing) continue;
-    if (!proper && head.length < 3) continue;
+    if (!proper && head.length < MIN_PLAIN_NAME) continue;
     const name = orig.slice(start, end);
     from = end;
     // A sub-unit right after its institution (浙江工业大学机械学院, 某某集团采购中心) is not part of

@@ -51,7 +51,12 @@ async function main(): Promise<void> {
   const admin = resolveAdminToken(config);
 
   phase('config and secrets');
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  // Load the segmenter's dictionary now, not inside the first customer's message; PGlite compiles its
+  // WebAssembly and reads files in the background meanwhile.
+  warmUp();
+  phase('extraction engine warm-up');
+  const database = await opening;
   phase('database open');
   const applied = await database.migrate();
   if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -59,9 +64,6 @@ async function main(): Promise<void> {
   const { demo } = await bootstrapDefaultTenant(config, database, box, logger);
   phase('default tenant');
 
-  // Load the segmenter's dictionary now, not inside the first customer's message.
-  warmUp();
-  phase('extraction engine warm-up');
   const runtime = createRuntime({ config: { ...config, adminToken: admin.token }, database, logger, box });
   runtime.start();
   phase('runtime');

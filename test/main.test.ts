@@ -1,5 +1,5 @@
 import { describe, expect, it, afterAll } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,10 @@ interface Started {
   output: () => string;
 }
 
-async function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+const FROM_SOURCE = ['--import', 'tsx', 'src/main.ts'];
+
+async function start(env: Record<string, string>, args = FROM_SOURCE): Promise<Started> {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -98,4 +100,23 @@ describe('npm start (src/main.ts)', () => {
     expect(code).toBe(2);
     expect(err).toContain('KELU_MASTER_KEY');
   }, 30_000);
+});
+
+describe('the built server (node dist/main.js, what npm start and production run)', () => {
+  it('answers /readyz, stops on SIGTERM with exit code 0 and leaves nothing listening', async () => {
+    // dist/ is built by `prepare` on npm install/ci; bring it up to date with src/ as npm start does.
+    execFileSync(process.execPath, ['scripts/build-changed.js'], { stdio: 'inherit' });
+    const server = await createServerDatabase();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kelu-main-'));
+    dirs.push(dataDir);
+    try {
+      const s = await start({ KELU_DATA_DIR: dataDir, DATABASE_URL: server.url, KELU_MASTER_KEY: 'a-test-master-key-of-length', KELU_ADMIN_TOKEN: 'admin-token-for-the-built' }, ['dist/main.js']);
+      expect(await json(await fetch(`${s.url}/readyz`))).toMatchObject({ status: 'ready', database: 'postgres' });
+      expect(await stop(s)).toBe(0);
+      expect(s.output()).toContain('stopped cleanly');
+      await expect(fetch(`${s.url}/readyz`)).rejects.toThrow();
+    } finally {
+      await server.drop();
+    }
+  }, 60_000);
 });

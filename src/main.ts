@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   if (config.processes > 1 && cluster.isPrimary) return runPrimary(config.processes);
   const logger = createLogger(config.logLevel);
   // Start-up phases, in ms since the process started (performance.now()): where the time goes.
-  let mark = performance.now();
+  let mark = 0;
   const phase = (name: string) => {
     const now = performance.now();
     logger.debug({ phase: name, ms: Math.round(now - mark), sinceStart: Math.round(now) }, 'start-up phase');

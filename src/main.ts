@@ -37,24 +37,39 @@ async function main(): Promise<void> {
   }
   if (config.processes > 1 && cluster.isPrimary) return runPrimary(config.processes);
   const logger = createLogger(config.logLevel);
+  // Start-up phases, in ms since the process started (performance.now()): where the time goes.
+  let mark = 0;
+  const phase = (name: string) => {
+    const now = performance.now();
+    logger.debug({ phase: name, ms: Math.round(now - mark), sinceStart: Math.round(now) }, 'start-up phase');
+    mark = now;
+  };
+  phase('node boot and imports');
   const { key, generated } = resolveMasterKey(config);
   if (generated) logger.info({ file: path.resolve(config.dataDir, 'master.key') }, 'generated a master key for the embedded database');
   const box = new SecretBox(key);
   const admin = resolveAdminToken(config);
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  phase('config and secrets');
+  const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  // Load the segmenter's dictionary now, not inside the first customer's message; PGlite compiles its
+  // WebAssembly and reads files in the background meanwhile.
+  warmUp();
+  phase('extraction engine warm-up');
+  const database = await opening;
+  phase('database open');
   const applied = await database.migrate();
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  phase('migrations');
   const { demo } = await bootstrapDefaultTenant(config, database, box, logger);
+  phase('default tenant');
 
-  // Load the segmenter's dictionary now, not inside the first customer's message.
-  const warm = performance.now();
-  warmUp();
-  logger.debug({ ms: Math.round(performance.now() - warm) }, 'extraction engine warmed up');
   const runtime = createRuntime({ config: { ...config, adminToken: admin.token }, database, logger, box });
   runtime.start();
+  phase('runtime');
   const server = await startServer({ database, logger, routers: runtime.routers, channels: runtime.status }, config.port, config.host);
   runtime.setLoadGauge(server.pressure);
+  phase('listening');
 
   const lines = [
     `Kelu 客路 is running on ${database.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${path.resolve(config.dataDir)}` : 'PostgreSQL server'}${demo ? ' with the demo tenant' : ''}`,

@@ -8,6 +8,7 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
 import { applyMigrations, type Migration, type SqlRunner } from './migrate.js';
+import { templateFor } from './pglite-template.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -82,7 +83,8 @@ async function openPglite(dataDir: string): Promise<Database> {
     target = path.resolve(dataDir, 'pglite');
     mkdirSync(target, { recursive: true });
   }
-  const client = await PGlite.create(target);
+  const template = target.startsWith('memory://') ? undefined : templateFor(target);
+  const client = await PGlite.create(target, template ? { loadDataDir: template } : {});
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   const runner: SqlRunner = {
     exec: async (text) => { await client.exec(text); },

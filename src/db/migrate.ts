@@ -34,6 +34,12 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 /** Applies pending migrations in one transaction under an advisory lock. Returns the names applied. */
 export async function applyMigrations(runner: SqlRunner, migrations = loadMigrations()): Promise<string[]> {
+  // The usual restart has nothing pending: one read, no lock, no transaction.
+  const recorded = await runner
+    .query(`select name from kelu_migrations`)
+    .then((rows) => new Set(rows.map((r) => String(r.name))))
+    .catch(() => undefined); // no table yet: a new database
+  if (recorded && migrations.every((m) => recorded.has(m.name))) return [];
   return runner.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
     await tx.exec(`create table if not exists kelu_migrations (name text primary key, applied_at timestamptz not null default now())`);

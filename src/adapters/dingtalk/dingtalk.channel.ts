@@ -3,7 +3,8 @@ import type { InboundEvent } from '../../channel/events.js';
 import type { Logger } from '../../lib/logger.js';
 import { createTenantLinks, type TenantLinks } from '../../channel/tenant-links.js';
 import { DingtalkPayloadError, mapDingtalkCardCallback, mapDingtalkRobotMessage } from './dingtalk.mapper.js';
-import { startDingtalkStream, type DingtalkStream, type StreamStats } from './dingtalk.stream.js';
+// The stream client (dingtalk-stream, ~1 s of imports) is loaded only when a stream starts.
+import type { DingtalkStream, StreamStats } from './dingtalk.stream.js';
 import type { DingtalkCardCallback, DingtalkRobotMessage } from './dingtalk.types.js';
 
 export interface DingtalkStreamChannelDeps {
@@ -70,6 +71,7 @@ export function createDingtalkStreamChannel(deps: DingtalkStreamChannelDeps): Di
         log.warn({ event: 'dingtalk_stream_no_credentials' }, 'DINGTALK_STREAM is on but the tenant has no DingTalk credentials; stream not started');
         return;
       }
+      const { startDingtalkStream } = await import('./dingtalk.stream.js');
       const s = await startDingtalkStream({
         appKey: env.appKey,
         appSecret: env.appSecret,

@@ -7,7 +7,7 @@
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, kids) {
     var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { if (k === 'text') e.textContent = attrs[k]; else if (k === 'on') e.onclick = attrs[k]; else e.setAttribute(k, attrs[k]); });
+    Object.keys(attrs || {}).forEach(function (k) { if (k === 'text') e.textContent = attrs[k]; else if (k === 'html') e.innerHTML = attrs[k]; else if (k === 'on') e.onclick = attrs[k]; else e.setAttribute(k, attrs[k]); });
     (kids || []).forEach(function (k) { if (k) e.appendChild(k); });
     return e;
   }
@@ -105,11 +105,14 @@
     d.showModal();
   }
 
-  // Channels
-  var FIELDS = {
-    wecom: [['corpId', '企业ID（CorpID）'], ['agentId', '应用 AgentId'], ['secret', '应用 Secret'], ['token', '接收消息 Token'], ['encodingAesKey', 'EncodingAESKey']],
-    dingtalk: [['appKey', 'Client ID（AppKey）'], ['appSecret', 'Client Secret（AppSecret）'], ['robotCode', '机器人编码（可选）'], ['eventToken', '事件订阅 签名 token（可选）'], ['eventAesKey', '事件订阅 加密 aes_key（可选）'], ['cardTemplateId', '卡片模板 ID（可选）']],
-  };
+  // Channels: each adapter describes its own form, callback URLs and session; the page names no platform.
+  function sessionView(s) {
+    if (!s) return null;
+    return el('div', { class: 'session' }, [
+      el('p', {}, [document.createTextNode('状态：'), el('span', { class: s.ok ? 'tag' : 'tag off', text: s.message })]),
+      s.qrSvg ? el('div', { class: 'qr', html: s.qrSvg }) : null,
+    ]);
+  }
   loaders.channels = function () {
     api('GET', '/api/v1/channels').then(function (r) {
       channels = r.items;
@@ -118,11 +121,12 @@
       channels.forEach(function (c) {
         var msg = el('p', { class: 'err' });
         var ok = el('p', { class: 'ok' });
+        var state = el('div', {}, [sessionView(c.session)]);
         var form = el('form');
-        (FIELDS[c.platform] || []).forEach(function (f) {
-          var id = 'ch-' + c.platform + '-' + f[0];
-          form.appendChild(el('label', { for: id, text: f[1] }));
-          form.appendChild(el('input', { id: id, name: f[0], class: 'w', autocomplete: 'off', type: /secret|Key$|token/i.test(f[0]) && f[0] !== 'appKey' ? 'password' : 'text', placeholder: c.configured ? '已配置；留空不修改需全部重填' : '' }));
+        c.fields.forEach(function (f) {
+          var id = 'ch-' + c.platform + '-' + f.name;
+          form.appendChild(el('label', { for: id, text: f.label + (f.optional ? '（可选）' : '') }));
+          form.appendChild(el('input', { id: id, name: f.name, class: 'w', autocomplete: 'off', type: f.secret ? 'password' : 'text', placeholder: f.hint || '' }));
         });
         var save = el('button', { class: 'primary', type: 'submit', text: '保存凭据' });
         var test = el('button', { type: 'button', text: '测试连接' });
@@ -133,20 +137,32 @@
           var body = {};
           Array.prototype.forEach.call(form.querySelectorAll('input'), function (i) { if (i.value.trim()) body[i.name] = i.value.trim(); });
           msg.textContent = ''; ok.textContent = '';
-          api('PUT', '/api/v1/tenants/' + encodeURIComponent(data.tenantId) + '/channels/' + c.platform, body).then(function () { ok.textContent = '已保存'; test.disabled = false; form.reset(); }, function (e) { msg.textContent = errText(e); });
+          api('PUT', '/api/v1/tenants/' + encodeURIComponent(data.tenantId) + '/channels/' + c.platform, body).then(function () {
+            ok.textContent = '已保存';
+            test.disabled = false;
+            form.reset();
+            tag.className = 'tag'; tag.textContent = '已配置';
+          }, function (e) { msg.textContent = errText(e); });
         };
         test.onclick = function () {
           msg.textContent = ''; ok.textContent = '连接中…';
-          api('POST', '/api/v1/channels/' + c.platform + '/test').then(function () { ok.textContent = '连接成功'; }, function (e) { ok.textContent = ''; msg.textContent = errText(e); });
+          api('POST', '/api/v1/channels/' + c.platform + '/test').then(function (s) {
+            ok.textContent = '';
+            state.textContent = '';
+            if (s.ok) ok.textContent = s.message; else msg.textContent = s.message;
+            if (s.qrSvg) state.appendChild(sessionView(s));
+          }, function (e) { ok.textContent = ''; msg.textContent = errText(e); });
         };
-        box.appendChild(el('div', { class: 'card' }, [
-          el('h2', {}, [document.createTextNode(c.label + ' '), el('span', { class: c.configured ? 'tag' : 'tag off', text: c.configured ? '已配置' : '未配置' })]),
-          el('p', { class: 'small muted', text: '回调地址（粘贴到' + c.label + '开发者后台）：' }),
+        var tag = el('span', { class: c.configured ? 'tag' : 'tag off', text: c.configured ? '已配置' : '未配置' });
+        box.appendChild(el('div', { class: 'card', 'data-platform': c.platform }, [
+          el('h2', {}, [document.createTextNode(c.label + ' '), tag]),
+          c.callbackUrls.length ? el('p', { class: 'small muted', text: '回调地址（粘贴到' + c.label + '开发者后台）：' }) : el('p', { class: 'small muted', text: '无需回调地址：由服务端保持连接。' }),
           el('div', {}, c.callbackUrls.map(function (u) { return el('p', { class: 'mono', text: u }); })),
-          form, ok, msg,
+          c.configured ? el('p', { class: 'small muted', text: '已配置；修改时需全部重填。' }) : null,
+          state, form, ok, msg,
         ]));
       });
-    });
+    }, function (e) { $('channel-cards').textContent = errText(e); });
   };
 
   // Keys

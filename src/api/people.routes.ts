@@ -32,7 +32,7 @@ export interface PeopleRouteDeps {
 const role = z.enum(['admin', 'manager', 'rep']);
 const inviteBody = z.object({ name: z.string().trim().min(1).max(100), role, region: z.string().trim().min(1).max(50).optional() }).strict();
 
-/** People (invite with a binding link, roles, 离职 with handover) and channels, for a tenant's admins. */
+/** People (invite with a binding link, roles, 离职 with handover), for a tenant's admins. */
 export function peopleRouter(deps: PeopleRouteDeps): Router {
   const r = new Router({ prefix: '/api/v1' });
   const { db } = deps.database;
@@ -99,27 +99,6 @@ export function peopleRouter(deps: PeopleRouteDeps): Router {
     deps.onPeopleChange(p.tenantId);
     deps.afterCommit();
     ctx.body = { user: userView(out.user), handedOver: out.counts, handoverTo: b.handoverTo };
-  });
-
-  r.get('/channels', admin, async (ctx) => {
-    const { tenantId } = auth.principal(ctx);
-    const items = [];
-    for (const p of deps.providers.all()) {
-      items.push({ platform: p.platform, label: p.label, configured: await p.configured(tenantId), callbackUrls: p.callbackPaths(tenantId).map((x) => `${base(ctx)}${x}`) });
-    }
-    ctx.body = { items, nextCursor: null };
-  });
-
-  r.post('/channels/:platform/test', admin, async (ctx) => {
-    const { tenantId } = auth.principal(ctx);
-    const p = deps.providers.get(String(ctx.params.platform));
-    if (!p || !(await p.configured(tenantId))) throw new AppError('platform_not_configured', 'save this channel\'s credentials first', 404);
-    try {
-      await p.testConnection(tenantId);
-    } catch {
-      throw new AppError('connection_failed', `${p.label} refused these credentials or could not be reached`, 502, { expose: true });
-    }
-    ctx.body = { ok: true };
   });
 
   return r;

@@ -34,6 +34,7 @@ import { SessionCodec } from '../auth/session.js';
 import { RateLimiter, type RateLimit } from '../auth/rate-limit.js';
 import { SignInProviders } from '../auth/signin.js';
 import { signInRouter } from '../auth/signin.routes.js';
+import { channelsRouter } from '../api/channels.routes.js';
 import { pagesRouter } from '../admin/pages.routes.js';
 import type { OutboundMessage } from '../channel/messages.js';
 
@@ -246,6 +247,11 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const routers: Router[] = [
     pagesRouter({ database, auth, providers: signIn }),
     signInRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, limiter, limits: { signIn: limits.signInPerAddress, bind: limits.bindPerAddress } }),
+    channelsRouter({
+      auth, publicUrl: config.publicUrl,
+      channels: list.map((a) => ({ platform: a.name, label: a.label, fields: a.credentialFields, instance: platforms.get(a.name)! })),
+      configured: async (tenantId, platform) => !!(await channels.get(tenantId, platform)),
+    }),
     peopleRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, onPeopleChange: (tenantId) => tenantInfo.invalidate(tenantId), flow, afterCommit: () => outbox.notify() }),
     adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),

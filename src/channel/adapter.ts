@@ -63,6 +63,26 @@ export interface Connection {
   status(): Record<string, unknown>;
 }
 
+/** One field of an adapter's credential form in the admin console (a key of its credentialsSchema). */
+export interface CredentialField {
+  name: string;
+  /** Chinese, as the platform's own console names it. */
+  label: string;
+  /** Typed into a password box and never shown back. */
+  secret?: boolean;
+  optional?: boolean;
+  hint?: string;
+}
+
+/** What the console can honestly say of a tenant's channel: a state, a Chinese sentence, a code to scan. */
+export interface ChannelState {
+  ok: boolean;
+  state: string;
+  message: string;
+  /** The text of a QR code the tenant's admin should scan (a login waiting for it). */
+  qrCode?: string;
+}
+
 /** The env variables an adapter reads, validated; `defaultCredentials` seed the default tenant. */
 export interface AdapterSettings<Env, Creds> {
   env: Env;
@@ -101,17 +121,27 @@ export interface AdapterInstance {
   describe?(baseUrl: string): string[];
   /** Optional capability: people sign in (and bind their accounts) through this platform. */
   signIn?: SignInProvider;
+  /** The callback paths to paste into the platform's console for a tenant. */
+  callbackPaths?(tenantId: string): string[];
+  /** A long-lived link's state for a tenant (cheap, no platform call), shown with the channel. */
+  sessionState?(tenantId: string): ChannelState;
+  /** The console's "test connection": proves the stored credentials; throws when they do not work. */
+  testConnection?(tenantId: string): Promise<ChannelState>;
 }
 
 export interface PlatformAdapter<Env = unknown, Creds = unknown> {
   /** The platform's name: the `platform` of its events, messages, accounts and channel credentials. */
   readonly name: string;
+  /** The platform's name as people in China know it (企业微信), shown in the console. */
+  readonly label: string;
   /** Its env variables (a zod object's shape, merged into the one schema config.ts validates). */
   readonly envShape: z.ZodRawShape;
   /** Reads its variables after validation; pushes a message per problem (a half-configured channel). */
   settings(vars: Record<string, unknown>, problems: string[]): AdapterSettings<Env, Creds>;
   /** A tenant's credentials, as the admin API accepts and stores them (sealed). */
   readonly credentialsSchema: z.ZodType<Creds>;
+  /** The console's form for those credentials, field by field. */
+  readonly credentialFields: readonly CredentialField[];
   /** Account kinds its people hold; the first is the one a message is addressed to. */
   readonly accountKinds: readonly [string, ...string[]];
   /** Which account an event's sender is. */

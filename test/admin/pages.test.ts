@@ -8,6 +8,7 @@ import { seedDemoTenant } from '../../src/app/bootstrap.js';
 import { createCustomer } from '../../src/crm/customers.repo.js';
 import { createLead } from '../../src/crm/leads.repo.js';
 import { createUser, listUsers } from '../../src/crm/users.repo.js';
+import { removeChannelCredentials } from '../../src/crm/tenants.repo.js';
 
 // Screenshots land here (gitignored) for a person to look at.
 const SHOTS = path.resolve('test-output/screenshots');
@@ -132,9 +133,23 @@ describe.each(backends)('pages in Chromium on %s', (backend) => {
       await shot(page, `admin-people-${label}`);
 
       await page.click('a[href="#channels"]');
-      await count(page.locator('#channel-cards .card'), 2);
+      // Every adapter's card, drawn from what the adapters describe; the assistant saved through the form.
+      await count(page.locator('#channel-cards .card'), 3);
       await text(page.locator('#channel-cards'), '/wecom/callback/demo');
+      await text(page.locator('#channel-cards'), '/dingtalk/robot/demo');
+      const assistant = page.locator('#channel-cards .card[data-platform=wechaty]');
+      await text(assistant.locator('h2'), '个人微信助手');
+      expect(await assistant.locator('input[name=token]').getAttribute('type')).toBe('password');
+      await assistant.locator('input[name=puppet]').fill('wechaty-puppet-mock');
+      await assistant.getByRole('button', { name: '保存凭据' }).click();
+      await text(assistant.locator('.ok'), '已保存');
+      await text(assistant.locator('h2'), '已配置');
+      await assistant.getByRole('button', { name: '测试连接' }).click();
+      await text(assistant.locator('.err'), '未启动'); // this harness runs no workers: honest, not "connected"
       await shot(page, `admin-channels-${label}`);
+      // A tenant holding credentials offers no demo sign-in: give the next run its demo tenant back.
+      await t.database.db.transaction((tx) => removeChannelCredentials(tx, 'demo', 'wechaty', 'test'));
+      h.runtime.channels.invalidate('demo');
 
       await page.click('a[href="#keys"]');
       await page.fill('#key-name', `同步${label}`);

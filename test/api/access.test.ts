@@ -324,17 +324,37 @@ describe.each(backends)('sign-in, sessions, keys, roles and handover on %s', (ba
     expect(byPlatform.wecom).toMatchObject({ label: '企业微信', configured: true });
     expect(byPlatform.wecom.callbackUrls).toContain(`${h.server.url}/wecom/callback/default`);
     expect(byPlatform.dingtalk.callbackUrls).toContain(`${h.server.url}/dingtalk/robot/default`);
-    expect(await json(await op('/api/v1/channels/wecom/test', { method: 'POST' }))).toEqual({ ok: true });
-    expect(await json(await op('/api/v1/channels/dingtalk/test', { method: 'POST' }))).toEqual({ ok: true });
+    expect(await json(await op('/api/v1/channels/wecom/test', { method: 'POST' }))).toMatchObject({ ok: true, state: 'connected' });
+    expect(await json(await op('/api/v1/channels/dingtalk/test', { method: 'POST' }))).toMatchObject({ ok: true });
     // New, wrong credentials: the test fails at once (the old app's cached token is not used).
     const put = await op('/api/v1/tenants/default/channels/dingtalk', { method: 'PUT', body: { appKey: 'fake-app-key', appSecret: 'a-wrong-secret' } });
     expect(put.status).toBe(200);
     const bad = await op('/api/v1/channels/dingtalk/test', { method: 'POST' });
     expect([bad.status, (await json(bad)).error.code]).toEqual([502, 'connection_failed']);
     await op('/api/v1/tenants/default/channels/dingtalk', { method: 'PUT', body: { appKey: 'fake-app-key', appSecret: 'fake-app-secret', robotCode: 'fake-robot-code' } });
-    expect(await json(await op('/api/v1/channels/dingtalk/test', { method: 'POST' }))).toEqual({ ok: true });
+    expect(await json(await op('/api/v1/channels/dingtalk/test', { method: 'POST' }))).toMatchObject({ ok: true });
     const none = await op('/api/v1/channels/wecom/test', { method: 'POST', tenant: 'other' });
     expect([none.status, (await json(none)).error.code]).toEqual([404, 'platform_not_configured']);
+  });
+
+  it('describes every adapter\'s form and the assistant\'s session, never a secret', async () => {
+    const list = await json(await op('/api/v1/channels'));
+    expect(list.items.map((c: { platform: string }) => c.platform)).toEqual(['wecom', 'dingtalk', 'wechaty']);
+    expect(JSON.stringify(list)).not.toContain('fake-app-secret');
+    const byPlatform = Object.fromEntries(list.items.map((c: { platform: string }) => [c.platform, c]));
+    expect(byPlatform.dingtalk.fields).toContainEqual(expect.objectContaining({ name: 'appSecret', secret: true }));
+    expect(byPlatform.wechaty).toMatchObject({ label: '个人微信助手', configured: false, callbackUrls: [] });
+    expect(byPlatform.wechaty.fields.map((f: { name: string }) => f.name)).toEqual(['puppet', 'token']);
+    const unset = await op('/api/v1/channels/wechaty/test', { method: 'POST' });
+    expect([unset.status, (await json(unset)).error.code]).toEqual([404, 'platform_not_configured']);
+
+    const put = await op('/api/v1/tenants/default/channels/wechaty', { method: 'PUT', body: { puppet: 'wechaty-puppet-mock' } });
+    expect(await json(put)).toEqual({ tenantId: 'default', platform: 'wechaty', configured: true });
+    const after = Object.fromEntries((await json(await op('/api/v1/channels'))).items.map((c: { platform: string }) => [c.platform, c]));
+    // This harness runs no workers, so no session was started: the console says so rather than "connected".
+    expect(after.wechaty).toMatchObject({ configured: true, session: { ok: false, state: 'stopped' } });
+    expect(await json(await op('/api/v1/channels/wechaty/test', { method: 'POST' }))).toMatchObject({ ok: false, state: 'stopped', message: expect.stringContaining('未启动') });
+    await op('/api/v1/tenants/default/channels/wechaty', { method: 'DELETE' });
   });
 
   it('lists demo users on the demo tenant only', async () => {

@@ -1,5 +1,5 @@
 import type { PlatformAdapter } from '../../channel/adapter.js';
-import { dingtalkCredentials, dingtalkEnvShape, dingtalkSettings, type DingtalkEnv, type DingtalkSettings } from './dingtalk.config.js';
+import { dingtalkCredentialFields, dingtalkCredentials, dingtalkEnvShape, dingtalkSettings, type DingtalkEnv, type DingtalkSettings } from './dingtalk.config.js';
 import { dingtalkRouter } from './dingtalk.routes.js';
 import { createDingtalkDeliverer } from './dingtalk.deliver.js';
 import { createDingtalkStreams } from './dingtalk.channel.js';
@@ -10,9 +10,11 @@ export const DINGTALK = 'dingtalk';
 /** DingTalk (钉钉): an internal app's robot (HTTP or Stream), event subscription, cards and todos. */
 export const dingtalkAdapter: PlatformAdapter<DingtalkSettings, DingtalkEnv> = {
   name: DINGTALK,
+  label: '钉钉',
   envShape: dingtalkEnvShape,
   settings: dingtalkSettings,
   credentialsSchema: dingtalkCredentials,
+  credentialFields: dingtalkCredentialFields,
   // staffId addresses messages; the unionId is what some events carry instead.
   accountKinds: ['userid', 'unionid'],
   accountOf(sender) {
@@ -32,11 +34,17 @@ export const dingtalkAdapter: PlatformAdapter<DingtalkSettings, DingtalkEnv> = {
       store: ctx.store,
       fetchImpl: ctx.fetchImpl,
     });
+    const signIn = dingtalkSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) });
     return {
       routers: [dingtalkRouter({ defaultTenantId: ctx.defaultTenantId, bodyLimitBytes: ctx.bodyLimitBytes, logger: ctx.logger, channel: ctx.credentials, store: ctx.store })],
       connection: streams,
       deliverer,
-      signIn: dingtalkSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) }),
+      signIn,
+      callbackPaths: (tenantId) => signIn.callbackPaths(tenantId),
+      async testConnection(tenantId) {
+        await signIn.testConnection(tenantId);
+        return { ok: true, state: 'connected', message: '连接成功：已取得 access_token' };
+      },
       // Cards need the tenant's card template; without one the deliverer sends them as markdown.
       capabilities: { cards: true, todos: true },
       describe: (baseUrl) => [`DingTalk    ${baseUrl}/dingtalk/robot   (robot HTTP mode; /dingtalk/robot/<tenantId>, /dingtalk/events/<tenantId>)`],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optionalString, optionalUrl } from '../../lib/env.js';
-import type { AdapterSettings } from '../../channel/adapter.js';
+import type { AdapterSettings, CredentialField } from '../../channel/adapter.js';
 
 /** One tenant's DingTalk internal app: what PUT /api/v1/tenants/:id/channels/dingtalk stores (sealed). */
 export interface DingtalkEnv {
@@ -46,6 +46,16 @@ export const dingtalkCredentials = z.object({
   eventAesKey: z.string().trim().regex(/^[A-Za-z0-9]{43}$/, 'aes_key is 43 letters and digits').optional(),
   cardTemplateId: z.string().trim().min(1).max(128).optional(),
 }).strict().refine((b) => !b.eventToken === !b.eventAesKey, 'eventToken and eventAesKey go together');
+
+/** The console's form for dingtalkCredentials, named as DingTalk's developer console names them. */
+export const dingtalkCredentialFields: readonly CredentialField[] = [
+  { name: 'appKey', label: 'Client ID（AppKey）' },
+  { name: 'appSecret', label: 'Client Secret（AppSecret）', secret: true },
+  { name: 'robotCode', label: '机器人编码', optional: true, hint: '不填则同 AppKey' },
+  { name: 'eventToken', label: '事件订阅 签名 token', secret: true, optional: true, hint: '与 aes_key 一起填写' },
+  { name: 'eventAesKey', label: '事件订阅 加密 aes_key', secret: true, optional: true, hint: '43 位字母和数字' },
+  { name: 'cardTemplateId', label: '卡片模板 ID', optional: true, hint: '不填则以 Markdown 发送卡片' },
+];
 
 type Vars = { [K in keyof typeof dingtalkEnvShape]: z.infer<(typeof dingtalkEnvShape)[K]> };
 

@@ -1,5 +1,5 @@
 import type { Friendship, Message, Wechaty } from 'wechaty';
-import type { ContactProfile } from '../../channel/adapter.js';
+import type { ChannelState, ContactProfile } from '../../channel/adapter.js';
 import { createTenantLinks, type TenantLinks } from '../../channel/tenant-links.js';
 import type { InboundEvent } from '../../channel/events.js';
 import type { Logger } from '../../lib/logger.js';
@@ -31,6 +31,8 @@ export class WechatySession {
   received = 0;
   duplicates = 0;
   restarts = 0;
+  /** The login QR code's text while the puppet waits for a scan (for the console, never logged). */
+  qrCode?: string;
   private attempts = 0;
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -49,9 +51,13 @@ export class WechatySession {
       puppet: this.deps.env.puppet as never,
       ...(this.deps.env.token ? { puppetOptions: { token: this.deps.env.token } } : {}),
     });
-    bot.on('scan', (_qrcode, status) => this.set('scanning', { scanStatus: status }));
+    bot.on('scan', (qrcode, status) => {
+      this.qrCode = qrcode || undefined;
+      this.set('scanning', { scanStatus: status });
+    });
     bot.on('login', (user) => {
       this.attempts = 0;
+      this.qrCode = undefined;
       this.set('logged_in', { user: user.id });
     });
     bot.on('logout', (_user, reason) => {
@@ -88,6 +94,12 @@ export class WechatySession {
 
   status() {
     return { state: this.state, puppet: this.deps.env.puppet, received: this.received, duplicates: this.duplicates, restarts: this.restarts, ...(this.state === 'logged_in' && this.bot?.isLoggedIn ? { user: this.bot.currentUser.id } : {}) };
+  }
+
+  /** Who is logged in, by name, when someone is. */
+  userName(): string | undefined {
+    if (this.state !== 'logged_in' || !this.bot?.isLoggedIn) return undefined;
+    return this.bot.currentUser.name() || this.bot.currentUser.id;
   }
 
   async profile(contactId: string): Promise<ContactProfile | null> {
@@ -160,6 +172,28 @@ export class WechatySession {
     if (stored) this.received++;
     else this.duplicates++;
   }
+}
+
+const STATE_TEXT: Record<SessionState, string> = {
+  starting: '启动中',
+  waiting_login: '等待扫码登录',
+  scanning: '等待扫码登录',
+  logged_in: '已登录',
+  logged_out: '已退出登录，正在重启',
+  reconnecting: '连接断开，正在重连',
+  stopped: '未启动',
+};
+
+/** What the console shows of a tenant's assistant: its state in Chinese, and the login QR code while one waits. */
+export function sessionState(session: WechatySession | undefined): ChannelState {
+  if (!session) return { ok: false, state: 'stopped', message: '未启动（保存凭据后由后台进程启动）' };
+  const user = session.userName();
+  return {
+    ok: session.state === 'logged_in',
+    state: session.state,
+    message: user ? `${STATE_TEXT.logged_in}：${user}` : STATE_TEXT[session.state],
+    ...(session.qrCode && session.state === 'scanning' ? { qrCode: session.qrCode } : {}),
+  };
 }
 
 export interface WechatySessionsDeps extends Omit<WechatySessionDeps, 'tenantId' | 'env'> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optionalString } from '../../lib/env.js';
-import type { AdapterSettings } from '../../channel/adapter.js';
+import type { AdapterSettings, CredentialField } from '../../channel/adapter.js';
 
 /** One tenant's assistant account: which puppet logs it in, and the puppet's token where it needs one. */
 export interface WechatyEnv {
@@ -26,6 +26,12 @@ export const wechatyCredentials = z.object({
   puppet: z.string().trim().regex(/^(@[a-z0-9-]+\/)?wechaty-puppet-[a-z0-9-]+$/, 'a puppet package name'),
   token: z.string().trim().min(1).max(256).optional(),
 }).strict().refine((c) => c.puppet !== 'wechaty-puppet-service' || !!c.token, 'wechaty-puppet-service needs a token');
+
+/** The console's form for wechatyCredentials. */
+export const wechatyCredentialFields: readonly CredentialField[] = [
+  { name: 'puppet', label: 'Puppet 包名', hint: '如 wechaty-puppet-service' },
+  { name: 'token', label: 'Puppet Token', secret: true, optional: true, hint: 'wechaty-puppet-service 必填' },
+];
 
 type Vars = { [K in keyof typeof wechatyEnvShape]: z.infer<(typeof wechatyEnvShape)[K]> };
 

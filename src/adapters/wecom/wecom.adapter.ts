@@ -1,5 +1,5 @@
 import type { ContactProfile, PlatformAdapter } from '../../channel/adapter.js';
-import { wecomCredentials, wecomEnvShape, wecomSettings, type WecomEnv, type WecomSettings } from './wecom.config.js';
+import { wecomCredentialFields, wecomCredentials, wecomEnvShape, wecomSettings, type WecomEnv, type WecomSettings } from './wecom.config.js';
 import { wecomRouter } from './wecom.routes.js';
 import { createWecomDeliverer } from './wecom.deliver.js';
 import type { WecomExternalContact } from './wecom.types.js';
@@ -13,18 +13,26 @@ export const WECOM = 'wecom';
 /** WeCom (企业微信): a self-built app's encrypted callbacks in, its message API out. */
 export const wecomAdapter: PlatformAdapter<WecomSettings, WecomEnv> = {
   name: WECOM,
+  label: '企业微信',
   envShape: wecomEnvShape,
   settings: wecomSettings,
   credentialsSchema: wecomCredentials,
+  credentialFields: wecomCredentialFields,
   accountKinds: ['userid'],
   accountOf: (sender) => (sender.userId ? { platform: WECOM, kind: 'userid', value: sender.userId } : null),
   contactIdentity: 'wecom_external_userid',
   open(ctx) {
     const deliverer = createWecomDeliverer({ apiBase: ctx.env.apiBase, tokens: ctx.tokens, channel: ctx.credentials, fetchImpl: ctx.fetchImpl });
+    const signIn = wecomSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) });
     return {
       routers: [wecomRouter({ defaultTenantId: ctx.defaultTenantId, bodyLimitBytes: ctx.bodyLimitBytes, logger: ctx.logger, channel: ctx.credentials, store: ctx.store })],
       deliverer,
-      signIn: wecomSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) }),
+      signIn,
+      callbackPaths: (tenantId) => signIn.callbackPaths(tenantId),
+      async testConnection(tenantId) {
+        await signIn.testConnection(tenantId);
+        return { ok: true, state: 'connected', message: '连接成功：已取得 access_token' };
+      },
       capabilities: { cards: true, todos: false },
       async signJsSdk(tenantId, url) {
         const env = await ctx.credentials(tenantId);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optionalString, optionalUrl } from '../../lib/env.js';
-import type { AdapterSettings } from '../../channel/adapter.js';
+import type { AdapterSettings, CredentialField } from '../../channel/adapter.js';
 
 /** One tenant's WeCom self-built app: what PUT /api/v1/tenants/:id/channels/wecom stores (sealed). */
 export interface WecomEnv {
@@ -33,6 +33,15 @@ export const wecomCredentials = z.object({
   token: z.string().trim().regex(/^[A-Za-z0-9]{1,32}$/, 'WeCom tokens are up to 32 letters and digits'),
   encodingAesKey: z.string().trim().regex(/^[A-Za-z0-9]{43}$/, 'EncodingAESKey is 43 letters and digits'),
 }).strict();
+
+/** The console's form for wecomCredentials, named as WeCom's admin console names them. */
+export const wecomCredentialFields: readonly CredentialField[] = [
+  { name: 'corpId', label: '企业ID（CorpID）', hint: '我的企业 → 企业信息' },
+  { name: 'agentId', label: '应用 AgentId' },
+  { name: 'secret', label: '应用 Secret', secret: true },
+  { name: 'token', label: '接收消息 Token', secret: true, hint: '应用 → 接收消息 → API 接收' },
+  { name: 'encodingAesKey', label: 'EncodingAESKey', secret: true, hint: '43 位字母和数字' },
+];
 
 type Vars = { [K in keyof typeof wecomEnvShape]: z.infer<(typeof wecomEnvShape)[K]> };
 

@@ -119,4 +119,14 @@ describe('Wechaty assistant end to end (wechaty-puppet-mock, PGlite)', () => {
     await waitFor(async () => session().state === 'logged_in', 10_000, 'logged in again');
     expect(await ready()).toMatchObject({ state: 'logged_in', restarts: 1 });
   });
+
+  it('tells the console who is logged in, and shows the login QR code while a scan is awaited', async () => {
+    const wechaty = h.runtime.platforms.get('wechaty')!;
+    expect(await wechaty.testConnection!('default')).toEqual({ ok: true, state: 'logged_in', message: '已登录：客路助手' });
+    puppet.emit('scan', { qrcode: 'https://login.weixin.qq.com/l/kelu-test', status: 2 });
+    await waitFor(async () => session().state === 'scanning', 10_000, 'scanning');
+    expect(wechaty.sessionState!('default')).toEqual({ ok: false, state: 'scanning', message: '等待扫码登录', qrCode: 'https://login.weixin.qq.com/l/kelu-test' });
+    expect(h.logs.join('\n')).not.toContain('kelu-test');
+    expect(wechaty.sessionState!('nobody')).toMatchObject({ ok: false, state: 'stopped' });
+  });
 });

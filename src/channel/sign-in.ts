@@ -31,3 +31,18 @@ export interface SignInProvider {
 }
 
 export type SignInStart = { kind: 'redirect'; url: string } | { kind: 'jsapi'; api: string; params: Record<string, string> };
+
+/**
+ * The adapter members a platform with sign-in gets from it: the provider itself, the callback paths
+ * to paste into its console, and "test connection" (an access token obtained proves the credentials).
+ */
+export function signInMembers(signIn: SignInProvider) {
+  return {
+    signIn,
+    callbackPaths: (tenantId: string) => signIn.callbackPaths(tenantId),
+    async testConnection(tenantId: string) {
+      await signIn.testConnection(tenantId);
+      return { ok: true, state: 'connected', message: '连接成功：已取得 access_token' } as const;
+    },
+  };
+}

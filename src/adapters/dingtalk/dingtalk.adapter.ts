@@ -4,6 +4,7 @@ import { dingtalkRouter } from './dingtalk.routes.js';
 import { createDingtalkDeliverer } from './dingtalk.deliver.js';
 import { createDingtalkStreams } from './dingtalk.channel.js';
 import { dingtalkSignIn } from './dingtalk.signin.js';
+import { signInMembers } from '../../channel/sign-in.js';
 
 export const DINGTALK = 'dingtalk';
 
@@ -39,12 +40,7 @@ export const dingtalkAdapter: PlatformAdapter<DingtalkSettings, DingtalkEnv> = {
       routers: [dingtalkRouter({ defaultTenantId: ctx.defaultTenantId, bodyLimitBytes: ctx.bodyLimitBytes, logger: ctx.logger, channel: ctx.credentials, store: ctx.store })],
       connection: streams,
       deliverer,
-      signIn,
-      callbackPaths: (tenantId) => signIn.callbackPaths(tenantId),
-      async testConnection(tenantId) {
-        await signIn.testConnection(tenantId);
-        return { ok: true, state: 'connected', message: '连接成功：已取得 access_token' };
-      },
+      ...signInMembers(signIn),
       // Cards need the tenant's card template; without one the deliverer sends them as markdown.
       capabilities: { cards: true, todos: true },
       describe: (baseUrl) => [`DingTalk    ${baseUrl}/dingtalk/robot   (robot HTTP mode; /dingtalk/robot/<tenantId>, /dingtalk/events/<tenantId>)`],

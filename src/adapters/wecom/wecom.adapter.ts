@@ -4,6 +4,7 @@ import { wecomRouter } from './wecom.routes.js';
 import { createWecomDeliverer } from './wecom.deliver.js';
 import type { WecomExternalContact } from './wecom.types.js';
 import { wecomSignIn } from './wecom.signin.js';
+import { signInMembers } from '../../channel/sign-in.js';
 import { jsSdkSignature } from './wecom.client.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import { randomBytes } from 'node:crypto';
@@ -27,12 +28,7 @@ export const wecomAdapter: PlatformAdapter<WecomSettings, WecomEnv> = {
     return {
       routers: [wecomRouter({ defaultTenantId: ctx.defaultTenantId, bodyLimitBytes: ctx.bodyLimitBytes, logger: ctx.logger, channel: ctx.credentials, store: ctx.store })],
       deliverer,
-      signIn,
-      callbackPaths: (tenantId) => signIn.callbackPaths(tenantId),
-      async testConnection(tenantId) {
-        await signIn.testConnection(tenantId);
-        return { ok: true, state: 'connected', message: '连接成功：已取得 access_token' };
-      },
+      ...signInMembers(signIn),
       capabilities: { cards: true, todos: false },
       async signJsSdk(tenantId, url) {
         const env = await ctx.credentials(tenantId);

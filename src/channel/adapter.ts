@@ -17,9 +17,20 @@ export interface AccountRef {
   value: string;
 }
 
+/**
+ * One outbox row's send. The key is the same on every attempt of one message. `retry` says an
+ * earlier attempt was claimed and may have reached the platform (a crash after the send and before
+ * the row was marked sent, a timeout, an expired lease): the adapter then sends with the platform's
+ * own duplicate suppression on, so the user sees one message, not two.
+ */
+export interface DeliveryAttempt {
+  key: string;
+  retry: boolean;
+}
+
 /** Sends one message on its platform; throws PlatformApiError (retryable or not) on failure. */
 export interface Deliverer {
-  deliver(msg: OutboundMessage): Promise<Record<string, unknown> | void>;
+  deliver(msg: OutboundMessage, attempt?: DeliveryAttempt): Promise<Record<string, unknown> | void>;
 }
 
 /** What an adapter could learn about an external contact before the handler runs. */

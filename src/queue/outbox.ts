@@ -37,7 +37,8 @@ export class DelivererRegistry {
     const d = this.byPlatform.get(msg.platform);
     if (!d) return { ok: false, error: `no deliverer for platform ${msg.platform}`, retryable: true };
     try {
-      const result = (await d.deliver(msg)) ?? {};
+      // attempts counts claims: above 1, an earlier claim may have sent it (see DeliveryAttempt).
+      const result = (await d.deliver(msg, { key: `kelu-${row.id}`, retry: row.attempts > 1 })) ?? {};
       return { ok: true, result };
     } catch (e) {
       if (e instanceof PlatformApiError) return { ok: false, error: `${e.message}${e.code !== undefined ? ` (code ${e.code})` : ''}`, retryable: e.retryable };

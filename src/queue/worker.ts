@@ -145,9 +145,11 @@ export class QueueWorker {
           committed = ready.map((r) => r.row);
         });
       } catch (err) {
-        // Fall back to one transaction per row: the slow path is also the exact one.
+        // Fall back to one transaction per row: the slow path is also the exact one. The outside
+        // step (the platform send) already happened for these rows and is not repeated: only
+        // their transactions run again, each on its own.
         if (!(err instanceof LeaseLost)) this.logger.warn({ queue: this.opts.name, err: errText(err) }, 'batch failed; processing rows one by one');
-        for (const r of ready) await this.process(r.row);
+        for (const r of ready) await this.finish(r.row, r.outcome);
         return;
       }
       for (const row of committed) this.opts.onDone(row);
@@ -212,22 +214,26 @@ export class QueueWorker {
         await this.fail(row, outcome.error, outcome.retryable);
         return;
       }
-      try {
-        await this.database.db.transaction(async (tx) => {
-          const outbound = (await this.handle(tx, row, outcome)) ?? [];
-          await this.markDone(tx, [{ row, outcome }], outbound);
-        });
-        const done = true;
-        if (done) this.opts.onDone(row);
-      } catch (err) {
-        if (err instanceof LeaseLost) {
-          this.logger.warn({ queue: this.opts.name, id: row.id }, 'lease lost: another worker owns this item now; rolled back');
-          return;
-        }
-        await this.fail(row, errText(err), (err as { retryable?: boolean }).retryable !== false);
-      }
+      await this.finish(row, outcome);
     } finally {
       this.active--;
+    }
+  }
+
+  /** The row's transaction after its outside step succeeded: the handler's writes and the ack commit together. */
+  private async finish(row: QueueRow, outcome: OutsideResult): Promise<void> {
+    try {
+      await this.database.db.transaction(async (tx) => {
+        const outbound = (await this.handle(tx, row, outcome)) ?? [];
+        await this.markDone(tx, [{ row, outcome }], outbound);
+      });
+      this.opts.onDone(row);
+    } catch (err) {
+      if (err instanceof LeaseLost) {
+        this.logger.warn({ queue: this.opts.name, id: row.id }, 'lease lost: another worker owns this item now; rolled back');
+        return;
+      }
+      await this.fail(row, errText(err), (err as { retryable?: boolean }).retryable !== false);
     }
   }
 

@@ -23,7 +23,7 @@ export interface FakeWecomOptions {
   externalContacts?: Record<string, Record<string, unknown>>;
 }
 
-type Fault = { kind: 'errcode'; errcode: number } | { kind: 'http'; status: number } | { kind: 'hang' };
+type Fault = { kind: 'errcode'; errcode: number } | { kind: 'http'; status: number } | { kind: 'hang' } | { kind: 'lose-answer' };
 
 export class FakeWecomServer {
   readonly requests: RecordedRequest[] = [];
@@ -37,6 +37,13 @@ export class FakeWecomServer {
   private readonly tokens = new Map<string, 'valid' | 'expired'>();
   private readonly faults: Fault[] = [];
   private seq = 0;
+  /**
+   * What the people addressed actually see: message/send bodies WeCom accepted and delivered. A send
+   * with enable_duplicate_check whose content went to the same people within the interval is
+   * answered ok and not delivered again, as WeCom does.
+   */
+  readonly shown: RecordedRequest[] = [];
+  private readonly delivered: { key: string; at: number }[] = [];
 
   constructor(private readonly opts: FakeWecomOptions) {
     this.userCodes = { ...(opts.userCodes ?? {}) };
@@ -92,6 +99,14 @@ export class FakeWecomServer {
     for (let i = 0; i < n; i++) this.faults.push({ kind: 'http', status });
   }
 
+  /**
+   * The next n calls are carried out, but their answer is lost (the connection is cut): what the
+   * sender sees when it dies, or times out, after WeCom already delivered the message.
+   */
+  loseAnswerNext(n = 1): void {
+    for (let i = 0; i < n; i++) this.faults.push({ kind: 'lose-answer' });
+  }
+
   /** The next n calls never get an answer (until stop()). */
   hangNext(n = 1): void {
     for (let i = 0; i < n; i++) this.faults.push({ kind: 'hang' });
@@ -113,11 +128,20 @@ export class FakeWecomServer {
       }
     }
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, body });
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, body };
+    this.requests.push(record);
 
     if (url.pathname === '/cgi-bin/gettoken') return this.gettoken(query, res);
 
     const fault = this.faults.shift();
+    if (fault?.kind === 'lose-answer') {
+      // Carry the call out below, then cut the connection where the answer would be written.
+      res.writeHead = (() => res) as unknown as ServerResponse['writeHead'];
+      res.end = (() => {
+        res.socket?.destroy();
+        return res;
+      }) as unknown as ServerResponse['end'];
+    }
     if (fault?.kind === 'hang') return; // left open on purpose
     if (fault?.kind === 'http') return send(res, fault.status, '<html>bad gateway</html>', 'text/html');
     if (fault?.kind === 'errcode') return json(res, { errcode: fault.errcode, errmsg: `injected ${fault.errcode}` });
@@ -131,6 +155,15 @@ export class FakeWecomServer {
       case '/cgi-bin/message/send': {
         if (req.method !== 'POST' || typeof b.msgtype !== 'string' || b.agentid === undefined) {
           return json(res, { errcode: 40008, errmsg: 'invalid message type' });
+        }
+        const { agentid: _a, enable_duplicate_check: check, duplicate_check_interval: interval, ...content } = b;
+        const key = JSON.stringify(content);
+        const now = Date.now();
+        const window = (typeof interval === 'number' ? interval : 1800) * 1000;
+        const duplicate = check === 1 && this.delivered.some((d) => d.key === key && now - d.at < window);
+        if (!duplicate) {
+          this.delivered.push({ key, at: now });
+          this.shown.push(record);
         }
         const card = b.template_card as { card_type?: string } | undefined;
         const interactive = ['button_interaction', 'vote_interaction', 'multiple_interaction'].includes(card?.card_type ?? '');

@@ -1,11 +1,14 @@
 import type { WecomEnv } from './wecom.config.js';
 import type { HttpFetch } from '../../lib/http.js';
 import type { OutboundMessage } from '../../channel/messages.js';
-import type { Deliverer } from '../../channel/adapter.js';
+import type { Deliverer, DeliveryAttempt } from '../../channel/adapter.js';
 import type { TokenCache } from '../../lib/token-cache.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import { WecomClient } from './wecom.client.js';
 import { renderWecomCardUpdate, renderWecomMessage } from './wecom.render.js';
+
+/** How far back WeCom looks for the same message (its default; at most 4 h): beyond a lease, retries and backoff. */
+export const DUPLICATE_CHECK_SECONDS = 1800;
 
 export interface WecomDelivererDeps {
   apiBase: string;
@@ -29,14 +32,20 @@ export function createWecomDeliverer(deps: WecomDelivererDeps): Deliverer & { cl
   };
   return {
     client,
-    async deliver(msg: OutboundMessage) {
+    async deliver(msg: OutboundMessage, attempt?: DeliveryAttempt) {
       const c = await client(msg.tenantId);
       const env = (await deps.channel(msg.tenantId))!;
       if (msg.reply.kind === 'cardUpdate') {
         const res = await c.updateTemplateCard(renderWecomCardUpdate(env.agentId, msg.to, msg.reply));
         return { ...res };
       }
-      const res = await c.sendMessage(renderWecomMessage(env.agentId, msg.to, msg.reply));
+      const payload = renderWecomMessage(env.agentId, msg.to, msg.reply);
+      // A send that may already have gone out goes again with WeCom's duplicate check: the same
+      // content to the same people within the interval is dropped. Only then: the check compares
+      // content, and two different messages that read alike (two 已记录 replies) must both arrive.
+      // An update needs none: update_template_card sets a state, a second identical one changes nothing.
+      if (attempt?.retry) Object.assign(payload, { enable_duplicate_check: 1, duplicate_check_interval: DUPLICATE_CHECK_SECONDS });
+      const res = await c.sendMessage(payload);
       // Interactive cards come back with the one-time code that later updates them.
       return { ...res, ...(res.response_code ? { responseCode: res.response_code } : {}) };
     },

@@ -1,0 +1,91 @@
+import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
+import { sql } from 'drizzle-orm';
+import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
+import { outboxRows, postWecom, seedTenant, settled, startHarness, textMessageXml, waitFor, wecomCallback, type Harness } from '../helpers/harness.js';
+
+// Exactly one reply as the rep sees it: a send whose answer was lost, a row re-claimed after its
+// instance died mid-send, and a batch whose commit failed after its sends.
+describe.each(backends)('the outbox sends each reply once on %s', (backend) => {
+  let t: TestDatabase;
+  let h: Harness;
+  beforeAll(async () => {
+    t = await openTestDatabase(backend);
+    await seedTenant(t.database);
+    h = await startHarness(t.database, { worker: { backoff: () => 20, leaseMs: 30_000 } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await t?.drop();
+  });
+
+  const shownTo = (user: string, text: string) => h.wecom.shown.filter((r) => (r.body as any).touser === user && JSON.stringify(r.body).includes(text));
+  const callsTo = (user: string, text: string) => h.wecom.calls('/cgi-bin/message/send').filter((r) => (r.body as any).touser === user && JSON.stringify(r.body).includes(text));
+
+  it('a send that reached WeCom but whose answer was lost is retried with the duplicate check, and shown once', async () => {
+    await settled(h);
+    h.wecom.loseAnswerNext(1);
+    await postWecom(h.server, wecomCallback(textMessageXml({ from: 'rep-li', text: '孙主任 13688880001 想看移动DR', msgId: 'once-1' })));
+    await waitFor(async () => callsTo('rep-li', '136****0001').length >= 2, 10_000, 'the retried send');
+    await settled(h);
+    const calls = callsTo('rep-li', '136****0001');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.body).not.toHaveProperty('enable_duplicate_check');
+    expect(calls[1]!.body).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 1800 });
+    expect(shownTo('rep-li', '136****0001')).toHaveLength(1);
+    const row = (await outboxRows(t.database)).find((r) => JSON.stringify(r.payload).includes('136****0001'))!;
+    expect(row.status).toBe('done');
+    expect(row.attempt_log.map((a: { ok: boolean }) => a.ok)).toEqual([false, true]);
+  });
+
+  it('a row left in flight by an instance that died after sending is resolved, not sent blind', async () => {
+    await settled(h);
+    // What a killed instance leaves: its claim (attempt 1, a lease) and a message WeCom delivered.
+    await h.runtime.outbox.stop();
+    const [{ id }] = (await t.database.query<{ id: number }>(sql`
+      insert into outbox_messages (tenant_id, platform, dedupe_key, kind, payload, status, attempts, locked_until)
+      values ('default', 'wecom', 'crashed-1', 'text',
+        ${JSON.stringify({ tenantId: 'default', platform: 'wecom', to: { userIds: ['rep-li'] }, reply: { kind: 'text', text: '已记录：钱院长' } })}::jsonb,
+        'processing', 1, now() + interval '1 hour')
+      returning id`)) as [{ id: number }];
+    const payload = (await outboxRows(t.database)).find((r) => r.id === id)!.payload;
+    await h.runtime.deliverers.send({ id, tenantId: 'default', attempts: 1, payload });
+    expect(shownTo('rep-li', '钱院长')).toHaveLength(1);
+    // The lease runs out; a live worker claims the row again.
+    await t.database.query(sql`update outbox_messages set locked_until = now() - interval '1 second' where id = ${id}`);
+    h.runtime.outbox.start();
+    await waitFor(async () => (await outboxRows(t.database)).find((r) => r.id === id)?.status === 'done', 10_000, 'the re-claimed row');
+    expect(callsTo('rep-li', '钱院长')).toHaveLength(2);
+    expect(callsTo('rep-li', '钱院长')[1]!.body).toMatchObject({ enable_duplicate_check: 1 });
+    expect(shownTo('rep-li', '钱院长')).toHaveLength(1);
+  });
+
+  it('a batch whose commit fails after its sends finishes row by row without sending again', async () => {
+    await settled(h);
+    await h.runtime.outbox.stop();
+    // A statement that marks more than one outbox row done fails: the batch's commit, never a single row's.
+    await t.database.query(sql.raw(`
+      create or replace function kelu_test_one_row_only() returns trigger language plpgsql as $$
+      begin
+        if (select count(*) from marked where status = 'done') > 1 then raise exception 'injected batch commit failure'; end if;
+        return null;
+      end $$`));
+    await t.database.query(sql.raw(`create trigger kelu_test_one_row_only after update on outbox_messages referencing new table as marked for each statement execute function kelu_test_one_row_only()`));
+    try {
+      const texts = ['批量一', '批量二', '批量三'];
+      for (const [i, text] of texts.entries()) {
+        await t.database.query(sql`
+          insert into outbox_messages (tenant_id, platform, dedupe_key, kind, payload)
+          values ('default', 'wecom', ${`batch-${i}`}, 'text', ${JSON.stringify({ tenantId: 'default', platform: 'wecom', to: { userIds: ['rep-wang'] }, reply: { kind: 'text', text } })}::jsonb)`);
+      }
+      const processed = await h.runtime.outbox.runOnce();
+      expect(processed).toBe(3);
+      expect(h.logs.join('')).toContain('batch failed; processing rows one by one');
+      const rows = (await outboxRows(t.database)).filter((r) => String(r.payload.reply.text).startsWith('批量'));
+      expect(rows.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+      for (const text of texts) expect(callsTo('rep-wang', text)).toHaveLength(1);
+    } finally {
+      await t.database.query(sql.raw(`drop trigger kelu_test_one_row_only on outbox_messages`));
+      h.runtime.outbox.start();
+    }
+  });
+});

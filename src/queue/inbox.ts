@@ -46,13 +46,14 @@ export class InboxWriter {
   }
 
   private async write(batch: Waiting[]): Promise<void> {
+    const json = batch.map((w) => stored(w));
     try {
       const rows = await this.database.prepared<{ tenant_id: string; platform: string; event_id: string }>('kelu_inbox_insert_many', INSERT, [
         batch.map((w) => w.event.tenantId),
         batch.map((w) => w.event.platform),
         batch.map((w) => w.event.eventId),
         batch.map((w) => w.event.kind),
-        batch.map((w) => JSON.stringify(w.event)),
+        json,
       ]);
       const inserted = new Set(rows.map((r) => key(r.tenant_id, r.platform, r.event_id)));
       for (const w of batch) {
@@ -68,4 +69,18 @@ export class InboxWriter {
 
 function key(tenantId: string, platform: string, eventId: string): string {
   return `${tenantId}\u0000${platform}\u0000${eventId}`;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, and a platform may deliver it (a paste from a binary
+ * file): left in, the insert fails, the whole batch is refused with a 500 and the platform's retries
+ * fail the same way. It is stored as U+FFFD instead, in the payload and in the event id. The scan is a
+ * substring search on the JSON we write anyway; the rare event that has one is serialized again.
+ */
+function stored(w: Waiting): string {
+  const json = JSON.stringify(w.event);
+  if (!json.includes('\\u0000')) return json;
+  const clean = JSON.stringify(w.event, (_k, v: unknown) => (typeof v === 'string' ? v.replaceAll('\u0000', '\uFFFD') : v));
+  w.event = JSON.parse(clean) as Waiting['event'];
+  return clean;
 }

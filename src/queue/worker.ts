@@ -121,17 +121,34 @@ export class QueueWorker {
   /**
    * Several rows in one transaction, each inside its own savepoint: one durable commit for the
    * batch instead of one per row. A row whose handler throws is rolled back to its savepoint and
-   * failed on its own; if the batch as a whole cannot commit, every row goes through process().
+   * failed on its own; if the batch as a whole cannot commit, every row is finished on its own.
    */
   private async processBatch(rows: QueueRow[]): Promise<void> {
     this.active += rows.length;
     try {
       const ready: { row: QueueRow; outcome: OutsideResult }[] = [];
+      // One lease covers the whole batch, but its outside steps (platform sends) run one after the
+      // other: a slow platform could outlast the lease, another worker would claim the rest and
+      // send them a second time. Renew the lease of the batch's rows at half-time; a row that is
+      // no longer ours is left to its new owner, not sent.
+      let leaseFrom = Date.now();
+      let ours = new Set(rows.map((r) => String(r.id)));
       for (const row of rows) {
+        if (this.handleOutside && Date.now() - leaseFrom > this.opts.leaseMs / 2) {
+          // The rows already sent as well: they are marked done only when the batch commits.
+          const held = [...ready.map((r) => r.row), ...rows.slice(rows.indexOf(row)).filter((r) => ours.has(String(r.id)))];
+          leaseFrom = Date.now();
+          ours = new Set(await this.renewLease(held));
+        }
+        if (!ours.has(String(row.id))) continue;
         let outcome: OutsideResult = { ok: true };
         if (this.handleOutside) outcome = await this.handleOutside(row).catch((e: unknown) => ({ ok: false as const, error: errText(e), retryable: true }));
         if (outcome.ok) ready.push({ row, outcome });
         else await this.fail(row, outcome.error, outcome.retryable);
+      }
+      if (this.handleOutside && ready.length && Date.now() - leaseFrom > this.opts.leaseMs / 2) {
+        const still = new Set(await this.renewLease(ready.map((r) => r.row)));
+        ready.splice(0, ready.length, ...ready.filter((r) => still.has(String(r.row.id))));
       }
       if (ready.length === 0) return;
       let committed: QueueRow[] = [];
@@ -266,6 +283,18 @@ export class QueueWorker {
       JSON.stringify(outbound.map((o) => ({ tenant_id: o.tenantId, platform: o.platform, dedupe_key: o.dedupeKey, kind: o.kind, payload: o.payload }))),
     ]);
     if (rows.length !== items.length) throw new LeaseLost();
+  }
+
+  /** Extends the lease of rows still claimed by this attempt; returns the ids that are still ours. */
+  private async renewLease(rows: QueueRow[]): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const t = this.opts.table;
+    const renewed = await this.database.prepared<{ id: number }>(`kelu_renew_${t}`, `
+      update ${t} q set locked_until = now() + $3::interval
+      from unnest($1::bigint[], $2::int[]) as u(id, attempts)
+      where q.id = u.id and q.attempts = u.attempts and q.status = 'processing'
+      returning q.id`, [`{${rows.map((r) => r.id).join(',')}}`, `{${rows.map((r) => r.attempts).join(',')}}`, `${Math.ceil(this.opts.leaseMs)} milliseconds`]);
+    return renewed.map((r) => String(r.id));
   }
 
   private async fail(row: QueueRow, error: string, retryable: boolean): Promise<void> {

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { cardEventXml, inboxRows, outboxRows, postWecom, seedTenant, startHarness, textMessageXml, waitFor, wecomCallback, WECOM, type Harness } from '../helpers/harness.js';
+import { cardEventXml, inboxRows, outboxRows, postWecom, settled, seedTenant, startHarness, textMessageXml, waitFor, wecomCallback, WECOM, type Harness } from '../helpers/harness.js';
 import { postRobot, robotMessage } from '../adapters/dingtalk/dingtalk.helpers.js';
 import { json } from '../helpers/test-app.js';
 import { createUser } from '../../src/crm/users.repo.js';
@@ -26,7 +26,8 @@ describe.each(backends)('lead capture from chat on %s', (backend) => {
     await t?.drop();
   });
 
-  const sendsTo = (user: string) => h.wecom.calls('/cgi-bin/message/send').filter((r) => (r.body as { touser: string }).touser === user);
+  // What the rep sees: a retried send that WeCom's duplicate check drops is not a second card.
+  const sendsTo = (user: string) => h.wecom.shown.filter((r) => (r.body as { touser: string }).touser === user);
   const customers = () => t.database.query<{ id: string; name: string | null; title: string | null; company: string | null; owner_id: string | null; conflicts: any[]; merged_into: string | null }>(sql`select * from customers order by created_at`);
   const identitiesOf = (id: string) => t.database.query<{ kind: string; value: string }>(sql`select kind, value from customer_identities where customer_id = ${id} order by kind, value`);
   const forward = (from: string, text: string, msgId: string) => postWecom(h.server, wecomCallback(textMessageXml({ from, text, msgId })));
@@ -38,7 +39,7 @@ describe.each(backends)('lead capture from chat on %s', (backend) => {
     const results = await Promise.all([1, 2, 3].map(() => forward('rep-li', text, '5001')));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     await waitFor(async () => sendsTo('rep-li').length > before, 10_000, 'card to the rep');
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(h);
     const cards = sendsTo('rep-li').slice(before);
     expect(cards).toHaveLength(1);
     const card = (cards[0]!.body as { msgtype: string; template_card: any });
@@ -298,7 +299,7 @@ describe('assignment timers and manager cards (PostgreSQL, fake clock)', () => {
       await createUser(t.database.db, 'default', { name: '周经理', role: 'manager', accounts: [{ platform: 'wecom', kind: 'userid', value: 'mgr-zhou' }] }, 'test');
       await postWecom(h.server, wecomCallback(textMessageXml({ from: 'rep-li', text: '褚总很着急，今天就要移动DR的报价 13611112222', msgId: '6001' })));
       const todo = await waitFor(async () => (await t.database.query<{ id: string }>(sql`select id from tasks where kind = 'manager.todo'`))[0], 10_000, 'todo');
-      const cardSends = () => h.wecom.calls('/cgi-bin/message/send').filter((r) => (r.body as any).template_card?.task_id === todo.id);
+      const cardSends = () => h.wecom.shown.filter((r) => (r.body as any).template_card?.task_id === todo.id);
       await waitFor(async () => cardSends().length === 2, 10_000, 'two manager cards');
       // Both sends returned a response_code, remembered per recipient.
       await waitFor(async () => (await t.database.query<{ n: number }>(sql`select jsonb_array_length(card_refs) as n from tasks where id = ${todo.id}`))[0]!.n === 2, 5_000, 'card refs');

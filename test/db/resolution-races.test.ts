@@ -1,6 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
+import { waitFor } from '../helpers/harness.js';
 import { upsertTenant } from '../../src/crm/tenants.repo.js';
 import { resolveCustomer, type ResolveResult } from '../../src/crm/resolution.service.js';
 import type { Identity } from '../../src/crm/customers.repo.js';
@@ -32,8 +33,16 @@ describe('identity resolution under concurrent captures (PostgreSQL server)', ()
       return r;
     });
     await firstResolved;
+    let bDone = false;
     const b = t.database.db.transaction(second).then((r) => ({ ok: true as const, r }), (e: unknown) => ({ ok: false as const, e: e as Error & { retryable?: boolean } }));
-    await new Promise((r) => setTimeout(r, 150)); // b is now blocked on a's uncommitted rows
+    void b.then(() => (bDone = true));
+    // b has either finished (it touched nothing of a's) or is blocked on a's uncommitted rows, which
+    // the server shows as a backend waiting for a lock.
+    await waitFor(async () => {
+      if (bDone) return true;
+      const [row] = await t.database.query<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      return row!.n > 0;
+    }, 5_000, "the second transaction to wait for the first one's lock");
     release();
     return { a: await a, b: await b };
   }

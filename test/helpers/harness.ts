@@ -58,6 +58,7 @@ export interface Harness {
   wecom: FakeWecomServer;
   wecomUrl: string;
   dingtalk: FakeDingtalkServer;
+  database: Database;
   logs: string[];
   close(): Promise<void>;
 }
@@ -93,6 +94,7 @@ export async function startHarness(
     wecom,
     wecomUrl: url,
     dingtalk,
+    database,
     logs: lines,
     async close() {
       await server.close(1000);
@@ -145,6 +147,22 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Waits until the runtime has nothing left to do: no inbox or outbox row pending or processing
+ * (retries due later count as pending) and no worker in the middle of a batch, seen twice in a row
+ * (a finished inbox row wakes the outbox). Then "exactly one reply" is a fact, not a guess.
+ */
+export async function settled(h: Harness, timeoutMs = 10_000): Promise<void> {
+  const idle = async () => {
+    if (h.runtime.inbox.busy || h.runtime.outbox.busy) return false;
+    const [row] = await h.database.query<{ n: number }>(sql`
+      select (select count(*) from inbox_events where status in ('pending', 'processing'))
+           + (select count(*) from outbox_messages where status in ('pending', 'processing')) as n`);
+    return Number(row!.n) === 0;
+  };
+  await waitFor(async () => (await idle()) && (await idle()), timeoutMs, 'the queues to settle');
 }
 
 export async function inboxRows(database: Database) {

@@ -1,7 +1,9 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
+import { captureLogger } from '../helpers/test-app.js';
 import { outboxRows, postWecom, seedTenant, settled, startHarness, textMessageXml, waitFor, wecomCallback, type Harness } from '../helpers/harness.js';
+import { QueueWorker, type QueueRow } from '../../src/queue/worker.js';
 
 // Exactly one reply as the rep sees it: a send whose answer was lost, a row re-claimed after its
 // instance died mid-send, and a batch whose commit failed after its sends.
@@ -85,6 +87,39 @@ describe.each(backends)('the outbox sends each reply once on %s', (backend) => {
       for (const text of texts) expect(callsTo('rep-wang', text)).toHaveLength(1);
     } finally {
       await t.database.query(sql.raw(`drop trigger kelu_test_one_row_only on outbox_messages`));
+      h.runtime.outbox.start();
+    }
+  });
+
+  it('a batch slower than its lease keeps its rows: a second worker never sends them again', async () => {
+    await settled(h);
+    await h.runtime.outbox.stop();
+    try {
+      for (let i = 0; i < 6; i++) {
+        await t.database.query(sql`
+          insert into outbox_messages (tenant_id, platform, dedupe_key, kind, payload)
+          values ('default', 'slow', ${`slow-${i}`}, 'text', ${JSON.stringify({ tenantId: 'default', platform: 'slow', to: { userIds: ['rep-li'] }, reply: { kind: 'text', text: `慢${i}` } })}::jsonb)`);
+      }
+      // Each send takes 120 ms; six in one batch take 720 ms against a 400 ms lease.
+      const sent = new Map<string, number>();
+      const slowSend = async (row: QueueRow) => {
+        await new Promise((r) => setTimeout(r, 120)); // the platform's latency, not a wait for a condition
+        sent.set(String(row.id), (sent.get(String(row.id)) ?? 0) + 1);
+        return { ok: true as const };
+      };
+      const { logger } = captureLogger('warn');
+      const worker = (name: string) => new QueueWorker(t.database, async () => undefined, logger, { table: 'outbox_messages', name, batchSize: 6, leaseMs: 400, idlePollMs: 20 }, slowSend);
+      const a = worker('a');
+      const b = worker('b');
+      const first = a.runOnce();
+      await waitFor(async () => (await t.database.query<{ n: number }>(sql`select count(*)::int as n from outbox_messages where platform = 'slow' and status = 'processing'`))[0]!.n === 6, 5_000, 'a to claim the batch');
+      b.start(); // polls every 20 ms, and would take any row whose lease ran out
+      expect(await first).toBe(6);
+      await waitFor(async () => (await t.database.query<{ n: number }>(sql`select count(*)::int as n from outbox_messages where platform = 'slow' and status <> 'done'`))[0]!.n === 0, 10_000, 'the slow rows done');
+      await b.stop();
+      expect([...sent.values()]).toEqual([1, 1, 1, 1, 1, 1]);
+    } finally {
+      await t.database.query(sql`delete from outbox_messages where platform = 'slow'`);
       h.runtime.outbox.start();
     }
   });

@@ -7,11 +7,15 @@ describe.each(backends)('queue workers yield to acknowledgements on %s', (backen
   let t: TestDatabase;
   let h: Harness;
   let pressure = 0;
+  let consulted = 0; // how often a worker asked the gauge whether to pause
   beforeAll(async () => {
     t = await openTestDatabase(backend);
     await seedTenant(t.database);
     h = await startHarness(t.database, { worker: { yieldMaxMs: 1500 } });
-    h.runtime.setLoadGauge(() => pressure);
+    h.runtime.setLoadGauge(() => {
+      consulted++;
+      return pressure;
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -29,10 +33,12 @@ describe.each(backends)('queue workers yield to acknowledgements on %s', (backen
 
   it('pause while callbacks are busy, but never for longer than yieldMaxMs', async () => {
     pressure = 100;
-    await new Promise((r) => setTimeout(r, 100)); // every worker loop is now at its yield check
     const res = await postWecom(h.server, wecomCallback(textMessageXml({ from: 'rep-li', text: '在吗', msgId: '9102' })));
     expect(res.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 400));
+    // The stored row's wake-up finds the workers pausing: 20 more looks at the gauge (20 ms each, at
+    // least 200 ms of pausing across the loops) and the row has still not been touched.
+    const seen = consulted;
+    await waitFor(async () => consulted >= seen + 20, 5000, 'workers pausing on the gauge');
     expect(await status('9102')).toBe('pending');
     // Still busy: the bounded pause ends and the row is processed anyway.
     await waitFor(async () => (await status('9102')) === 'done', 5000, 'processing under sustained pressure');

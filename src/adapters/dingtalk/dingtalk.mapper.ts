@@ -1,4 +1,5 @@
 import type { CardActionEvent, Conversation, InboundEvent, MediaEvent, MemberChangeEvent, Sender } from '../../channel/events.js';
+import { robotShapeProblem } from './dingtalk.shape.js';
 import type { DingtalkCardCallback, DingtalkCardPrivateData, DingtalkEventPayload, DingtalkRobotMessage } from './dingtalk.types.js';
 
 // Pure mappers: raw DingTalk payload in, platform-free event out. No I/O, no clock unless passed in.
@@ -27,6 +28,8 @@ export function stripMentions(text: string): string {
 
 export function mapDingtalkRobotMessage(raw: DingtalkRobotMessage, tenantId: string): InboundEvent {
   if (!raw || typeof raw !== 'object' || !raw.msgId || !raw.conversationId) throw new DingtalkPayloadError('robot message without msgId or conversationId');
+  const problem = robotShapeProblem(raw);
+  if (problem) throw new DingtalkPayloadError(`robot message: ${problem}`);
   const sender: Sender = {
     // Outside-organisation senders have no staffId; senderId is stable per robot and still lets us reply.
     userId: raw.senderStaffId || raw.senderId,

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
-import { DINGTALK, inboxRows, outboxRows, seedTenant, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
+import { DINGTALK, inboxRows, outboxRows, seedTenant, settled, startHarness, waitFor, type Harness } from '../../helpers/harness.js';
 import { json } from '../../helpers/test-app.js';
 import { eventCrypto, postEvent, postRobot, robotMessage } from './dingtalk.helpers.js';
 import { NOTHING_FOUND_TEXT } from '../../../src/bot/leads.flow.js';
@@ -47,7 +47,7 @@ describe.each(backends)('DingTalk HTTP callbacks end to end on %s', (backend) =>
     const results = await Promise.all([postRobot(h.server, body), postRobot(h.server, body), postRobot(h.server, body)]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     await waitFor(async () => webhookSends('s-dt-msg-dup').length > 0, 10_000, 'reply');
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(h);
     expect(webhookSends('s-dt-msg-dup')).toHaveLength(1);
     const rows = (await inboxRows(t.database)).filter((r) => r.event_id === 'dt-msg-dup');
     expect(rows).toHaveLength(1);

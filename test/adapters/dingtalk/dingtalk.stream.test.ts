@@ -81,7 +81,7 @@ describe('DingTalk Stream with the real SDK against the fake gateway', () => {
     const id = fake.pushRobotMessage(robotMsg(1));
     await until(() => seen.length === 1);
     expect(seen[0]).toEqual(robotMsg(1));
-    await new Promise((r) => setTimeout(r, 100));
+    await fake.ping(); // answered after every earlier frame: an early ACK would be here by now
     expect(fake.acks).toHaveLength(0); // still storing: no ACK yet
     release();
     await until(() => fake.successAcks(id) === 1);
@@ -161,7 +161,7 @@ describe('DingTalk Stream with the real SDK against the fake gateway', () => {
     expect(calls).toBe(1);
     expect(fake.deliveries.get(id)).toBe(2);
     expect(stream.stats.duplicates).toBe(1);
-    await new Promise((r) => setTimeout(r, 50));
+    await fake.ping();
     expect(fake.successAcks(id)).toBe(1);
   });
 
@@ -189,7 +189,7 @@ describe('DingTalk Stream with the real SDK against the fake gateway', () => {
     await until(() => fake.openConnections === 1);
     stream.stop();
     await until(() => fake.openConnections === 0);
-    await new Promise((r) => setTimeout(r, 150));
+    await stream.client.connect(); // where the SDK's reconnect timer ends: a no-op after stop()
     expect(fake.connectionCount).toBe(1);
     expect(fake.gatewayOpens).toHaveLength(1);
   });

@@ -9,6 +9,7 @@ CREATE TABLE "stage_models" (
 --> statement-breakpoint
 CREATE TABLE "stage_entries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"tenant_id" text NOT NULL,
 	"customer_id" uuid NOT NULL,
 	"model_version" integer NOT NULL,
@@ -53,7 +54,7 @@ ALTER TABLE "stage_entries" ADD CONSTRAINT "stage_entries_owner_id_users_id_fk" 
 ALTER TABLE "stage_answers" ADD CONSTRAINT "stage_answers_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stage_answers" ADD CONSTRAINT "stage_answers_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stage_answers" ADD CONSTRAINT "stage_answers_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "stage_entries_customer_idx" ON "stage_entries" USING btree ("tenant_id","customer_id","entered_at","id");--> statement-breakpoint
+CREATE INDEX "stage_entries_customer_idx" ON "stage_entries" USING btree ("tenant_id","customer_id","entered_at","seq");--> statement-breakpoint
 CREATE INDEX "stage_entries_tenant_stage_idx" ON "stage_entries" USING btree ("tenant_id","stage_key","entered_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "stage_entries_current_uq" ON "stage_entries" USING btree ("tenant_id","customer_id") WHERE "stage_entries"."left_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "stage_answers_uq" ON "stage_answers" USING btree ("tenant_id","customer_id","question_key");

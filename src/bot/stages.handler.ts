@@ -19,7 +19,7 @@ interface CardRef {
 }
 
 /** Every copy of a card shows the result: the clicker's with the code from the click, the others with the code from their send. */
-function updateCopies(ev: CardActionEvent, task: Task, resultText: string): OutboundMessage[] {
+function updateCopies(ev: CardActionEvent, task: Task, resultText: string, onlyOwn = false): OutboundMessage[] {
   const refs = task.cardRefs as unknown as CardRef[];
   const own = refs.find((r) => r.platform === ev.platform && (r.userIds ?? []).includes(ev.sender.userId));
   const out: OutboundMessage[] = [{
@@ -27,7 +27,7 @@ function updateCopies(ev: CardActionEvent, task: Task, resultText: string): Outb
     to: { userIds: [ev.sender.userId], conversationId: ev.conversation?.id, conversationType: ev.conversation?.type },
     reply: { kind: 'cardUpdate', cardId: ev.cardId, resultText, responseCode: ev.responseCode, ...(own?.ref ? { ref: own.ref } : {}) },
   }];
-  for (const ref of refs) {
+  for (const ref of onlyOwn ? [] : refs) {
     const others = (ref.userIds ?? []).filter((u) => !(ref.platform === ev.platform && u === ev.sender.userId));
     if (others.length === 0) continue;
     out.push({ platform: ref.platform, tenantId: ev.tenantId, to: { userIds: others }, reply: { kind: 'cardUpdate', cardId: task.id, resultText, ...(ref.responseCode ? { responseCode: ref.responseCode } : {}), ...(ref.ref ? { ref: ref.ref } : {}) } });
@@ -51,7 +51,7 @@ export function stageCardHandler(deps: FlowDeps) {
 async function todoDone(tx: Tx, ev: CardActionEvent, task: Task, user: User): Promise<OutboundMessage[]> {
   if (ev.actionKey !== TODO_DONE) return [];
   const won = await completeTask(tx, ev.tenantId, task.id, user.id, { action: TODO_DONE, by: user.name });
-  if (!won) return updateCopies(ev, task, '已处理');
+  if (!won) return updateCopies(ev, task, '已处理', true);
   return updateCopies(ev, task, `${user.name} 已完成`);
 }
 
@@ -70,7 +70,8 @@ async function answerCard(ctx: HandlerContext, deps: FlowDeps, ev: CardActionEve
   if (!outcome.ok) {
     // The first answer won (on another card, another copy, or the sidebar): say who gave it.
     await completeTask(ctx.tx, ev.tenantId, task.id, outcome.answer.userId, { action: 'answered_elsewhere' });
-    return updateCopies(ev, task, `已由${outcome.answer.actorName ?? '同事'}回答：${outcome.answer.labels.join('、')}`);
+    // The winner's handler updated the other copies already; only the clicker's changes here.
+    return updateCopies(ev, task, `已由${outcome.answer.actorName ?? '同事'}回答：${outcome.answer.labels.join('、')}`, true);
   }
   await completeTask(ctx.tx, ev.tenantId, task.id, user.id, { action: 'answer', values });
   await queueMoved(ctx.tx, deps, ev.tenantId, outcome.moved, ev.platform);

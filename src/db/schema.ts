@@ -346,6 +346,8 @@ export const stageModels = pgTable('stage_models', {
 /** One stay of a customer in a stage: who moved them, by which rule and answers; left_at null = current. */
 export const stageEntries = pgTable('stage_entries', {
   id: uuid('id').primaryKey().defaultRandom(),
+  // Insertion order: stays that began at the same instant still list in the order they happened.
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
   tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
   customerId: uuid('customer_id').notNull().references(() => customers.id),
   modelVersion: integer('model_version').notNull(),
@@ -365,7 +367,7 @@ export const stageEntries = pgTable('stage_entries', {
   leftAt: ts('left_at'),
   createdAt: createdAt(),
 }, (t) => [
-  index('stage_entries_customer_idx').on(t.tenantId, t.customerId, t.enteredAt, t.id),
+  index('stage_entries_customer_idx').on(t.tenantId, t.customerId, t.enteredAt, t.seq),
   index('stage_entries_tenant_stage_idx').on(t.tenantId, t.stageKey, t.enteredAt),
   // One current stage per customer: two concurrent moves cannot both win.
   uniqueIndex('stage_entries_current_uq').on(t.tenantId, t.customerId).where(sql`${t.leftAt} is null`),

@@ -39,7 +39,7 @@ export async function funnel(tx: Tx, tenantId: string, f: { from?: Date; to?: Da
   const rows: Row[] = await tx.select({
     customerId: stageEntries.customerId, stageKey: stageEntries.stageKey, ownerId: stageEntries.ownerId,
     enteredAt: stageEntries.enteredAt, leftAt: stageEntries.leftAt, outcome: stageEntries.outcome,
-  }).from(stageEntries).where(and(...conds)).orderBy(stageEntries.enteredAt, stageEntries.id).limit(200_000);
+  }).from(stageEntries).where(and(...conds)).orderBy(stageEntries.enteredAt, stageEntries.seq).limit(200_000);
   // Each customer belongs to the owner of their latest stay (rows are in time order).
   const ownerOf = new Map<string, string | null>();
   for (const r of rows) ownerOf.set(r.customerId, r.ownerId);

@@ -15,8 +15,8 @@ export async function auditSample(tx: Tx, tenantId: string, o: { limit: number; 
   const out = [];
   for (const e of picked) {
     const later = await tx.select().from(stageEntries)
-      .where(and(eq(stageEntries.tenantId, tenantId), eq(stageEntries.customerId, e.customerId), gt(stageEntries.enteredAt, e.enteredAt)))
-      .orderBy(asc(stageEntries.enteredAt), asc(stageEntries.id));
+      .where(and(eq(stageEntries.tenantId, tenantId), eq(stageEntries.customerId, e.customerId), gt(stageEntries.seq, e.seq)))
+      .orderBy(asc(stageEntries.seq));
     const [c] = await tx.select({ name: customers.name, title: customers.title, company: customers.company }).from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, e.customerId)));
     const next = later[0];
     const now = later.at(-1) ?? e;

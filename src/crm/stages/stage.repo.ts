@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { stageAnswers, stageEntries, stageModels, type StageAnswerSnapshot } from '../../db/schema.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../pagination.js';
-import { conflict } from '../../lib/errors.js';
+import { badRequest, conflict } from '../../lib/errors.js';
 import { DEFAULT_STAGE_MODEL } from './default-model.js';
 import { stageModelSchema, type Actor, type Versioned } from './stage.types.js';
 import type { AnswerMap } from './stage.rules.js';
@@ -81,13 +81,18 @@ export async function listEntries(tx: Tx, tenantId: string, customerId: string, 
   const rows = await tx.select().from(stageEntries)
     .where(and(
       eq(stageEntries.tenantId, tenantId), eq(stageEntries.customerId, customerId),
-      c ? or(lt(stageEntries.enteredAt, c.at), and(eq(stageEntries.enteredAt, c.at), lt(stageEntries.id, c.id))) : undefined,
+      c ? or(lt(stageEntries.enteredAt, c.at), and(eq(stageEntries.enteredAt, c.at), lt(stageEntries.seq, seqOf(c.id)))) : undefined,
     ))
-    .orderBy(desc(stageEntries.enteredAt), desc(stageEntries.id))
+    .orderBy(desc(stageEntries.enteredAt), desc(stageEntries.seq))
     .limit(page.limit + 1);
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor(last.enteredAt, last.id) : null };
+  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor(last.enteredAt, String(last.seq)) : null };
+}
+
+function seqOf(id: string): number {
+  if (!/^\d{1,15}$/.test(id)) throw badRequest('invalid_cursor', 'cursor is not one this API issued');
+  return Number(id);
 }
 
 export async function answersOf(tx: Tx, tenantId: string, customerId: string): Promise<StageAnswer[]> {

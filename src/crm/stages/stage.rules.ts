@@ -45,11 +45,10 @@ export function relevantQuestions(m: StageModel, stageKey: string | null): Quest
   });
 }
 
-/** Relevant questions, unanswered ones (whose prerequisites are answered) first. */
+/** Open questions (relevant here, unanswered, prerequisites answered) first, then every answered one. */
 export function questionsToShow(m: StageModel, stageKey: string | null, answers: AnswerMap): { question: QuestionDef; open: boolean }[] {
-  const relevant = relevantQuestions(m, stageKey);
-  const open = relevant.filter((q) => !answers.has(q.key) && (q.dependsOn ?? []).every((d) => answers.has(d)));
-  const answered = relevant.filter((q) => answers.has(q.key));
+  const open = relevantQuestions(m, stageKey).filter((q) => !answers.has(q.key) && (q.dependsOn ?? []).every((d) => answers.has(d)));
+  const answered = m.questions.filter((q) => answers.has(q.key));
   return [...open.map((question) => ({ question, open: true })), ...answered.map((question) => ({ question, open: false }))];
 }
 

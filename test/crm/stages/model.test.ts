@@ -66,9 +66,10 @@ describe('stage rules', () => {
     expect(ruleName(m, { when: [{ question: 'tech_params', equals: 'yes' }, { question: 'decision_maker', equals: ['dean', 'director'] }], stage: 'technical' })).toBe('约定提交技术参数 = 是 且 最终决策人是谁 = 院长/科主任');
   });
 
-  it('questions: open ones first; those that cannot move the customer further are not asked', () => {
+  it('questions: open ones first, then the answered ones; those that cannot move the customer further are not asked', () => {
     const shown = questionsToShow(m, 'solution', new Map([['budget_approved', ['yes']], ['decision_maker', ['dean']]]));
-    expect(shown.map((q) => [q.question.key, q.open])).toEqual([['tech_params', true], ['tender_no', true], ['price_talks', true], ['decision_maker', false]]);
+    expect(shown.map((q) => [q.question.key, q.open])).toEqual([['tech_params', true], ['tender_no', true], ['price_talks', true], ['budget_approved', false], ['decision_maker', false]]);
+    expect(questionsToShow(m, 'solution', new Map()).map((q) => q.question.key)).not.toContain('has_need');
     expect(questionsToShow(m, 'won', new Map())).toEqual([]);
   });
 

@@ -82,7 +82,7 @@ export async function nextQuestionCards(tx: Tx, deps: FlowDeps, tenantId: string
 /** A lead was claimed: the customer starts at the first stage and the rep gets the first question. */
 export async function stageOnClaim(tx: Tx, deps: FlowDeps, tenantId: string, customerId: string, rep: User, platform: string): Promise<OutboundMessage[]> {
   const by: Actor = { userId: rep.id, actor: `user:${rep.id}`, name: rep.name };
-  const moved = await startStage(tx, tenantId, customerId, by, deps.now(), '认领线索');
+  const moved = await startStage(tx, tenantId, customerId, by, deps.now(), '认领线索', platform);
   await queueMoved(tx, deps, tenantId, moved, platform);
   return (await nextQuestionCards(tx, deps, tenantId, customerId, [rep], platform)) ?? [];
 }

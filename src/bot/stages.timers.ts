@@ -7,7 +7,7 @@ import { getTask } from '../crm/tasks.repo.js';
 import { getUser } from '../crm/users.repo.js';
 import { getCustomer } from '../crm/customers.repo.js';
 import { managersFor, STUCK_TIMER, TODO_DUE_TIMER } from '../crm/stages/stage.actions.js';
-import { getEntry } from '../crm/stages/stage.repo.js';
+import { answersOf, getEntry } from '../crm/stages/stage.repo.js';
 import { labelOf } from '../crm/stages/stage.service.js';
 import { nextQuestionCards } from './stages.flow.js';
 import { sql } from 'drizzle-orm';
@@ -23,9 +23,10 @@ async function todoDue(tx: Tx, deps: FlowDeps, timer: Timer): Promise<OutboundMe
   const assignee = task.assigneeId ? await getUser(tx, timer.tenantId, task.assigneeId) : null;
   const rep = task.payload.repId ? await getUser(tx, timer.tenantId, String(task.payload.repId)) : null;
   const due = task.dueAt ? fmtLocal(task.dueAt, tenant.timeZone) : '';
+  const via = typeof task.payload.via === 'string' ? task.payload.via : undefined;
   const managers = (await managersFor(tx, timer.tenantId, assignee ?? rep)).filter((m) => m.id !== assignee?.id);
-  const out = managers.map((m) => toUser(deps, timer.tenantId, m, { kind: 'text', text: `逾期未完成：${task.title}（截止 ${due}），负责人：${assignee?.name ?? '无人'}。` }));
-  if (assignee) out.push(toUser(deps, timer.tenantId, assignee, { kind: 'text', text: `待办已超时：${task.title}（截止 ${due}），已告知经理。` }));
+  const out = managers.map((m) => toUser(deps, timer.tenantId, m, { kind: 'text', text: `逾期未完成：${task.title}（截止 ${due}），负责人：${assignee?.name ?? '无人'}。` }, via));
+  if (assignee) out.push(toUser(deps, timer.tenantId, assignee, { kind: 'text', text: `待办已超时：${task.title}（截止 ${due}），已告知经理。` }, via));
   return compact(out);
 }
 
@@ -38,9 +39,11 @@ async function stuck(tx: Tx, deps: FlowDeps, timer: Timer): Promise<OutboundMess
   if (!customer || !owner) return [];
   const to = [owner, ...(await managersFor(tx, timer.tenantId, owner)).filter((m) => m.id !== owner.id)];
   const intro = `已在「${entry.stageName}」阶段 ${String(timer.payload.days ?? '')} 天，请更新：`;
-  const cards = await nextQuestionCards(tx, deps, timer.tenantId, customer.id, to, undefined, intro);
+  // The platform the customer's questions were last answered on.
+  const via = (await answersOf(tx, timer.tenantId, customer.id)).at(-1)?.via;
+  const cards = await nextQuestionCards(tx, deps, timer.tenantId, customer.id, to, via, intro);
   if (cards) return cards;
-  return compact(to.map((u) => toUser(deps, timer.tenantId, u, { kind: 'text', text: `${labelOf(customer)} ${intro.replace('，请更新：', '')}，请跟进或更新阶段。` })));
+  return compact(to.map((u) => toUser(deps, timer.tenantId, u, { kind: 'text', text: `${labelOf(customer)} ${intro.replace('，请更新：', '')}，请跟进或更新阶段。` }, via)));
 }
 
 export function stageTimerHandler(deps: FlowDeps) {

@@ -5,20 +5,10 @@ import { cardEventXml, fakeClock, postWecom, seedTenant, startHarness, textMessa
 import { FakeWecomServer } from '../fakes/fake-wecom-server.js';
 import { FakeDingtalkServer } from '../fakes/fake-dingtalk-server.js';
 import { createCustomer } from '../../src/crm/customers.repo.js';
-import { DEFAULT_STAGE_MODEL } from '../../src/crm/stages/default-model.js';
+import { testModel } from './stages.helpers.js';
 
 type Seeded = Awaited<ReturnType<typeof seedTenant>>;
 const admin = { authorization: 'Bearer harness-admin-token-0123', 'content-type': 'application/json' };
-
-/** The default model, with 售后工程师 = 张销售 and the decision-maker choice asked first. */
-export function testModel(afterSalesId: string) {
-  const m = JSON.parse(JSON.stringify(DEFAULT_STAGE_MODEL));
-  const dm = m.questions.find((q: any) => q.key === 'decision_maker');
-  delete dm.stages;
-  m.questions = [dm, ...m.questions.filter((q: any) => q !== dm)];
-  m.roles = [{ key: 'after_sales', name: '售后工程师', userIds: [afterSalesId] }];
-  return m;
-}
 
 describe.each(backends)('the stage questionnaire in WeCom on %s', (backend) => {
   let t: TestDatabase;

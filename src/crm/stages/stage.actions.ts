@@ -27,6 +27,8 @@ export interface ActionContext {
   rep: User | null;
   label: string;
   now: Date;
+  /** Where the move came from (a platform name, or 'api'): later messages about it prefer that platform. */
+  via?: string;
 }
 
 /** Managers of a person: the managers of their region, else every manager. */
@@ -65,7 +67,7 @@ export async function runStageActions(tx: Tx, c: ActionContext): Promise<StageEf
       const title = `${a.title}：${c.label}`;
       const task = await createTask(tx, c.tenantId, {
         kind: STAGE_TODO, title, assigneeId: assignee?.id ?? null, customerId: c.entry.customerId, dueAt,
-        payload: { entryId: c.entry.id, stage: c.stage.name, label: c.label, ...(roleName ? { role: roleName } : {}), ...(c.rep ? { repId: c.rep.id } : {}) },
+        payload: { entryId: c.entry.id, stage: c.stage.name, label: c.label, ...(c.via ? { via: c.via } : {}), ...(roleName ? { role: roleName } : {}), ...(c.rep ? { repId: c.rep.id } : {}) },
       }, 'stage');
       await scheduleTimer(tx, c.tenantId, { kind: TODO_DUE_TIMER, refId: task.id, fireAt: dueAt, payload: { taskId: task.id } });
       if (assignee) out.push({ kind: 'todo', userId: assignee.id, taskId: task.id, title, dueAt, description: `「${c.stage.name}」阶段${roleName ? `，${roleName}` : ''}` });

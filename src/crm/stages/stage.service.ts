@@ -49,6 +49,7 @@ interface EnterInput {
   reason?: string | null;
   details?: Record<string, unknown>;
   now: Date;
+  via?: string;
 }
 
 async function enter(tx: Tx, tenantId: string, i: EnterInput): Promise<Moved> {
@@ -66,7 +67,7 @@ async function enter(tx: Tx, tenantId: string, i: EnterInput): Promise<Moved> {
   }
   const ownerId = i.customer.owner_id ?? i.by.userId;
   const rep = ownerId ? await getUser(tx, tenantId, ownerId) : null;
-  const effects = await runStageActions(tx, { tenantId, model, stage, entry, rep, label: labelOf(i.customer), now: i.now });
+  const effects = await runStageActions(tx, { tenantId, model, stage, entry, rep, label: labelOf(i.customer), now: i.now, ...(i.via ? { via: i.via } : {}) });
   return { entry, effects };
 }
 
@@ -120,23 +121,23 @@ export async function answerQuestion(tx: Tx, tenantId: string, customerId: strin
     if (missing.length) {
       return { ok: true, answer, entry: current, moved: null, rule: null, blocked: { stage: { key: d.stage.key, name: d.stage.name }, missing: missing.map((f) => ({ field: f, label: fieldLabel(f) })) } };
     }
-    const moved = await enter(tx, tenantId, { customer, model: v, stage: d.stage, from: current, by: input.by, rule, answers: snapshot(v, rows, d.rule.when.map((c) => c.question)), now: input.now });
+    const moved = await enter(tx, tenantId, { customer, model: v, stage: d.stage, from: current, by: input.by, rule, answers: snapshot(v, rows, d.rule.when.map((c) => c.question)), now: input.now, via: input.via });
     return { ok: true, answer, entry: moved.entry, moved, rule, blocked: null };
   }
   if (!current) {
     // A first answer that decides nothing still starts the customer at the first stage.
-    const moved = await enter(tx, tenantId, { customer, model: v, stage: v.model.stages[0]!, from: null, by: input.by, rule: null, answers: snapshot(v, rows, [q.key]), now: input.now });
+    const moved = await enter(tx, tenantId, { customer, model: v, stage: v.model.stages[0]!, from: null, by: input.by, rule: null, answers: snapshot(v, rows, [q.key]), now: input.now, via: input.via });
     return { ok: true, answer, entry: moved.entry, moved, rule: null, blocked: null };
   }
   return { ok: true, answer, entry: current, moved: null, rule: null, blocked: null };
 }
 
 /** Starts a customer at the first stage unless they have one (a lead claimed). */
-export async function startStage(tx: Tx, tenantId: string, customerId: string, by: Actor, now: Date, rule: string): Promise<Moved | null> {
+export async function startStage(tx: Tx, tenantId: string, customerId: string, by: Actor, now: Date, rule: string, via?: string): Promise<Moved | null> {
   const customer = await lockCustomer(tx, tenantId, customerId);
   if (await currentEntry(tx, tenantId, customerId)) return null;
   const v = await latestModel(tx, tenantId);
-  return enter(tx, tenantId, { customer, model: v, stage: v.model.stages[0]!, from: null, by, rule, answers: [], now });
+  return enter(tx, tenantId, { customer, model: v, stage: v.model.stages[0]!, from: null, by, rule, answers: [], now, ...(via ? { via } : {}) });
 }
 
 /** A hand move (any direction; won and lost need a reason). Returns null when the customer is there already. */

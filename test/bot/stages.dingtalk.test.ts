@@ -74,6 +74,11 @@ describe('the stage questionnaire in DingTalk (PostgreSQL)', () => {
     clock.advance(2 * 3600_000 + 60_000);
     await waitFor(async () => robotTo('dt-mgr-chen').some((p) => String(p.content).startsWith('逾期未完成：提交技术参数：钱院长')), 10_000, 'escalation to the manager');
     expect(await t.database.query(sql`select * from stage_entries where customer_id = ${customerId}`)).toHaveLength(4);
+    // 完成 on the todo card closes the task, updates the card and completes the DingTalk todo.
+    await waitFor(async () => (await t.database.query<{ n: number }>(sql`select jsonb_array_length(card_refs) as n from tasks where id = ${todo.outTrackId}`))[0]!.n === 1, 10_000, 'todo card remembered');
+    answer('dt-rep-zhang', todo, { actionKey: 'done' });
+    await waitFor(async () => [...h.dingtalk.todos.values()].find((x) => x.sourceId === todo.outTrackId)!.done, 10_000, 'DingTalk todo done');
+    expect(updates().some((b) => b.outTrackId === todo.outTrackId && b.cardData.cardParamMap.resultText === '张销售 已完成')).toBe(true);
   }, 60_000);
 
   it('two people answer one card: the first wins, the second card says who answered', async () => {

@@ -83,6 +83,9 @@ describe.each(backends)('the stage questionnaire in WeCom on %s', (backend) => {
     clock.advance(2 * 3600_000 + 60_000);
     await waitFor(async () => sends('mgr-chen').some((b) => b.msgtype === 'text' && b.text.content.startsWith('逾期未完成：提交技术参数')), 10_000, 'escalation to the manager');
     await waitFor(async () => sends('rep-zhang').some((b) => b.msgtype === 'text' && b.text.content.startsWith('待办已超时')), 10_000, 'the assignee told');
+    await click('rep-zhang', todo, { key: 'done' });
+    await waitFor(async () => updates().some((b) => b.userids[0] === 'rep-zhang' && b.button?.replace_name === '张销售 已完成'), 10_000, 'todo card done');
+    expect((await t.database.query<{ status: string }>(sql`select status from tasks where id = ${todo.task_id}`))[0]!.status).toBe('done');
 
     const history = await (await fetch(`${h.server.url}/api/v1/customers/${customerId}/stages`, { headers: admin })).json() as any;
     expect(history.items.map((e: any) => [e.stage.name, e.rule, e.by.name])).toEqual([
@@ -125,5 +128,18 @@ describe.each(backends)('the stage questionnaire in WeCom on %s', (backend) => {
     const loser = updates().find((b) => b.button?.replace_name?.startsWith('已由'))!;
     expect(loser.button.replace_name).toBe(`已由${answers[0]!.actor_name}回答：${answers[0]!.values[0] === 'yes' ? '是' : '否'}`);
     expect(await stageOf()).toBe(answers[0]!.values[0] === 'yes' ? 'negotiation' : 'bidding');
+  }, 60_000);
+  it('claiming a lead starts the customer at the first stage and sends the rep the first question', async () => {
+    const before = { 'rep-li': cardsTo('rep-li').length, 'rep-zhang': cardsTo('rep-zhang').length };
+    const res = await fetch(`${h.server.url}/api/v1/leads`, { method: 'POST', headers: admin, body: JSON.stringify({ name: '冯主任', phone: '13912340009', text: '想了解移动DR' }) });
+    const lead = await res.json() as { customerId: string; assigneeId: string };
+    const rep = lead.assigneeId === u.li.id ? 'rep-li' : 'rep-zhang';
+    const n = before[rep];
+    const claim = (await waitFor(async () => cardsTo(rep).slice(n).find((c) => c.main_title.title.startsWith('新线索待认领')), 10_000, 'claim card'));
+    await click(rep, claim, { key: 'claim' });
+    const question = (await waitFor(async () => cardsTo(rep).slice(n).find((c) => c.main_title.title.startsWith('冯主任：')), 10_000, 'first question'));
+    expect(question.card_type).toBe('vote_interaction');
+    const [entry] = await t.database.query<{ stage_key: string; rule: string; actor_name: string }>(sql`select stage_key, rule, actor_name from stage_entries where customer_id = ${lead.customerId}`);
+    expect(entry).toEqual({ stage_key: 'contact', rule: '认领线索', actor_name: rep === 'rep-li' ? '李销售' : '张销售' });
   }, 60_000);
 });

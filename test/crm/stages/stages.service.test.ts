@@ -10,6 +10,7 @@ import { validateStageModel } from '../../../src/crm/stages/model.validate.js';
 import { DEFAULT_STAGE_MODEL } from '../../../src/crm/stages/default-model.js';
 import { presentEntry } from '../../../src/crm/stages/stage.view.js';
 import type { User } from '../../../src/crm/users.repo.js';
+import { comparableDeals, comparableText } from '../../../src/crm/stages/comparable.js';
 
 type Seeded = Awaited<ReturnType<typeof seedTenant>>;
 const DAY = 86_400_000;
@@ -144,5 +145,39 @@ describe.each(backends)('the funnel against a hand-computed fixture on %s', (bac
     expect((await funnel(t.database.db, 'fn', { ownerIds: [u.zhang.id] })).team.customers).toBe(2);
     const late = await funnel(t.database.db, 'fn', { ownerIds: null, from: at(3) });
     expect(late.team.stages.map((s) => s.entered)).toEqual([0, 1, 1, 0, 0, 0, 1]);
+  });
+});
+
+describe('comparable won deals (PGlite)', () => {
+  let t: TestDatabase;
+  let u: Seeded;
+  beforeAll(async () => {
+    t = await openTestDatabase('pglite');
+    u = await seedTenant(t.database, 'cd');
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('same product (from conversations or the deal) or same industry: count, median cycle, price range, payment terms', async () => {
+    const { db } = t.database;
+    const by = { userId: u.li.id, actor: `user:${u.li.id}`, name: u.li.name };
+    const mk = async (name: string, sku: string | null, industry: string | null) => {
+      const id = (await createCustomer(db, 'cd', { name, ownerId: u.li.id, customFields: industry ? { industry } : {} }, 'test')).id;
+      if (sku) await t.database.query(sql`insert into interactions (tenant_id, customer_id, channel, direction, text, occurred_at, entities) values ('cd', ${id}, 'chat', 'in', 'x', now(), ${JSON.stringify({ products: [{ id: sku }] })}::jsonb)`);
+      return id;
+    };
+    const win = async (id: string, days: number, deal: Record<string, unknown>) => {
+      await db.transaction((tx) => moveStage(tx, 'cd', id, { stage: 'contact', by, now: T0 }));
+      await db.transaction((tx) => moveStage(tx, 'cd', id, { stage: 'won', reason: '成交', details: deal, by, now: at(days) }));
+    };
+    const me = await mk('本客户', 'sku-dr', '医院');
+    await win(await mk('甲', 'sku-dr', null), 30, { amount: 500000, paymentTerms: '3-6-1' });
+    await win(await mk('乙', null, '医院'), 60, { amount: 900000, paymentTerms: '3-6-1' });
+    await win(await mk('丙', null, null), 90, { amount: 700000, paymentTerms: '全款', products: ['sku-dr'] });
+    await win(await mk('丁', 'sku-other', '学校'), 10, { amount: 1, paymentTerms: '不相干' });
+    const d = await comparableDeals(db, 'cd', me);
+    expect(d).toEqual({ count: 3, medianCycleDays: 60, priceRange: { min: 500000, max: 900000 }, paymentTerms: ['3-6-1', '全款'], basis: { products: ['sku-dr'], industry: '医院' } });
+    expect(comparableText(d)).toBe('同产品或同行业的成交案例 3 个：\n典型成交周期：60 天（中位数）\n成交价格：50 万元 – 90 万元\n常见付款方式：3-6-1、全款');
   });
 });

@@ -25,6 +25,16 @@ export function questionCard(cardId: string, label: string, stageName: string | 
   return { ...base, choice: { questionKey: q.key, title: q.text, options: options.map((o) => ({ id: o.key, text: o.label })), multiple: q.kind === 'multiple', submitText: '提交' } };
 }
 
+const selectable = (q: QuestionDef) => q.kind === 'single' && optionsOf(q).length <= 10;
+
+/** Several one-answer questions on one card (WeCom multiple_interaction; DingTalk selectors). */
+export function selectsCard(cardId: string, label: string, stageName: string | null, qs: QuestionDef[]): Card {
+  return {
+    cardId, track: true, title: `${label}：${qs.length} 个问题`, description: stageName ? `当前阶段：${stageName}` : '尚未进入阶段',
+    selects: qs.map((q) => ({ questionKey: q.key, title: q.text, options: optionsOf(q).map((o) => ({ id: o.key, text: o.label })) })),
+  };
+}
+
 function effectReply(e: StageEffect, timeZone: string): Reply {
   if (e.kind === 'todo') {
     return {
@@ -67,14 +77,16 @@ export async function nextQuestionCards(tx: Tx, deps: FlowDeps, tenantId: string
   const customer = await lockCustomer(tx, tenantId, customerId);
   const v = await latestModel(tx, tenantId);
   const entry = await currentEntry(tx, tenantId, customerId);
-  const open = questionsToShow(v.model, entry?.stageKey ?? null, answerMap(await answersOf(tx, tenantId, customerId))).find((x) => x.open);
-  if (!open || to.length === 0) return null;
+  const open = questionsToShow(v.model, entry?.stageKey ?? null, answerMap(await answersOf(tx, tenantId, customerId))).filter((x) => x.open).map((x) => x.question);
+  if (open.length === 0 || to.length === 0) return null;
   const label = labelOf(customer);
+  // Up to three one-answer questions in a row (10 options at most each) share one card.
+  const batch = open.slice(0, 3).filter((q, i, all) => all.slice(0, i + 1).every(selectable));
   const task = await createTask(tx, tenantId, {
-    kind: STAGE_QUESTION, title: `${label}：${open.question.text}`, assigneeId: to[0]!.id, customerId,
-    payload: { question: open.question.key, label, modelVersion: v.version, recipients: to.map((u) => u.id) },
+    kind: STAGE_QUESTION, title: `${label}：${open[0]!.text}`, assigneeId: to[0]!.id, customerId,
+    payload: { question: open[0]!.key, ...(batch.length > 1 ? { questions: batch.map((q) => q.key) } : {}), label, modelVersion: v.version, recipients: to.map((u) => u.id) },
   }, 'stage');
-  const card = questionCard(task.id, label, entry?.stageName ?? null, open.question);
+  const card = batch.length > 1 ? selectsCard(task.id, label, entry?.stageName ?? null, batch) : questionCard(task.id, label, entry?.stageName ?? null, open[0]!);
   if (intro) card.description = `${intro}\n${card.description}`;
   return compact(to.map((u) => toUser(deps, tenantId, u, { kind: 'card', card }, preferredPlatform)));
 }

@@ -56,6 +56,7 @@ async function todoDone(tx: Tx, ev: CardActionEvent, task: Task, user: User): Pr
 }
 
 async function answerCard(ctx: HandlerContext, deps: FlowDeps, ev: CardActionEvent, task: Task, user: User): Promise<OutboundMessage[]> {
+  if (Array.isArray(task.payload.questions)) return answerSelects(ctx, deps, ev, task, user, task.payload.questions.map(String));
   const question = String(task.payload.question);
   const picked = ev.selected?.find((s) => s.questionKey === question)?.optionIds ?? ev.selected?.flatMap((s) => s.optionIds);
   const values = picked?.length ? picked : ev.actionKey && ev.actionKey !== 'submit' ? [ev.actionKey] : [];
@@ -77,4 +78,35 @@ async function answerCard(ctx: HandlerContext, deps: FlowDeps, ev: CardActionEve
   await queueMoved(ctx.tx, deps, ev.tenantId, outcome.moved, ev.platform);
   const next = await nextQuestionCards(ctx.tx, deps, ev.tenantId, task.customerId!, [user], ev.platform);
   return [...updateCopies(ev, task, resultLine(user.name, outcome)), ...(next ?? [])];
+}
+
+/** A card of several selectors: each chosen answer is recorded in order; the card lists what happened to each. */
+async function answerSelects(ctx: HandlerContext, deps: FlowDeps, ev: CardActionEvent, task: Task, user: User, questions: string[]): Promise<OutboundMessage[]> {
+  const chosen = questions.flatMap((q) => {
+    const ids = ev.selected?.find((x) => x.questionKey === q)?.optionIds ?? [];
+    return ids.length ? [{ q, ids }] : [];
+  });
+  if (!chosen.length) return [ctx.replyTo({ kind: 'text', text: '请先选择再提交。' })];
+  const lines: string[] = [];
+  let mine = false;
+  for (const { q, ids } of chosen) {
+    let o;
+    try {
+      o = await answerQuestion(ctx.tx, ev.tenantId, task.customerId!, { question: q, values: ids.slice(0, 1), by: { userId: user.id, actor: `user:${user.id}`, name: user.name }, via: ev.platform, now: deps.now() });
+    } catch (e) {
+      if (e instanceof AppError && e.status < 500) continue;
+      throw e;
+    }
+    if (!o.ok) {
+      lines.push(`已由${o.answer.actorName ?? '同事'}回答：${o.answer.labels.join('、')}`);
+      continue;
+    }
+    mine = true;
+    lines.push(resultLine(user.name, o));
+    await queueMoved(ctx.tx, deps, ev.tenantId, o.moved, ev.platform);
+  }
+  if (!mine) return updateCopies(ev, task, lines.join('；') || '问题已更新', true);
+  await completeTask(ctx.tx, ev.tenantId, task.id, user.id, { action: 'answer', questions: chosen.map((c) => c.q) });
+  const next = await nextQuestionCards(ctx.tx, deps, ev.tenantId, task.customerId!, [user], ev.platform);
+  return [...updateCopies(ev, task, lines.join('；')), ...(next ?? [])];
 }

@@ -27,7 +27,7 @@ export function questionCard(cardId: string, label: string, stageName: string | 
 
 const selectable = (q: QuestionDef) => q.kind === 'single' && optionsOf(q).length <= 10;
 
-/** Several one-answer questions on one card (WeCom multiple_interaction; DingTalk selectors). */
+/** Several one-answer questions on one card (Card.selects: each adapter draws its own selectors). */
 export function selectsCard(cardId: string, label: string, stageName: string | null, qs: QuestionDef[]): Card {
   return {
     cardId, track: true, title: `${label}：${qs.length} 个问题`, description: stageName ? `当前阶段：${stageName}` : '尚未进入阶段',

@@ -12,7 +12,7 @@ export const questionSchema = z.object({
   key,
   text: z.string().trim().min(1).max(200),
   kind: z.enum(['yesno', 'single', 'multiple']),
-  /** yesno questions get 是/否 (yes/no) when none are given. WeCom vote cards take 1-20 options. */
+  /** yesno questions get 是/否 (yes/no) when none are given. Choice cards take 1-20 options (the strictest platform's limit). */
   options: z.array(optionSchema).min(1).max(20).optional(),
   /** Stages at which the question is asked; default: every open stage below a stage its rules lead to. */
   stages: z.array(key).max(50).optional(),

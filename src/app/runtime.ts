@@ -20,6 +20,9 @@ import type { Address, FlowDeps } from '../bot/flow.js';
 import type { User } from '../crm/users.repo.js';
 import { cardActionHandler, rememberCard } from '../bot/card-actions.handler.js';
 import { textCaptureHandler } from '../bot/messages.handler.js';
+import { stageCardHandler } from '../bot/stages.handler.js';
+import { stageCommandHandler } from '../bot/stages.command.js';
+import { stagesRouter } from '../api/stages.routes.js';
 import { replyArchiveHandler } from '../bot/replies-archive.handler.js';
 import { contactAddHandler } from '../bot/contacts.handler.js';
 import type { AdapterInstance, AnyAdapter, ContactProfile } from '../channel/adapter.js';
@@ -121,9 +124,11 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     accountOf: (platform, sender) => byName.get(platform)?.accountOf(sender) ?? null,
     handlers: [
       ...(o.handlers ?? []),
+      stageCardHandler(flow),
       cardActionHandler(flow),
       contactAddHandler(flow, (platform) => byName.get(platform)?.contactIdentity ?? 'openid'),
       replyArchiveHandler(flow),
+      stageCommandHandler(flow),
       textCaptureHandler(flow),
     ],
   });
@@ -261,6 +266,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       onChannelChange,
     }),
     leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
+    stagesRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, flow, afterCommit: () => outbox.notify() }),
     ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];
 

@@ -14,6 +14,7 @@ import { assignLead, claimLead } from '../crm/assignment.service.js';
 import { changeLeadStatus, getLead } from '../crm/leads.repo.js';
 import { getUser, listUsers, type User } from '../crm/users.repo.js';
 import { isUuid } from '../crm/ids.js';
+import { stageOnClaim } from './stages.flow.js';
 
 interface CardRef {
   platform: string;
@@ -104,18 +105,21 @@ async function leadClaim(tx: Tx, deps: FlowDeps, ev: CardActionEvent, task: Task
       const holder = lead.assigneeId ? await getUser(tx, ev.tenantId, lead.assigneeId) : null;
       return [update(holder ? `已转给${holder.name}` : '线索已转给经理处理')];
     }
+    // Claimed now: the customer starts at the first stage and the rep gets its first question.
+    const stage: OutboundMessage[] = [];
     if (lead.status === 'assigned') {
       const r = await claimLead(tx, ev.tenantId, leadId, user, now);
       if (!r.ok) return [update('认领失败，线索状态已变化')];
       lead = r.lead;
       await completeTask(tx, ev.tenantId, task.id, user.id, { action: ACTIONS.claim });
+      stage.push(...(await stageOnClaim(tx, deps, ev.tenantId, lead.customerId, user, ev.platform)));
     }
     if (ev.actionKey === ACTIONS.contacted) {
       if (lead.status === 'claimed') await changeLeadStatus(tx, ev.tenantId, leadId, { status: 'contacted', by: user.id }, now);
       await markResponded(tx, ev.tenantId, lead.customerId, user.id, now);
-      return [update('已联系 ✓')];
+      return [update('已联系 ✓'), ...stage];
     }
-    return [update('已认领 ✓')];
+    return [update('已认领 ✓'), ...stage];
   }
   return [];
 }

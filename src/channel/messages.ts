@@ -20,6 +20,11 @@ export interface Card {
   buttons?: CardButton[];
   /** A choice card (questionnaires): one question with options. */
   choice?: { questionKey: string; title: string; options: { id: string; text: string }[]; multiple?: boolean; submitText?: string };
+  /**
+   * Several one-answer questions on one card, answered with one submit (at most 3, each with 1-10
+   * options); the answers come back as CardActionEvent.selected, one item per question.
+   */
+  selects?: { questionKey: string; title: string; options: { id: string; text: string }[] }[];
   url?: string;
   /** Remember per recipient where this card went, so every copy can be updated later (shared todo cards). */
   track?: boolean;

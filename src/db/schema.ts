@@ -332,3 +332,68 @@ export const bindingTokens = pgTable('binding_tokens', {
   uniqueIndex('binding_tokens_hash_uq').on(t.tokenHash),
   index('binding_tokens_user_idx').on(t.tenantId, t.userId),
 ]);
+
+// Stage engine (issue 15). A tenant's stage model is versioned: each change is a new row, and history
+// rows keep the names, questions and labels they were decided with, so old history stays readable.
+export const stageModels = pgTable('stage_models', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  version: integer('version').notNull(),
+  definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.version] })]);
+
+/** One stay of a customer in a stage: who moved them, by which rule and answers; left_at null = current. */
+export const stageEntries = pgTable('stage_entries', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  // Insertion order: stays that began at the same instant still list in the order they happened.
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull().references(() => customers.id),
+  modelVersion: integer('model_version').notNull(),
+  stageKey: text('stage_key').notNull(),
+  stageName: text('stage_name').notNull(),
+  stageOrder: integer('stage_order').notNull(),
+  outcome: text('outcome', { enum: ['won', 'lost'] }),
+  fromKey: text('from_key'),
+  ownerId: uuid('owner_id').references(() => users.id),
+  actor: text('actor').notNull(),
+  actorName: text('actor_name'),
+  rule: text('rule'),
+  answers: jsonb('answers').$type<StageAnswerSnapshot[]>().notNull().default([]),
+  reason: text('reason'),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  enteredAt: ts('entered_at').notNull(),
+  leftAt: ts('left_at'),
+  createdAt: createdAt(),
+}, (t) => [
+  index('stage_entries_customer_idx').on(t.tenantId, t.customerId, t.enteredAt, t.seq),
+  index('stage_entries_tenant_stage_idx').on(t.tenantId, t.stageKey, t.enteredAt),
+  // One current stage per customer: two concurrent moves cannot both win.
+  uniqueIndex('stage_entries_current_uq').on(t.tenantId, t.customerId).where(sql`${t.leftAt} is null`),
+  check('stage_entries_outcome_ck', sql`${t.outcome} is null or ${t.outcome} in ('won', 'lost')`),
+]);
+
+export interface StageAnswerSnapshot {
+  question: string;
+  text: string;
+  values: string[];
+  labels: string[];
+}
+
+/** A customer's answer to a stage question; the first answer wins (unique per customer and question). */
+export const stageAnswers = pgTable('stage_answers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull().references(() => customers.id),
+  modelVersion: integer('model_version').notNull(),
+  questionKey: text('question_key').notNull(),
+  questionText: text('question_text').notNull(),
+  values: text('values').array().notNull(),
+  labels: text('labels').array().notNull(),
+  userId: uuid('user_id').references(() => users.id),
+  actor: text('actor').notNull(),
+  actorName: text('actor_name'),
+  via: text('via').notNull(),
+  answeredAt: ts('answered_at').notNull(),
+}, (t) => [uniqueIndex('stage_answers_uq').on(t.tenantId, t.customerId, t.questionKey)]);

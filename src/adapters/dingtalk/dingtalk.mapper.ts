@@ -104,6 +104,10 @@ export function mapDingtalkCardCallback(raw: DingtalkCardCallback, tenantId: str
   const questionKey = str(params.questionKey);
   const optionIds = params.optionIds;
   if (questionKey && Array.isArray(optionIds)) e.selected = [{ questionKey, optionIds: optionIds.map(String) }];
+  // Several selectors submitted together (a card's `selects`).
+  const many = Array.isArray(params.selected) ? (params.selected as unknown[]).filter((x): x is { questionKey: unknown; optionIds: unknown } => !!x && typeof x === 'object') : [];
+  const items = many.flatMap((x) => (str(x.questionKey) && Array.isArray(x.optionIds) ? [{ questionKey: str(x.questionKey)!, optionIds: (x.optionIds as unknown[]).map(String) }] : []));
+  if (items.length) e.selected = items;
   if (raw.spaceId) e.conversation = { id: raw.spaceId, type: raw.spaceType === 'IM_GROUP' ? 'group' : 'single' };
   return e;
 }

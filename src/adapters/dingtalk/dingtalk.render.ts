@@ -6,6 +6,8 @@ import type { DingtalkCardPayload, DingtalkRobotPayload, DingtalkWebhookBody } f
 //   title, markdown        header and body
 //   buttons                JSON [{text, actionKey, style}] -> each button's callback params carry {actionKey}
 //   question, options      JSON choice (questionnaires): {questionKey, title, multiple, submitText} / [{id, text}]
+//   selects                JSON [{questionKey, title, options: [{id, text}]}]: one-answer selectors submitted together;
+//                          the submit's callback params carry {actionKey: "submit", selected: [{questionKey, optionIds}]}
 //   url                    "open in Kelu" link, may be empty
 //   handled, resultText    "true" + "王小明 已认领" once someone acted; the template hides the buttons then
 
@@ -44,6 +46,7 @@ export function renderCard(card: Card): DingtalkCardPayload {
     cardParamMap.question = JSON.stringify({ ...question, multiple: question.multiple ?? false, submitText: question.submitText ?? '提交' });
     cardParamMap.options = JSON.stringify(options);
   }
+  if (card.selects?.length) cardParamMap.selects = JSON.stringify(card.selects);
   return { outTrackId: card.cardId, cardParamMap };
 }
 
@@ -62,6 +65,7 @@ function cardMarkdown(card: Card, withLinks: boolean): string {
   if (card.description) lines.push(escapeMd(card.description));
   for (const f of card.fields ?? []) lines.push(`**${escapeMd(f.label)}**：${escapeMd(f.value)}`);
   if (withLinks && card.choice) lines.push(...card.choice.options.map((o, i) => `${i + 1}. ${escapeMd(o.text)}`));
+  if (withLinks) for (const x of card.selects ?? []) lines.push(`${escapeMd(x.title)}：${x.options.map((o) => escapeMd(o.text)).join(' / ')}`);
   if (withLinks && card.url) lines.push(`[在客路中打开](${card.url})`);
   // DingTalk markdown needs a blank line to break lines.
   return lines.join('\n\n');

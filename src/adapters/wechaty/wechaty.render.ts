@@ -21,6 +21,7 @@ function cardText(card: Card): string {
   if (card.description) lines.push(card.description);
   for (const f of card.fields ?? []) lines.push(`${f.label}：${f.value}`);
   if (card.choice) lines.push(`${card.choice.title}：${card.choice.options.map((o) => o.text).join(' / ')}`);
+  for (const x of card.selects ?? []) lines.push(`${x.title}：${x.options.map((o) => o.text).join(' / ')}`);
   if (card.buttons?.length) lines.push(`（${card.buttons.map((b) => b.text).join(' / ')}）`);
   if (card.url) lines.push(card.url);
   return lines.join('\n');

@@ -23,6 +23,8 @@ export const SUBMIT_KEY = 'submit';
 const TASK_ID = /^[A-Za-z0-9_\-@]{1,128}$/;
 const MAX_FIELDS = 6; // horizontal_content_list
 const MAX_BUTTONS = 6; // button_list
+const MAX_SELECTS = 3; // multiple_interaction select_list
+const MAX_SELECT_OPTIONS = 10;
 // WeCom documents styles 1-4 without naming them; 1 is the default (blue).
 const BUTTON_STYLE: Record<NonNullable<CardButton['style']>, number> = { primary: 1, default: 2, danger: 3 };
 
@@ -56,7 +58,7 @@ export function renderWecomCardUpdate(agentId: string | number, to: Recipient, u
   const head = { userids: recipients(to), agentid: Number(agentId), response_code: update.responseCode };
   if (!update.card) return { ...head, button: { replace_name: update.resultText } };
   const card = renderTemplateCard(update.card, opts);
-  if (!card) throw renderError('wecom_card_update_card', 'a replacement card needs buttons, a choice or a url');
+  if (!card) throw renderError('wecom_card_update_card', 'a replacement card needs buttons, a choice, selects or a url');
   const interactive = card.card_type !== 'text_notice';
   return { ...head, template_card: interactive ? { ...card, replace_text: update.resultText } : card };
 }
@@ -65,6 +67,20 @@ export function renderWecomCardUpdate(agentId: string | number, to: Recipient, u
 export function renderTemplateCard(card: Card, opts: RenderOptions = {}): TemplateCard | null {
   if (!TASK_ID.test(card.cardId)) throw renderError('wecom_card_id', 'cardId must be 1-128 of [A-Za-z0-9_-@] to be a WeCom task_id');
   const action = card.url ? { card_action: { type: 1, url: card.url } } : {};
+
+  if (card.selects?.length) {
+    // multiple_interaction: "select_list 下拉式的选择器列表，multiple_interaction类型的卡片该字段不可为空，一个消息最多支持 3 个选择器", 10 options each.
+    if (card.selects.length > MAX_SELECTS || card.selects.some((x) => x.options.length < 1 || x.options.length > MAX_SELECT_OPTIONS)) {
+      throw renderError('wecom_card_selects', `a WeCom multiple_interaction card holds 1-${MAX_SELECTS} selectors of 1-${MAX_SELECT_OPTIONS} options`);
+    }
+    return {
+      card_type: 'multiple_interaction',
+      task_id: card.cardId,
+      main_title: { title: card.title, ...(card.description ? { desc: card.description } : {}) },
+      select_list: card.selects.map((x) => ({ question_key: x.questionKey, title: x.title, option_list: x.options.map((o) => ({ id: o.id, text: o.text })) })),
+      submit_button: { text: '提交', key: SUBMIT_KEY },
+    };
+  }
 
   if (card.choice) {
     const c = card.choice;

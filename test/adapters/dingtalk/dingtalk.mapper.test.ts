@@ -163,6 +163,11 @@ describe('mapDingtalkCardCallback', () => {
       cb({ actionKey: 'submit', questionKey: 'budget', optionIds: ['b2', 3] }),
       { actionKey: 'submit', selected: [{ questionKey: 'budget', optionIds: ['b2', '3'] }] },
     ],
+    [
+      'several selectors submitted together',
+      cb({ actionKey: 'submit', selected: [{ questionKey: 'way', optionIds: ['tender'] }, { questionKey: 'dm', optionIds: ['dean'] }, { bad: 1 }] }),
+      { actionKey: 'submit', selected: [{ questionKey: 'way', optionIds: ['tender'] }, { questionKey: 'dm', optionIds: ['dean'] }] },
+    ],
     ['only value present', { ...cb({ actionKey: 'claim' }), content: undefined }, { actionKey: 'claim' }],
   ])('%s', (_n, raw, expected) => {
     const e = mapDingtalkCardCallback(raw, 't1', when);

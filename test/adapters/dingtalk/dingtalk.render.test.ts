@@ -58,6 +58,13 @@ describe('renderCard / renderCardUpdate', () => {
     expect(JSON.parse(cardParamMap.options)).toEqual([{ id: 'a', text: '<10万' }, { id: 'b', text: '10-50万' }]);
   });
 
+  it('renders several selectors as one JSON parameter, and lists them when degraded to markdown', () => {
+    const selects = [{ questionKey: 'way', title: '采购方式？', options: [{ id: 't', text: '公开招标' }, { id: 'n', text: '谈判' }] }, { questionKey: 'dm', title: '决策人？', options: [{ id: 'd', text: '院长' }] }];
+    const c: Card = { cardId: 'q2', title: '王总：2 个问题', selects };
+    expect(JSON.parse(renderCard(c).cardParamMap.selects)).toEqual(selects);
+    expect(renderRobotPayload({ kind: 'card', card: c }).msgParam.text).toBe('### 王总：2 个问题\n\n采购方式？：公开招标 / 谈判\n\n决策人？：院长');
+  });
+
   it('an update removes the buttons and shows who handled it', () => {
     expect(renderCardUpdate({ kind: 'cardUpdate', cardId: 'task_01', resultText: '王小明 已认领' })).toEqual({
       outTrackId: 'task_01',

@@ -109,6 +109,27 @@ describe('renderWecomMessage', () => {
     expect(errCode(() => renderWecomMessage(1, to, { kind: 'card', card: multi }, { choiceStyle: 'dropdown' }))).toBe('wecom_card_choice');
   });
 
+  it('selects -> multiple_interaction with one select_list per question; at most 3 of 10 options', () => {
+    const opts = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `o${i}`, text: `选项${i}` }));
+    const card: Card = { cardId: 'q_many_1', title: '王总：2 个问题', description: '当前阶段：需求确认', selects: [
+      { questionKey: 'way', title: '采购方式？', options: opts(2) }, { questionKey: 'dm', title: '决策人？', options: opts(10) },
+    ] };
+    expect(renderWecomMessage(1, to, { kind: 'card', card }).template_card).toEqual({
+      card_type: 'multiple_interaction',
+      task_id: 'q_many_1',
+      main_title: { title: '王总：2 个问题', desc: '当前阶段：需求确认' },
+      select_list: [
+        { question_key: 'way', title: '采购方式？', option_list: opts(2) },
+        { question_key: 'dm', title: '决策人？', option_list: opts(10) },
+      ],
+      submit_button: { text: '提交', key: 'submit' },
+    });
+    const four = { ...card, selects: [...card.selects!, ...card.selects!] };
+    expect(errCode(() => renderWecomMessage(1, to, { kind: 'card', card: four }))).toBe('wecom_card_selects');
+    const eleven = { ...card, selects: [{ questionKey: 'x', title: 'x', options: opts(11) }] };
+    expect(errCode(() => renderWecomMessage(1, to, { kind: 'card', card: eleven }))).toBe('wecom_card_selects');
+  });
+
   it('link-only card -> text_notice (card_action required there)', () => {
     const card = { cardId: 'n1', title: '日报', url: 'https://crm.example.com/daily' };
     expect(renderWecomMessage(1, to, { kind: 'card', card }).template_card).toEqual({

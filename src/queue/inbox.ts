@@ -80,7 +80,9 @@ function key(tenantId: string, platform: string, eventId: string): string {
 function stored(w: Waiting): string {
   const json = JSON.stringify(w.event);
   if (!json.includes('\\u0000')) return json;
-  const clean = JSON.stringify(w.event, (_k, v: unknown) => (typeof v === 'string' ? v.replaceAll('\u0000', '\uFFFD') : v));
+  // In keys too (a raw payload's field names are the sender's): rewrite the escape itself, where it
+  // is one (after an even run of backslashes; "\\\\u0000" is a backslash and the text u0000).
+  const clean = json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
   w.event = JSON.parse(clean) as Waiting['event'];
   return clean;
 }

@@ -4,6 +4,7 @@
 import type { Placed } from './roles.js';
 import { chooseSpans, type Span } from './spans.js';
 import { tokenize, type Token } from './segmenter.js';
+import { indexWords, longestAt, wordsAt } from './word-index.js';
 import {
   COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
   ADMIN_END, AFTER_COUNT, CONJUNCTIONS, KIN_AFTER, TRADE_AFTER, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
@@ -46,16 +47,18 @@ function insideWord(tokens: Token[], start: number, end: number): boolean {
   return false;
 }
 
+const TITLE_INDEX = indexWords(TITLES);
+const TITLE_SET = new Set(TITLES);
+
 function titleAt(s: string, i: number): string | null {
-  for (const t of TITLES) if (s.startsWith(t, i)) return t;
-  return null;
+  return longestAt(TITLE_INDEX, s, i);
 }
 
 /** The longest title at `i` whose last character does not start a longer word:
  * 张总工作很忙 is 张总 + 工作, 王总工说 is 王 + 总工. */
 function fittingTitle(s: string, tokens: Token[], i: number): string | null {
   let first: string | null = null;
-  for (const t of TITLES) {
+  for (const t of wordsAt(TITLE_INDEX, s, i)) {
     if (!s.startsWith(t, i)) continue;
     first ??= t;
     if (t.length === 1) return t; // the one-character rule below decides
@@ -242,7 +245,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     // An everyday word plus a suffix is a word too (许可证/nr: 许可 + 证).
     if (w.length === 3 && NOT_NAME_WORDS.has(w.slice(0, 2))) continue;
     // A title is no name, whatever jieba tags it (安装师傅: 师傅/nr).
-    if (TITLES.includes(w)) continue;
+    if (TITLE_SET.has(w)) continue;
     const sl = surnameLength(w, 0);
     if (sl === 0 || w.length === sl) continue;
     // A compound surname that is an everyday word starts no bare name (西门子/nr).

@@ -18,7 +18,7 @@ import {
 } from './dates.calendar.js';
 import { CN_NUM_CHARS } from './cn-number.parser.js';
 
-interface Rule<T, C = RefContext> {
+export interface Rule<T, C = RefContext> {
   name: string;
   re: RegExp;
   /** Characters a match can start with. */
@@ -66,7 +66,7 @@ function readYearMonthDay(s: string, i: number, ctx: RefContext): DayPart | null
   return { span: { start: { day: dayNumber(year, 1, 1), h: 0, mi: 0, grain: 'year' }, end: null }, end: j };
 }
 
-const DAY_RULES: ReadonlyArray<Rule<DayPart>> = [
+export const DAY_RULES: ReadonlyArray<Rule<DayPart>> = [
   // 三天后, 两个钟之前, 七天内, 半个月后.
   { name: 'offsetSuffix', re: OFFSET_SUFFIX_RE, starts: `${DIGITS}${CN_NUM_CHARS}半`, read: ({ e, end }, ctx) => {
     const n = e[1] === '半' ? 0.5 : num(e[1]);
@@ -133,11 +133,12 @@ const DAY_RULES: ReadonlyArray<Rule<DayPart>> = [
 ];
 
 /** The rules of `table` that can start with each character. */
-function byStart<T, C>(table: ReadonlyArray<Rule<T, C>>): Map<string, Array<Rule<T, C>>> {
-  const out = new Map<string, Array<Rule<T, C>>>();
+function byStart<T, C>(table: ReadonlyArray<Rule<T, C>>): Map<number, Array<Rule<T, C>>> {
+  const out = new Map<number, Array<Rule<T, C>>>();
   for (const rule of table) {
     rule.guards ??= [rule.name];
-    for (const c of rule.starts) {
+    for (let k = 0; k < rule.starts.length; k++) {
+      const c = rule.starts.charCodeAt(k);
       let list = out.get(c);
       if (!list) out.set(c, (list = []));
       list.push(rule);
@@ -162,7 +163,7 @@ function firstReading<T, C>(rules: ReadonlyArray<Rule<T, C>> | undefined, s: str
 const DAY_BY_START = byStart(DAY_RULES);
 
 export function parseDayPart(s: string, i: number, ctx: RefContext): DayPart | null {
-  return firstReading(DAY_BY_START.get(s[i]), s, i, ctx);
+  return firstReading(DAY_BY_START.get(s.charCodeAt(i)), s, i, ctx);
 }
 
 /** Minutes after a Chinese clock hour, by the group of CLOCK_CN_RE that matched: 半, 一刻/三刻, 零N分,
@@ -179,7 +180,7 @@ const MINUTES: ReadonlyArray<readonly [number, (g: string, e: RegExpExecArray) =
 
 /** `bare`: a bare N点, which needs a time cue or a look of a clock. */
 type ClockRead = Clock & { bare?: At };
-const CLOCK_RULES: ReadonlyArray<Rule<ClockRead, null>> = [
+export const CLOCK_RULES: ReadonlyArray<Rule<ClockRead, null>> = [
   { name: 'clockColon', re: CLOCK_COLON_RE, starts: DIGITS, guards: ['clockDigits', 'clockColon'], read: ({ e, end }) => {
     const h = num(e[1]); const mi = num(e[2]);
     return h <= 24 && mi < 60 ? { h, mi, minute: true, ampm: ampmOf(e[3]), end } : undefined;
@@ -200,7 +201,7 @@ const CLOCK_RULES: ReadonlyArray<Rule<ClockRead, null>> = [
 const CLOCK_BY_START = byStart(CLOCK_RULES);
 
 export function parseClock(s: string, i: number, hasContext: boolean): Clock | null {
-  const c = firstReading(CLOCK_BY_START.get(s[i]), s, i, null);
+  const c = firstReading(CLOCK_BY_START.get(s.charCodeAt(i)), s, i, null);
   if (!c) return null;
   // A bare N点 without a time cue must look like a clock (not 一点, 有两点, 点评).
   if (c.bare && !hasContext && notADate('bareClock', c.bare)) return null;

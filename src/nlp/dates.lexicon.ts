@@ -171,6 +171,9 @@ export const NOT_A_DATE: ReadonlyArray<{ rule: string; why: string; test: (a: At
   { rule: 'clockDigits', why: 'digits of a longer number', test: (a) => isDigit(a.s[a.i - 1]) },
   { rule: 'clockColon', why: 'more digits after the minutes', test: (a) => isDigit(a.s[a.end]) },
   { rule: 'clockCn', why: 'digits of a longer number', test: (a) => isDigit(a.s[a.i - 1]) },
+  // A part of day with no day, clock or earlier date: only a two-character one that greets nobody.
+  { rule: 'lonePod', why: '早, 晚 alone are too ambiguous', test: (a) => a.e[0].length < 2 },
+  { rule: 'lonePod', why: '早上好, 晚上好: a greeting', test: (a) => a.s[a.end] === '好' },
   // Without a day, part of day or time cue, a bare N点 needs to look like a clock.
   { rule: 'bareClock', why: '一点/几点: a little, what time', test: (a) => NOT_CLOCK_NUMBERS.has(a.e[1]) },
   { rule: 'bareClock', why: '有两点, 差三点: a quantity', test: (a) => NOT_CLOCK_BEFORE.has(a.s[a.i - 1]) },

@@ -5,8 +5,9 @@ import type { Placed } from './roles.js';
 import { chooseSpans, type Span } from './spans.js';
 import { tokenize, type Token } from './segmenter.js';
 import { indexWords, longestAt, wordsAt } from './word-index.js';
+import { execAll } from './scan.js';
 import {
-  COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
+  COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_PREFIXES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
   ADMIN_END, AFTER_COUNT, CONJUNCTIONS, KIN_AFTER, TRADE_AFTER, NAME_LABEL_RE, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES,
   surnameLength,
 } from './persons.lexicon.js';
@@ -21,7 +22,6 @@ const NAME_TAGS = new Set(['nr', 'nrfg', 'nrt']);
 const GIVEN_TAGS = new Set(['n', 'nr', 'x', 'ng', 'nz', 'a', 'ns']);
 const isHan = (c: string | undefined): boolean => c !== undefined && c >= '\u4e00' && c <= '\u9fff';
 const isHanAt = (s: string, i: number): boolean => s.charCodeAt(i) >= 0x4e00 && s.charCodeAt(i) <= 0x9fff;
-const [OLD, YOUNG] = [0x8001, 0x5c0f]; // 老, 小
 
 /** Token index covering character position `pos`. */
 function tokenAt(tokens: Token[], pos: number): Token | undefined {
@@ -181,7 +181,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   weight = RULE_WEIGHT.familiar;
   for (let i = 0; i + 1 < norm.length; i++) {
     const code = norm.charCodeAt(i);
-    if ((code !== OLD && code !== YOUNG) || !FAMILIAR_SURNAMES.has(norm[i + 1])) continue;
+    if (!FAMILIAR_PREFIXES.has(code) || !FAMILIAR_SURNAMES.has(norm[i + 1])) continue;
     const p = norm[i];
     const t = tokenAt(tokens, i);
     const pair = norm.slice(i, i + 2);
@@ -199,7 +199,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   weight = RULE_WEIGHT.label;
   // A full name given after a name label, which jieba may split (欧阳/明, 李娜/娜). Read before
   // jieba's own name tokens: the label says where the name ends.
-  for (const m of norm.matchAll(NAME_LABEL_RE)) {
+  for (const m of execAll(NAME_LABEL_RE, norm)) {
     const w = m[1];
     const index = (m.index ?? 0) + m[0].length - w.length;
     const sl = surnameLength(w, 0);

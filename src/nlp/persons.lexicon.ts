@@ -31,6 +31,8 @@ export const TITLES = [
   '书记', '教授', '律师', '秘书', '会计', '师傅', '总', '工', '董', '姐', '哥',
 ].sort((a, b) => b.length - a.length);
 
+/** 老X, 小X: the prefixes of a familiar name, as UTF-16 codes. */
+export const FAMILIAR_PREFIXES = new Set(Array.from('老小', (c) => c.charCodeAt(0)));
 /** Surnames common enough to trust in 老X / 小X without a jieba name tag. */
 export const FAMILIAR_SURNAMES = new Set('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙陶黎贺顾毛郝龚邵钱严武戴莫孔汤常康'.split(''));
 

@@ -93,5 +93,7 @@ export const CONJUNCTIONS = new Set('和与跟及同'.split(''));
 export const TRADE_AFTER = ['医疗', '科技', '电子', '机械', '医药', '药业', '贸易', '器械', '生物', '信息技术', '网络', '实业',
   '集团', '公司', '制药', '材料', '软件', '传媒', '咨询', '物流', '建设', '工程'];
 
-/** Labels after which a form gives a person's name (姓名：张伟, 联系人：欧阳明). */
-export const NAME_LABEL_RE = /(?:姓名|名字|联系人|客户姓名|负责人|对接人)\s*[:：]\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])/g;
+/** Labels after which a form gives a person's name (姓名：张伟, 联系人：欧阳明), and a mention, whose
+ * handle is the whole name when it is a surname and a given name (@刘依依, @段钢; not @所有人). */
+export const NAME_LABEL_RE = new RegExp(`(?:(?:姓名|名字|联系人|客户姓名|负责人|对接人)\\s*[:：]\\s*|@(?![${[...FUNCTION_SURNAMES].join('')}]))`
+  + '([\\u4e00-\\u9fff]{2,4})(?![\\u4e00-\\u9fff])', 'g');

@@ -1,7 +1,6 @@
 /* `kelu extract`: JSON Lines in, JSON Lines out, in input order. A bad line yields an
  * error object in its place; only unreadable input makes the exit code non-zero. */
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { extract, validateCatalog, type Catalog } from '../nlp/index.js';
 
@@ -38,20 +37,32 @@ function lineResult(line: string, catalog: Catalog, args: ExtractArgs): unknown 
   }
 }
 
-/** Streams `input` line by line; resolves once every line has been answered. */
+/** Streams `input` line by line; resolves once every line has been answered. Lines are split out of
+ * each chunk as it arrives and their answers written in batches: one write per 64 KB, not per line. */
 export async function runExtract(args: ExtractArgs, input: Readable, output: Writable): Promise<void> {
   const catalog = await loadCatalog(args.catalog);
   if (args.ref !== undefined && !Number.isFinite(Date.parse(args.ref))) throw new Error(`--ref is not a date: ${args.ref}`);
   if (args.tz !== undefined) extract('', { timeZone: args.tz }); // fail fast on an unknown zone
-  const rl = createInterface({ input, crlfDelay: Infinity });
   let buffer = '';
-  for await (const line of rl) {
-    if (line.trim().length === 0) continue;
-    buffer += JSON.stringify(lineResult(line, catalog, args)) + '\n';
-    if (buffer.length > 65536) {
-      if (!output.write(buffer)) await new Promise((r) => output.once('drain', r));
-      buffer = '';
-    }
+  const answer = (raw: string): void => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim().length > 0) buffer += JSON.stringify(lineResult(line, catalog, args)) + '\n';
+  };
+  const flush = async (): Promise<void> => {
+    if (buffer && !output.write(buffer)) await new Promise((r) => output.once('drain', r));
+    buffer = '';
+  };
+  input.setEncoding('utf8');
+  let rest = '';
+  for await (const chunk of input as AsyncIterable<string>) {
+    let nl = chunk.indexOf('\n');
+    if (nl < 0) { rest += chunk; continue; }
+    answer(rest + chunk.slice(0, nl));
+    let from = nl + 1;
+    for (nl = chunk.indexOf('\n', from); nl >= 0; from = nl + 1, nl = chunk.indexOf('\n', from)) answer(chunk.slice(from, nl));
+    rest = chunk.slice(from);
+    if (buffer.length > 65536) await flush();
   }
-  if (buffer) output.write(buffer);
+  answer(rest);
+  await flush();
 }

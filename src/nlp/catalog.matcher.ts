@@ -18,8 +18,8 @@ const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/lev
 };
 
 interface Key { key: string; product: CatalogProduct; variant: boolean }
-/** A trie node: the key ending here, if any, and the next characters. */
-interface TrieNode { key?: Key; next: Map<string, TrieNode> }
+/** A trie node: the key ending here, if any, and the next characters (UTF-16 codes). */
+interface TrieNode { key?: Key; next: Map<number, TrieNode> }
 
 /** Interchangeable last characters of instrument names. */
 const INSTRUMENT = '仪计器机表';
@@ -83,7 +83,8 @@ function compile(catalog: Catalog): CompiledCatalog {
   const trie: TrieNode = { next: new Map() };
   for (const k of keys) {
     let node = trie;
-    for (const c of k.key) {
+    for (let i = 0; i < k.key.length; i++) {
+      const c = k.key.charCodeAt(i);
       let child = node.next.get(c);
       if (!child) node.next.set(c, (child = { next: new Map() }));
       node = child;
@@ -109,12 +110,16 @@ export function compileCatalog(catalog: Catalog): CompiledCatalog {
   return compiled;
 }
 
-const isAsciiWord = (c: string | undefined): boolean => c !== undefined && /[a-z0-9]/.test(c);
+/** [a-z0-9] at `i` (false outside the text). */
+function isAsciiWord(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+}
 
 /** Latin edges must stand alone: "dr" must not match inside "drive". */
 function standsAlone(norm: string, s: number, e: number): boolean {
-  if (isAsciiWord(norm[s]) && isAsciiWord(norm[s - 1])) return false;
-  return !(isAsciiWord(norm[e - 1]) && isAsciiWord(norm[e]));
+  if (isAsciiWord(norm, s) && isAsciiWord(norm, s - 1)) return false;
+  return !(isAsciiWord(norm, e - 1) && isAsciiWord(norm, e));
 }
 
 /** Products mentioned in `norm`, longest match first, each product once, in text order. */
@@ -126,19 +131,23 @@ export function matchProducts(norm: string, orig: string, compiled: CompiledCata
   const hits: Array<{ index: number; end: number; product: CatalogProduct; variant: boolean }> = [];
   const taken = new Uint8Array(norm.length);
   // Map positions of the space-free key back onto the text with spaces.
-  const squeezed = norm.includes(' ') ? norm.replaceAll(' ', '') : norm;
+  const spaced = norm.includes(' ');
+  const squeezed = spaced ? norm.replaceAll(' ', '') : norm;
   const chars: number[] = [];
-  for (let i = 0; i < norm.length; i++) if (norm[i] !== ' ') chars.push(i);
+  if (spaced) for (let i = 0; i < norm.length; i++) if (norm[i] !== ' ') chars.push(i);
+  const at = (k: number): number => (spaced ? chars[k] : k);
   const used = new Set<string>();
+  const ending: Key[] = [];
   for (let i = 0; i < squeezed.length; i++) {
     // Every key starting at i, found in one walk down the trie; the longest that fits wins.
-    const ending: Key[] = [];
-    for (let node = compiled.trie.next.get(squeezed[i]), j = i + 1; node; node = node.next.get(squeezed[j++])) {
-      if (node.key) ending.unshift(node.key);
+    ending.length = 0;
+    for (let node = compiled.trie.next.get(squeezed.charCodeAt(i)), j = i + 1; node; node = node.next.get(squeezed.charCodeAt(j++))) {
+      if (node.key) ending.push(node.key);
     }
-    for (const k of ending) {
-      const s = chars[i];
-      const e = chars[i + k.key.length - 1] + 1;
+    for (let n = ending.length - 1; n >= 0; n--) {
+      const k = ending[n];
+      const s = at(i);
+      const e = at(i + k.key.length - 1) + 1;
       if (!standsAlone(norm, s, e)) continue;
       let free = true;
       for (let p = s; p < e; p++) if (taken[p]) { free = false; break; }
@@ -153,12 +162,14 @@ export function matchProducts(norm: string, orig: string, compiled: CompiledCata
   for (const k of compiled.fuzzy) {
     if (hits.some((h) => h.product.id === k.product.id && !h.variant)) continue;
     const L = k.key.length;
-    for (let i = 0; i + L <= squeezed.length; i++) {
-      if (squeezed[i] !== k.key[0] || squeezed[i + 1] !== k.key[1]) continue;
+    const c0 = k.key.charCodeAt(0);
+    const c1 = k.key.charCodeAt(1);
+    for (let i = squeezed.indexOf(k.key[0]); i >= 0 && i + L <= squeezed.length; i = squeezed.indexOf(k.key[0], i + 1)) {
+      if (squeezed.charCodeAt(i) !== c0 || squeezed.charCodeAt(i + 1) !== c1) continue;
       const window = squeezed.slice(i, i + L);
       if (DamerauLevenshteinDistance(window, k.key) > 1) continue;
-      const s = chars[i];
-      const e = chars[i + L - 1] + 1;
+      const s = at(i);
+      const e = at(i + L - 1) + 1;
       if (!standsAlone(norm, s, e)) continue;
       // A variant match inside this window (监护器 in 心电监护器) gives way to it.
       const inner = hits.findIndex((h) => h.variant && h.product.id === k.product.id && h.index >= s && h.end <= e);

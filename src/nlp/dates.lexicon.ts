@@ -67,9 +67,15 @@ export const NOT_DAY_AFTER = new Set('楼线床房厅馆门机柜口位院室仓
 const NOT_DAY_AFTER_WORDS = /^(会议室|会议厅|办公室|教室|诊室|病房|病区|手术室|实验室|仓库|车间|厂房|窗口|展位|展厅|包厢|宿舍|教学楼|候诊区)/;
 /** True when what follows `N号` at `j` makes it a room, line or bed number, not a day. */
 export const notDayAfter = (s: string, j: number): boolean => NOT_DAY_AFTER.has(s[j]) || NOT_DAY_AFTER_WORDS.test(s.slice(j, j + 3));
+/** A deadline after a bare N日 (5日前): N日 alone is too ambiguous to be a day. */
+export const DEADLINE_AFTER_DAY = /^(前|之前|以前)/;
 /** N号 right after an address word is a house number (宜山路18号, 胡同3号, 深南大道18号,
  * 人民南路四段11号, 东湖小区8号, 人民广场3号, 国贸大厦12号, A座12号, 张家村5号). */
 export const STREET_BEFORE_DAY = /(?:路|街|巷|弄|胡同|道|段|小区|园区|社区|广场|大厦|座|栋|幢|村)$/;
+/** What half a unit is in the next smaller unit (半小时, 半个月, 半年); other halves are no date. */
+export const HALF_UNIT: Partial<Record<Unit, [Unit, number]>> = { hour: ['minute', 30], month: ['day', 15], year: ['month', 6] };
+/** Offset prefixes that count backwards (上三天, 前两个月, 过去一周, 最近三天). */
+export const PAST_PREFIXES = new Set(['上', '前', '过去', '最近']);
 
 export const XUN_RE = /(上中|中下|上|中|下)旬/y;
 /** The edges of a month or a year, and the day each names (月中 is the 15th). */
@@ -131,3 +137,54 @@ export const DEADLINE_RE = /(之前|以前|前)/y;
  * characters after it that make 点 a word (点儿, 点子, 点击, 点评, 点赞, 点头, 点菜, 点名, 点数, 点心, 点滴, 点亮, 点开). */
 export const NOT_CLOCK_BEFORE = new Set('有这那第几每差快多少好'.split(''));
 export const NOT_CLOCK_AFTER = new Set('儿子击评赞头菜名数心滴亮开建意'.split(''));
+/** 一点/几点 alone are "a little" / "what time", never a clock without a time cue. */
+export const NOT_CLOCK_NUMBERS = new Set(['一', '几']);
+
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/** Where a date rule matched: s[i, end) is `e[0]`. */
+export interface At { s: string; i: number; end: number; e: RegExpExecArray }
+
+/** Matches that are no date, by the rule that made them (dates.dayparts.ts), tried in order. A rule
+ * whose match one of its rows rejects gives way to the next rule. A new exception is a row here. */
+export const NOT_A_DATE: ReadonlyArray<{ rule: string; why: string; test: (a: At) => boolean }> = [
+  { rule: 'offsetSuffix', why: 'an Arabic 5日前 in business writing is "before the 5th", not five days ago',
+    test: (a) => a.e[4] === '前' && a.e[2] === '日' && isDigit(a.e[1][0]) },
+  { rule: 'offsetPrefix', why: '上三年级 attends third grade (年级), not the last three years', test: (a) => a.s[a.end] === '级' },
+  { rule: 'week', why: '每周, 一周: a recurring or counted week', test: (a) => a.s[a.i - 1] === '每' || a.s[a.i - 1] === '一' },
+  { rule: 'yearAbs', why: 'digits of a longer number', test: (a) => isDigit(a.s[a.i - 1]) },
+  { rule: 'monthDay', why: 'digits of a longer number', test: (a) => isDigit(a.s[a.i - 1]) },
+  { rule: 'monthDay', why: '3个月 is a duration', test: (a) => a.s[a.end] === '个' },
+  { rule: 'xun', why: '3月上旬 is read with its month', test: (a) => a.s[a.i - 1] === '月' },
+  { rule: 'isoDate', why: 'inside a longer number, version or path (1.2026-03-01, x/2026-03-01)',
+    test: (a) => isDigit(a.s[a.i - 1]) || a.s[a.i - 1] === '.' || a.s[a.i - 1] === '/' || isDigit(a.s[a.end]) },
+  { rule: 'usDate', why: 'inside a longer number, version or path',
+    test: (a) => isDigit(a.s[a.i - 1]) || a.s[a.i - 1] === '.' || a.s[a.i - 1] === '/' || isDigit(a.s[a.end]) || a.s[a.end] === '/' },
+  { rule: 'sharedDay', why: 'digits of a longer number, or an ordinal (第15-20号)', test: (a) => isDigit(a.s[a.i - 1]) || a.s[a.i - 1] === '第' },
+  { rule: 'sharedDay', why: 'a room, line or bed number (15-20号楼)', test: (a) => notDayAfter(a.s, a.end) },
+  { rule: 'sharedDay', why: 'a house number (宜山路15-18号)', test: (a) => STREET_BEFORE_DAY.test(a.s.slice(Math.max(0, a.i - 2), a.i)) },
+  { rule: 'dayOnly', why: 'N日 without a deadline after it is too ambiguous (N号 is a day)',
+    test: (a) => a.e[2] !== '号' && !DEADLINE_AFTER_DAY.test(a.s.slice(a.end, a.end + 2)) },
+  { rule: 'dayOnly', why: 'digits of a longer number', test: (a) => isDigit(a.s[a.i - 1]) },
+  { rule: 'dayOnly', why: 'a room, line or bed number (3号会议室)', test: (a) => notDayAfter(a.s, a.end) },
+  { rule: 'dayOnly', why: 'a house number (宜山路18号)', test: (a) => STREET_BEFORE_DAY.test(a.s.slice(Math.max(0, a.i - 2), a.i)) },
+  { rule: 'clockDigits', why: 'digits of a longer number', test: (a) => isDigit(a.s[a.i - 1]) },
+  { rule: 'clockColon', why: 'more digits after the minutes', test: (a) => isDigit(a.s[a.end]) },
+  { rule: 'clockCn', why: 'digits of a longer number', test: (a) => isDigit(a.s[a.i - 1]) },
+  // A part of day with no day, clock or earlier date: only a two-character one that greets nobody.
+  { rule: 'lonePod', why: '早, 晚 alone are too ambiguous', test: (a) => a.e[0].length < 2 },
+  { rule: 'lonePod', why: '早上好, 晚上好: a greeting', test: (a) => a.s[a.end] === '好' },
+  // Without a day, part of day or time cue, a bare N点 needs to look like a clock.
+  { rule: 'bareClock', why: '一点/几点: a little, what time', test: (a) => NOT_CLOCK_NUMBERS.has(a.e[1]) },
+  { rule: 'bareClock', why: '有两点, 差三点: a quantity', test: (a) => NOT_CLOCK_BEFORE.has(a.s[a.i - 1]) },
+  { rule: 'bareClock', why: '点儿, 点评, 点赞: 点 starts a word', test: (a) => NOT_CLOCK_AFTER.has(a.s[a.end]) },
+];
+
+const BY_RULE = new Map<string, Array<(a: At) => boolean>>();
+for (const row of NOT_A_DATE) BY_RULE.set(row.rule, [...(BY_RULE.get(row.rule) ?? []), row.test]);
+
+/** True when a row of NOT_A_DATE rejects `rule`'s match. */
+export function notADate(rule: string, a: At): boolean {
+  const tests = BY_RULE.get(rule);
+  return tests !== undefined && tests.some((t) => t(a));
+}

@@ -3,6 +3,7 @@
  * pronouns and particles. A bare or generic head (客户公司, 他们学校) is not a name. */
 import type { Organization } from './types.js';
 import type { Token } from './segmenter.js';
+import { indexWords, longestAt } from './word-index.js';
 
 import {
   ADMIN_UNITS, BRACKETED, BREAK_AFTER, COUNTED, COUNTED_THING, DESCRIPTIVE, ESTABLISHED_BY, FUNCTION_CHARS, GENERIC, HMM_TAG,
@@ -53,6 +54,8 @@ function tokenEndingAt(tokens: Token[], pos: number): number {
   return -1;
 }
 
+const SUFFIX_INDEX = indexWords(SUFFIXES);
+
 function tokenAt(tokens: Token[], pos: number): Token | undefined {
   return tokens.find((t) => t.start <= pos && pos < t.end);
 }
@@ -66,7 +69,7 @@ export function extractOrganizations(norm: string, orig: string, tokens: Token[]
   let failedEnd = -1;
   for (let i = 0; i < norm.length; i++) {
     if (i < from) continue;
-    const suffix = SUFFIXES.find((sfx) => norm.startsWith(sfx, i));
+    const suffix = longestAt(SUFFIX_INDEX, norm, i);
     if (!suffix) continue;
     const end = i + suffix.length;
     if (end === failedEnd) continue;

@@ -4,9 +4,12 @@
 import type { Placed } from './roles.js';
 import { chooseSpans, type Span } from './spans.js';
 import { tokenize, type Token } from './segmenter.js';
+import { indexWords, longestAt, wordsAt } from './word-index.js';
+import { execAll } from './scan.js';
 import {
-  COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
-  ADMIN_END, AFTER_COUNT, CONJUNCTIONS, KIN_AFTER, TRADE_AFTER, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES, surnameLength,
+  COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_PREFIXES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
+  ADMIN_END, AFTER_COUNT, CONJUNCTIONS, KIN_AFTER, TRADE_AFTER, NAME_LABEL_RE, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES,
+  surnameLength,
 } from './persons.lexicon.js';
 
 type Found = Placed & Span;
@@ -18,6 +21,7 @@ const RULE_WEIGHT = { title: 5, familiar: 4, label: 3, split: 2, token: 1 } as c
 const NAME_TAGS = new Set(['nr', 'nrfg', 'nrt']);
 const GIVEN_TAGS = new Set(['n', 'nr', 'x', 'ng', 'nz', 'a', 'ns']);
 const isHan = (c: string | undefined): boolean => c !== undefined && c >= '\u4e00' && c <= '\u9fff';
+const isHanAt = (s: string, i: number): boolean => s.charCodeAt(i) >= 0x4e00 && s.charCodeAt(i) <= 0x9fff;
 
 /** Token index covering character position `pos`. */
 function tokenAt(tokens: Token[], pos: number): Token | undefined {
@@ -46,16 +50,18 @@ function insideWord(tokens: Token[], start: number, end: number): boolean {
   return false;
 }
 
+const TITLE_INDEX = indexWords(TITLES);
+const TITLE_SET = new Set(TITLES);
+
 function titleAt(s: string, i: number): string | null {
-  for (const t of TITLES) if (s.startsWith(t, i)) return t;
-  return null;
+  return longestAt(TITLE_INDEX, s, i);
 }
 
 /** The longest title at `i` whose last character does not start a longer word:
  * 张总工作很忙 is 张总 + 工作, 王总工说 is 王 + 总工. */
 function fittingTitle(s: string, tokens: Token[], i: number): string | null {
   let first: string | null = null;
-  for (const t of TITLES) {
+  for (const t of wordsAt(TITLE_INDEX, s, i)) {
     if (!s.startsWith(t, i)) continue;
     first ??= t;
     if (t.length === 1) return t; // the one-character rule below decides
@@ -65,11 +71,11 @@ function fittingTitle(s: string, tokens: Token[], i: number): string | null {
   return first;
 }
 
-/** Name ending right before a title at `t`: full name when jieba agrees, else surname. */
 /** Tags a name-initial token may carry; conjunctions and prepositions (和, 向) may not. */
 const NAME_START_TAGS = new Set(['nr', 'nrfg', 'nrt', 'x', 'ns', 'ng', 'zg', 'n', 'nz']);
 
-/** `split`: the surname is the tail of a word jieba made (谢谢/nr 总), which is no reason to reject it. */
+/** Name ending right before a title at `t`: full name when jieba agrees, else surname. `split`: the
+ * surname is the tail of a word jieba made (谢谢/nr 总), which is no reason to reject it. */
 function nameBefore(s: string, tokens: Token[], t: number): { start: number; split?: boolean } | null {
   const tok = tokenAt(tokens, t - 1);
   if (tok && tok.end === t && NAME_TAGS.has(tok.tag) && tok.word.length >= 2 && tok.word.length <= 4 && surnameLength(s, tok.start) > 0) {
@@ -135,9 +141,6 @@ function spacedSurname(s: string, tokens: Token[], i: number, title: string): nu
   return null;
 }
 
-/** Labels after which a form gives a person's name (姓名：张伟, 联系人：欧阳明). */
-const NAME_LABEL_RE = /(?:姓名|名字|联系人|客户姓名|负责人|对接人)\s*[:：]\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])/g;
-
 /** `inside`: spans of organization names; a bare name within one (东莞华宇电子厂 → 华宇)
  * is part of that name, not a person. */
 export function extractPersons(norm: string, orig: string, tokens: Token[], inside: ReadonlyArray<readonly [number, number]> = [],
@@ -147,7 +150,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   const push = (p: Placed): void => { candidates.push({ ...p, weight }); };
 
   for (let i = 1; i < norm.length; i++) {
-    if (!isHan(norm[i])) continue;
+    if (!isHanAt(norm, i)) continue;
     const title = fittingTitle(norm, tokens, i);
     if (!title) continue;
     const spaced = spacedSurname(norm, tokens, i, title);
@@ -177,8 +180,9 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
 
   weight = RULE_WEIGHT.familiar;
   for (let i = 0; i + 1 < norm.length; i++) {
+    const code = norm.charCodeAt(i);
+    if (!FAMILIAR_PREFIXES.has(code) || !FAMILIAR_SURNAMES.has(norm[i + 1])) continue;
     const p = norm[i];
-    if ((p !== '老' && p !== '小') || !FAMILIAR_SURNAMES.has(norm[i + 1])) continue;
     const t = tokenAt(tokens, i);
     const pair = norm.slice(i, i + 2);
     // Either jieba keeps 老张 as one word, or 老 and 张 stand alone (找老刘).
@@ -195,7 +199,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   weight = RULE_WEIGHT.label;
   // A full name given after a name label, which jieba may split (欧阳/明, 李娜/娜). Read before
   // jieba's own name tokens: the label says where the name ends.
-  for (const m of norm.matchAll(NAME_LABEL_RE)) {
+  for (const m of execAll(NAME_LABEL_RE, norm)) {
     const w = m[1];
     const index = (m.index ?? 0) + m[0].length - w.length;
     const sl = surnameLength(w, 0);
@@ -242,7 +246,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     // An everyday word plus a suffix is a word too (许可证/nr: 许可 + 证).
     if (w.length === 3 && NOT_NAME_WORDS.has(w.slice(0, 2))) continue;
     // A title is no name, whatever jieba tags it (安装师傅: 师傅/nr).
-    if (TITLES.includes(w)) continue;
+    if (TITLE_SET.has(w)) continue;
     const sl = surnameLength(w, 0);
     if (sl === 0 || w.length === sl) continue;
     // A compound surname that is an everyday word starts no bare name (西门子/nr).

@@ -31,6 +31,8 @@ export const TITLES = [
   '书记', '教授', '律师', '秘书', '会计', '师傅', '总', '工', '董', '姐', '哥',
 ].sort((a, b) => b.length - a.length);
 
+/** 老X, 小X: the prefixes of a familiar name, as UTF-16 codes. */
+export const FAMILIAR_PREFIXES = new Set(Array.from('老小', (c) => c.charCodeAt(0)));
 /** Surnames common enough to trust in 老X / 小X without a jieba name tag. */
 export const FAMILIAR_SURNAMES = new Set('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙陶黎贺顾毛郝龚邵钱严武戴莫孔汤常康'.split(''));
 
@@ -90,3 +92,8 @@ export const CONJUNCTIONS = new Set('和与跟及同'.split(''));
 /** Trades after a bare name make it a company's name (成都康达医疗, 华星科技), not a person. */
 export const TRADE_AFTER = ['医疗', '科技', '电子', '机械', '医药', '药业', '贸易', '器械', '生物', '信息技术', '网络', '实业',
   '集团', '公司', '制药', '材料', '软件', '传媒', '咨询', '物流', '建设', '工程'];
+
+/** Labels after which a form gives a person's name (姓名：张伟, 联系人：欧阳明), and a mention, whose
+ * handle is the whole name when it is a surname and a given name (@刘依依, @段钢; not @所有人). */
+export const NAME_LABEL_RE = new RegExp(`(?:(?:姓名|名字|联系人|客户姓名|负责人|对接人)\\s*[:：]\\s*|@(?![${[...FUNCTION_SURNAMES].join('')}]))`
+  + '([\\u4e00-\\u9fff]{2,4})(?![\\u4e00-\\u9fff])', 'g');

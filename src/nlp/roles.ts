@@ -3,6 +3,7 @@
  * that holds decides; a person no cue claims is `other`. */
 import type { Person, Role } from './types.js';
 import { surnameLength } from './persons.lexicon.js';
+import { execAll } from './scan.js';
 
 export type Placed = Omit<Person, 'role'> & { index: number; end: number };
 
@@ -38,7 +39,7 @@ const SELF_INTRO = /(?:我是|我叫|本人是?|我这边是|这边是|我姓|�
 
 function selfIntroduced(norm: string, persons: Placed[]): Set<Placed> {
   const out = new Set<Placed>();
-  for (const m of norm.matchAll(SELF_INTRO)) {
+  for (const m of execAll(SELF_INTRO, norm)) {
     const from = (m.index ?? 0) + m[0].length;
     const p = persons.find((x) => x.index >= from);
     // The first person of the cue's clause, not a third person's (我是张伟的家长: 张伟 is the child).
@@ -50,11 +51,13 @@ function selfIntroduced(norm: string, persons: Placed[]): Set<Placed> {
 
 /** 我姓陈 names the writer by surname only (name 陈, title ""); when the message names a person with
  * that surname as well (我姓黄,叫我黄先生就行) that person is the writer, listed once. */
+const SURNAME_INTRO = /(?:我|^|[，,。\s])姓([\u4e00-\u9fff]{1,2})/g;
+
 function surnameIntroduced(norm: string, orig: string, placed: Placed[]): { placed: Placed[]; self: Placed[] } {
   const self: Placed[] = [];
   const out = [...placed];
   // 我姓陈, and 姓范 opening a clause of a self-introduction (我是河北医科大学第二医院的，姓范).
-  for (const m of norm.matchAll(/(?:我|^|[，,。\s])姓([\u4e00-\u9fff]{1,2})/g)) {
+  for (const m of execAll(SURNAME_INTRO, norm)) {
     const at = (m.index ?? 0) + m[0].length - m[1].length;
     const sl = surnameLength(norm, at);
     if (sl === 0 || out.some((p) => p.index <= at && at < p.end)) continue;

@@ -8,7 +8,10 @@ import { readFileSync } from 'node:fs';
 
 export interface Token { word: string; tag: string; start: number; end: number }
 
-interface Tagger { tag(sentence: string, hmm?: boolean): Array<{ word: string; tag: string }> }
+interface Tagger {
+  tag(sentence: string, hmm?: boolean): Array<{ word: string; tag: string }>;
+  cut(sentence: string, hmm?: boolean): string[];
+}
 interface JiebaModule { Jieba: { withDict(dict: Uint8Array): Tagger } }
 
 const require = createRequire(import.meta.url);
@@ -23,10 +26,28 @@ function lib(): Tagger {
   return jieba;
 }
 
-/** POS-tagged tokens (HMM on for unknown words) with offsets into `text`. */
-export function tokenize(text: string): Token[] {
-  if (text.length === 0) return [];
-  const raw = lib().tag(text, true);
+/* jieba's tag() is its cut() with each word's tag looked up on its own (the dictionary's tag, else
+ * x/m/eng by the word's characters): a word's tag never depends on its context. Building the
+ * {word, tag} objects across the native boundary costs three times the cut itself, so words are
+ * cut natively and their tags read from a memo of tag(word) — a function of the immutable
+ * dictionary, so the memo changes no result. A word that does not come back whole from
+ * tag(word) is marked, and a message containing one is tagged whole, as before. */
+const WHOLE = '';
+const tags = new Map<string, string>();
+const MAX_TAGS = 200000;
+
+function tagOf(word: string): string {
+  let tag = tags.get(word);
+  if (tag === undefined) {
+    const own = lib().tag(word, true);
+    tag = own.length === 1 && own[0].word === word ? own[0].tag : WHOLE;
+    if (tags.size >= MAX_TAGS) tags.clear();
+    tags.set(word, tag);
+  }
+  return tag;
+}
+
+function placed(text: string, raw: ReadonlyArray<{ word: string; tag: string }>): Token[] {
   const out: Token[] = [];
   let pos = 0;
   for (const t of raw) {
@@ -36,6 +57,19 @@ export function tokenize(text: string): Token[] {
     pos = start + t.word.length;
   }
   return out;
+}
+
+/** POS-tagged tokens (HMM on for unknown words) with offsets into `text`: jieba's tag(text, true). */
+export function tokenize(text: string): Token[] {
+  if (text.length === 0) return [];
+  const words = lib().cut(text, true);
+  const raw: Array<{ word: string; tag: string }> = [];
+  for (const word of words) {
+    const tag = tagOf(word);
+    if (tag === WHOLE) return placed(text, lib().tag(text, true));
+    raw.push({ word, tag });
+  }
+  return placed(text, raw);
 }
 
 /** Characters that end a department or office word (采购部, 设备科, 采购办, 财务处, 化验室). */

@@ -41,19 +41,25 @@ function intlCivil(zone: string, ms: number): Civil {
 /* Offsets change only at transitions, which fall on quarter hours of UTC in every zone in use, so
  * the offset is cached per zone and UTC quarter hour (bounded; cleared when full). */
 const QUARTER = 900000;
-const offsets = new Map<string, number>();
+/** Per zone: UTC quarter hour → offset in minutes. */
+const offsets = new Map<string, Map<number, number>>();
 const MAX_OFFSETS = 50000;
 
 /** Offset of `zone` from UTC at instant `ms`, in minutes. */
 export function offsetMinutes(zone: string, ms: number): number {
-  const key = `${zone} ${Math.floor(ms / QUARTER)}`;
-  let off = offsets.get(key);
+  let byQuarter = offsets.get(zone);
+  if (!byQuarter) {
+    if (offsets.size >= 64) offsets.clear();
+    offsets.set(zone, (byQuarter = new Map()));
+  }
+  const quarter = Math.floor(ms / QUARTER);
+  let off = byQuarter.get(quarter);
   if (off === undefined) {
     const c = intlCivil(zone, ms);
     const asUtc = Date.UTC(c.y, c.m - 1, c.d, c.h, c.mi, c.s);
     off = Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
-    if (offsets.size >= MAX_OFFSETS) offsets.clear();
-    offsets.set(key, off);
+    if (byQuarter.size >= MAX_OFFSETS) byQuarter.clear();
+    byQuarter.set(quarter, off);
   }
   return off;
 }

@@ -19,7 +19,7 @@ export function sidebarBundle(): Promise<PageBundle> {
     bundle: true,
     minify: true,
     format: 'iife',
-    target: ['es2018', 'safari12', 'chrome64'],
+    target: ['es2020'],
     write: false,
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Tx } from '../db/database.js';
-import { customerIdentities, customers, leads, type FieldConflict, type IdentityKind } from '../db/schema.js';
+import { customerIdentities, customers, leads, tasks, type FieldConflict, type IdentityKind } from '../db/schema.js';
 import type { Entities } from '../nlp/types.js';
 import type { Customer } from './customers.repo.js';
 import { normalizeIdentity } from './identity.js';
@@ -53,6 +53,9 @@ export async function previewFragment(tx: Tx, tenantId: string, c: Customer, e: 
       .where(and(eq(customerIdentities.tenantId, tenantId), inArray(customerIdentities.value, idents.map((i) => i.value))))
       .then((rows) => rows.filter((r) => idents.some((i) => i.kind === r.kind && i.value === r.value)))
     : [];
+  const due = new Set((await tx.select({ dueAt: tasks.dueAt }).from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.customerId, c.id), eq(tasks.kind, 'follow_up'), eq(tasks.status, 'open'))))
+    .map((t) => t.dueAt?.toISOString()));
   const fields: FragmentChanges['fields'] = [];
   const person = direction === 'in' && e.contact !== null ? e.persons[e.contact] : undefined;
   const proposed: Record<'name' | 'title' | 'company', string | null | undefined> = {
@@ -66,7 +69,10 @@ export async function previewFragment(tx: Tx, tenantId: string, c: Customer, e: 
   return {
     identities: idents.map((i) => ({ ...i, taken: held.some((h) => h.kind === i.kind && h.value === i.value) })),
     fields,
-    tasks: e.dates.slice(0, 3).map((d) => ({ title: `跟进：${d.text}`, dueAt: d.start, allDay: ['day', 'week', 'month'].includes(d.grain), text: d.text })),
+    // A date already on an open follow-up (the customer's 下周三下午3点 and the rep's 下周三下午三点) is one task.
+    tasks: e.dates.slice(0, 3)
+      .map((d) => ({ title: `跟进：${d.text}`, dueAt: new Date(d.start).toISOString(), allDay: ['day', 'week', 'month'].includes(d.grain), text: d.text }))
+      .filter((t, i, all) => !due.has(t.dueAt) && all.findIndex((x) => x.dueAt === t.dueAt) === i),
     budget: e.budget?.text ?? null,
     products: e.products.map((p) => p.name),
     intent: e.intent.level,

@@ -23,6 +23,8 @@ const PASSED = ['openConversationId', 'corpId'] as const;
 export function sidebarPagesRouter(deps: SidebarPageDeps): Router {
   const r = new Router();
   const { db } = deps.database;
+  // Built while the server starts, so the first open from a chat is already warm.
+  sidebarBundle().catch(() => undefined);
   const frame = deps.providers.all().flatMap((p) => p.pageOrigins.frame);
   const csp = ["default-src 'self'", "script-src 'self'", "img-src 'self' data:", "style-src 'self'", "connect-src 'self'", `frame-ancestors 'self' ${frame.join(' ')}`.trim()].join('; ');
   const page = (ctx: Context, name: string, data: unknown, status = 200) => {

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import NodeCache from 'node-cache';
 import { z } from 'zod';
 import { readJsonBody } from '../lib/body.js';
 import { AppError } from '../lib/errors.js';
@@ -19,6 +20,9 @@ const weeks = z.coerce.number().int().refine((w) => w === 4 || w === 12, 'weeks 
 const heatQuery = z.object({ weeks }).strict();
 const cellQuery = z.object({ weeks, weekday: z.coerce.number().int().min(1).max(7), hour: z.coerce.number().int().min(0).max(23) }).strict();
 
+/** How long a team heat map is served from memory. */
+export const TEAM_CACHE_SECONDS = 60;
+
 /** No message to the customer for this long raises the flag on the heat map. */
 export const SILENT_DAYS = 7;
 
@@ -36,6 +40,7 @@ export function archiveRouter(deps: SidebarDeps): Router {
   const { auth } = deps;
   const read = auth.guard('read');
   const limit = deps.bodyLimitBytes ?? SIDEBAR_BODY_LIMIT;
+  const teamCache = new NodeCache({ stdTTL: TEAM_CACHE_SECONDS, useClones: false, checkperiod: 120 });
   const entitiesOf = async (tenantId: string, text: string, ref: Date) => {
     const t = await deps.flow.tenantInfo.get(db, tenantId);
     return extract(text, { ref, timeZone: t.timeZone, catalog: t.catalog });
@@ -97,8 +102,14 @@ export function archiveRouter(deps: SidebarDeps): Router {
     const { visibility } = await viewerOf(db, p);
     const tz = (await deps.flow.tenantInfo.get(db, p.tenantId)).timeZone;
     const since = sinceWeeks(deps.flow.now(), q.weeks);
-    const cells = await teamHeat(db, p.tenantId, visibility.ownerIds, tz, since);
-    ctx.body = { weeks: q.weeks, timeZone: tz, since: since.toISOString(), cells, totals: totals(cells) };
+    // A team's weeks are read by every manager's open and change little within a minute: cached that long.
+    const key = `${p.tenantId}|${q.weeks}|${visibility.ownerIds?.slice().sort().join(',') ?? '*'}`;
+    let cells = teamCache.get<HeatCell[]>(key);
+    if (!cells) {
+      cells = await teamHeat(db, p.tenantId, visibility.ownerIds, tz, since);
+      teamCache.set(key, cells);
+    }
+    ctx.body = { weeks: q.weeks, timeZone: tz, since: since.toISOString(), cells, totals: totals(cells), cachedForSeconds: TEAM_CACHE_SECONDS };
   });
 
   return r;

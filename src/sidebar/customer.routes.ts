@@ -39,7 +39,7 @@ export function customerRouter(deps: SidebarDeps): Router {
   const view = async (s: Seen) => {
     const c = s.customer;
     const [owner, timeline, tasks, [lead]] = await Promise.all([
-      c.ownerId ? getUser(db, s.p.tenantId, c.ownerId) : null,
+      c.ownerId === s.p.user.id ? s.p.user : c.ownerId ? getUser(db, s.p.tenantId, c.ownerId) : null,
       listInteractions(db, s.p.tenantId, c.id, { limit: 30 }),
       customerTasks(db, s.p.tenantId, c.id),
       db.select().from(leads).where(and(eq(leads.tenantId, s.p.tenantId), eq(leads.customerId, c.id), notInArray(leads.status, ['won', 'lost']))).orderBy(desc(leads.createdAt)).limit(1),

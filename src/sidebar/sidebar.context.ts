@@ -61,7 +61,9 @@ export async function seenCustomer(tx: Tx, auth: Auth, ctx: Context): Promise<Se
   const p = sessionOf(auth, ctx);
   const { viewer, visibility } = await viewerOf(tx, p);
   const customer = await getCustomer(tx, p.tenantId, id);
-  if (!customer || customer.mergedInto || !(await canSeeCustomer(tx, p.tenantId, visibility, id))) throw notFound('customer');
+  // Owned by someone this person sees: visible without asking about unassigned leads.
+  const owned = visibility.ownerIds === null || (!!customer?.ownerId && visibility.ownerIds.includes(customer.ownerId));
+  if (!customer || customer.mergedInto || !(owned || (await canSeeCustomer(tx, p.tenantId, visibility, id)))) throw notFound('customer');
   return { p, customer, viewer, visibility };
 }
 

@@ -224,6 +224,21 @@ describe.each(backends)('sidebar API on %s', (backend) => {
     expect(row.payload.to).toEqual({ conversationId: 'cidGROUP', conversationType: 'group' });
   });
 
+  it('signs a person in through WeCom OAuth from the sidebar and lands back on it', async () => {
+    const page = await fetch(`${h.server.url}/sidebar?tenant=default`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('"user":null');
+    const start = await fetch(`${h.server.url}/auth/start/wecom?tenant=default&next=sidebar`, { redirect: 'manual' });
+    expect(new URL(start.headers.get('location')!).searchParams.get('state')).toBe('sidebar');
+    const code = h.wecom.issueOAuthCode('rep-li');
+    const back = await fetch(`${h.server.url}/auth/callback/wecom?tenant=default&code=${code}&state=sidebar`, { redirect: 'manual' });
+    expect(back.status).toBe(302);
+    expect(back.headers.get('location')).toBe('/sidebar?tenant=default');
+    const cookie = back.headers.get('set-cookie')!.split(';')[0]!;
+    expect(await (await fetch(`${h.server.url}/sidebar?tenant=default`, { headers: { cookie } })).text()).toContain(`"id":"${li.id}"`);
+    expect((await fetch(`${h.server.url}/auth/start/wecom?tenant=default&next=/evil`, { redirect: 'manual' })).status).toBe(400);
+  });
+
   it('serves the page light: its JS and CSS at most 150 KB gzipped together', async () => {
     const [kelu, side] = await Promise.all([fetch(`${h.server.url}/assets/kelu.css`).then((r) => r.text()), fetch(`${h.server.url}/sidebar/app.css`).then((r) => r.text())]);
     const js = await sidebarBundle();

@@ -44,7 +44,7 @@ export function sidebarPagesRouter(deps: SidebarPageDeps): Router {
     const tenant = await getTenant(db, tenantId);
     if (!tenant) return page(ctx, 'problem', { code: 'not_found', message: '没有这个公司' }, 404);
     const passed = Object.fromEntries(PASSED.map((k) => [k, typeof ctx.query[k] === 'string' ? String(ctx.query[k]).slice(0, 200) : null]));
-    const platforms = deps.platforms.map((p) => ({ platform: p.platform, label: p.label, userAgent: p.bridge.userAgent.source, contact: p.bridge.contact, signs: p.bridge.signs }));
+    const platforms = deps.platforms.map((p) => ({ platform: p.platform, label: p.label, identity: p.contactIdentity, userAgent: p.bridge.userAgent.source, contact: p.bridge.contact, signs: p.bridge.signs }));
     const signIn = (await deps.providers.configuredFor(tenantId)).map((p) => ({ platform: p.platform, label: p.label, mode: p.mode, userAgent: p.userAgent.source }));
     const base = { tenantId, tenantName: tenant.name, platforms, signIn, passed };
     if (s && s.user.tenantId !== tenantId) {

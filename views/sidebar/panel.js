@@ -106,15 +106,24 @@ function timelineBox(state) {
   })), items.length ? null : h('p', { class: 'muted small', text: '还没有记录。' }));
 }
 
+function platformOf(state, test) {
+  return state.data.platforms.filter(test)[0];
+}
+
 export function renderCustomer(state) {
   var c = state.customer;
+  var source = platformOf(state, function (p) { return p.platform === c.sourceChannel; });
+  var kindLabel = function (kind) {
+    var p = platformOf(state, function (x) { return x.identity === kind; });
+    return KINDS[kind] || (p ? p.label + '联系人' : '其他ID');
+  };
   $('c-name').textContent = (c.name || '未具名客户') + (c.title || '');
   var box = clear($('tab-info'));
   box.appendChild(h('div', { class: 'card' },
-    h('div', { class: 'meta small muted' }, (c.company || '单位未知') + ' · 负责人 ' + (c.mine ? '我' : c.ownerName || '待分配') + ' · ' + (STAGES[c.stage] || c.stage) + ' · 评分 ' + c.score + (c.sourceChannel ? ' · 来源 ' + c.sourceChannel : '')),
+    h('div', { class: 'meta small muted' }, (c.company || '单位未知') + ' · 负责人 ' + (c.mine ? '我' : c.ownerName || '待分配') + ' · ' + (STAGES[c.stage] || c.stage) + ' · 评分 ' + c.score + (c.sourceChannel ? ' · 来源 ' + (source ? source.label : c.sourceChannel) : '')),
     fieldRow(state, 'name', c.name), fieldRow(state, 'title', c.title), fieldRow(state, 'company', c.company), fieldRow(state, 'tags', c.tags.join('，')),
     h('div', { class: 'ids' }, c.identities.map(function (i) {
-      return h('span', { class: 'id' + (i.masked ? ' masked' : '') }, h('span', { class: 'small muted', text: (KINDS[i.kind] || '平台ID') + ' ' }), h('span', { class: 'mono', text: i.value }));
+      return h('span', { class: 'id' + (i.masked ? ' masked' : '') }, h('span', { class: 'small muted', text: kindLabel(i.kind) + ' ' }), h('span', { class: 'mono', text: i.value }));
     })),
     c.budget ? h('div', { class: 'small', text: '预算：' + c.budget }) : null,
     conflictsBox(state)));

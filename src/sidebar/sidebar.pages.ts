@@ -23,8 +23,6 @@ const PASSED = ['openConversationId', 'corpId'] as const;
 export function sidebarPagesRouter(deps: SidebarPageDeps): Router {
   const r = new Router();
   const { db } = deps.database;
-  // Built while the server starts, so the first open from a chat is already warm.
-  sidebarBundle().catch(() => undefined);
   const frame = deps.providers.all().flatMap((p) => p.pageOrigins.frame);
   const csp = ["default-src 'self'", "script-src 'self'", "img-src 'self' data:", "style-src 'self'", "connect-src 'self'", `frame-ancestors 'self' ${frame.join(' ')}`.trim()].join('; ');
   const page = (ctx: Context, name: string, data: unknown, status = 200) => {
@@ -37,6 +35,8 @@ export function sidebarPagesRouter(deps: SidebarPageDeps): Router {
   };
 
   r.get('/sidebar', async (ctx) => {
+    // The first shell starts the bundle (once per process), so it is ready when the page asks for it.
+    sidebarBundle().catch(() => undefined);
     const asked = typeof ctx.query.tenant === 'string' ? ctx.query.tenant : undefined;
     if (asked !== undefined && !TENANT.test(asked)) return page(ctx, 'problem', { code: 'not_found', message: '没有这个公司' }, 404);
     const s = await deps.auth.sessionUser(ctx);

@@ -47,7 +47,8 @@ function identitiesIn(e: Entities): { kind: IdentityKind; value: string }[] {
 
 /** The changes a fragment implies for this customer. Only the customer's words (in) describe them. */
 export async function previewFragment(tx: Tx, tenantId: string, c: Customer, e: Entities, direction: Direction): Promise<FragmentChanges> {
-  const idents = identitiesIn(e).filter((i) => !c.identities.some((h) => h.kind === i.kind && h.value === i.value));
+  // A phone in the rep's own reply is usually the rep's: only the customer's words add identities.
+  const idents = direction === 'in' ? identitiesIn(e).filter((i) => !c.identities.some((h) => h.kind === i.kind && h.value === i.value)) : [];
   const held = idents.length
     ? await tx.select({ kind: customerIdentities.kind, value: customerIdentities.value }).from(customerIdentities)
       .where(and(eq(customerIdentities.tenantId, tenantId), inArray(customerIdentities.value, idents.map((i) => i.value))))

@@ -117,6 +117,8 @@ describe.each(backends)('sidebar API on %s', (backend) => {
     expect(pv.changes.tasks).toHaveLength(1);
     expect(pv.changes.budget).toContain('20万');
     expect(await count('interactions')).toBe(0); // a preview stores nothing
+    const own = (await (await call('POST', `/api/v1/sidebar/customers/${mine}/preview`, { text: '我的手机 13800001234，有事随时打', direction: 'out' })).json()) as any;
+    expect(own.changes.identities).toEqual([]); // the rep's own number is not the customer's
 
     expect((await call('PATCH', `/api/v1/sidebar/customers/${mine}`, { name: '周主任' })).status).toBe(200);
     const r1 = (await (await call('POST', `/api/v1/sidebar/customers/${mine}/archive`, { fragments: [{ text }, { text: '好的，下周三下午三点见', direction: 'out' }] })).json()) as any;

@@ -119,6 +119,7 @@ describe.each(backends)('the sidebar in Chromium on %s', (backend) => {
 
       await tap('#tabs a[data-tab=stage]');
       await text(page.locator('#stage-box'), '阶段问卷尚未启用');
+      await shot(page, `stage-${label}`);
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(Number(overflow)).toBeLessThanOrEqual(0);
       await ctx.close();

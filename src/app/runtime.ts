@@ -39,6 +39,7 @@ import { SignInProviders } from '../auth/signin.js';
 import { signInRouter } from '../auth/signin.routes.js';
 import { channelsRouter } from '../api/channels.routes.js';
 import { pagesRouter } from '../admin/pages.routes.js';
+import { sidebarPlatforms, sidebarRouters } from '../sidebar/index.js';
 import type { OutboundMessage } from '../channel/messages.js';
 
 export interface RuntimeOptions {
@@ -267,22 +268,12 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     }),
     leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
     stagesRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, flow, afterCommit: () => outbox.notify() }),
+    ...sidebarRouters({ database, auth, flow, providers: signIn, platforms: sidebarPlatforms(list, platforms), publicUrl: config.publicUrl, afterCommit: () => outbox.notify() }),
     ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];
 
   return {
-    routers,
-    auth,
-    signIn,
-    inbox,
-    outbox,
-    channels,
-    tokens,
-    deliverers,
-    timers,
-    tenantInfo,
-    platforms,
-    store,
+    routers, auth, signIn, inbox, outbox, channels, tokens, deliverers, timers, tenantInfo, platforms, store,
     status: () => Object.fromEntries(connections.map(({ name, c }) => [name, c.status()])),
     setLoadGauge(pressure) {
       gauge = pressure;

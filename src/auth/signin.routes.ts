@@ -112,11 +112,12 @@ export function signInRouter(deps: SignInRouteDeps): Router {
   // Starts a redirect-style (OAuth) sign-in: state carries the tenant, and a binding token when binding.
   r.get('/auth/start/:platform', signInLimit, async (ctx) => {
     const name = parseWith(platform, ctx.params.platform, 'invalid_platform');
-    const q = parseWith(z.object({ tenant: tenantId.optional(), bind: z.string().max(100).optional() }).strict(), ctx.query);
+    const q = parseWith(z.object({ tenant: tenantId.optional(), bind: z.string().max(100).optional(), next: z.enum(['sidebar']).optional() }).strict(), ctx.query);
     const tenant = q.bind ? (await peekBindingToken(db, q.bind)).tenantId : q.tenant ?? auth.defaultTenantId;
     const p = await provider(tenant, name);
     const redirectUri = `${deps.publicUrl ?? `${ctx.protocol}://${ctx.host}`}/auth/callback/${name}?tenant=${encodeURIComponent(tenant)}`;
-    const s = await p.start(tenant, redirectUri, q.bind ? `bind.${q.bind}` : 'signin');
+    // state names where to land after signing in: a binding, the sidebar (opened from a chat), or home.
+    const s = await p.start(tenant, redirectUri, q.bind ? `bind.${q.bind}` : q.next ?? 'signin');
     if (s.kind !== 'redirect') throw new AppError('not_a_redirect', `${p.label} signs in on the page itself`, 400);
     ctx.redirect(s.url);
   });
@@ -126,7 +127,7 @@ export function signInRouter(deps: SignInRouteDeps): Router {
     const q = parseWith(z.object({ tenant: tenantId, code, state: z.string().max(200).optional(), appid: z.string().optional() }).strict(), ctx.query);
     try {
       const user = q.state?.startsWith('bind.') ? await bind(ctx, q.state.slice(5), name, q.code) : await signIn(ctx, q.tenant, name, q.code);
-      ctx.redirect(homeOf(user));
+      ctx.redirect(q.state === 'sidebar' ? `/sidebar?tenant=${encodeURIComponent(q.tenant)}` : homeOf(user));
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       ctx.status = e.status;

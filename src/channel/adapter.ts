@@ -53,6 +53,22 @@ export interface JsSdkSignature {
   agentSignature?: string;
 }
 
+/**
+ * How a page inside the platform's chat window (the sidebar) works with it: the page's glue for
+ * this platform is chosen by `platform` and the in-app browser's user agent. The server side says
+ * what the platform allows; the page's glue does the platform's JS calls.
+ */
+export interface PageBridge {
+  /** User-Agent marker of the platform's in-app browser. */
+  userAgent: RegExp;
+  /** The page learns the chat's customer from the platform's JS-SDK ('sdk'), or the rep searches ('search'). */
+  contact: 'sdk' | 'search';
+  /** How a quick reply reaches the chat for this tenant: the JS-SDK sends it, the app's robot posts it, or the rep pastes it. */
+  send(tenantId: string): Promise<'sdk' | 'robot' | 'copy'>;
+  /** The page needs JS-SDK signatures (signJsSdk) before it may call the platform. */
+  signs: boolean;
+}
+
 /** What an adapter's platform can show beyond text; the core may shape replies by it. */
 export interface Capabilities {
   /** Interactive cards whose buttons come back as cardAction events. */
@@ -128,6 +144,8 @@ export interface AdapterInstance {
   fetchContactProfile?(tenantId: string, externalUserId: string, repUserId: string): Promise<ContactProfile | null>;
   /** Optional capability: sign a page URL for the platform's JS-SDK. */
   signJsSdk?(tenantId: string, url: string): Promise<JsSdkSignature>;
+  /** Optional capability: pages in the chat window (the sidebar) can talk to the platform. */
+  pageBridge?: PageBridge;
   /** Lines for the start-up banner (where to point the platform's console). */
   describe?(baseUrl: string): string[];
   /** Optional capability: people sign in (and bind their accounts) through this platform. */

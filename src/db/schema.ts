@@ -178,6 +178,8 @@ export const interactions = pgTable('interactions', {
 }, (t) => [
   uniqueIndex('interactions_platform_msg_uq').on(t.tenantId, t.platform, t.platformMessageId),
   index('interactions_customer_time_idx').on(t.tenantId, t.customerId, t.occurredAt),
+  // The team heat map reads a tenant's recent weeks.
+  index('interactions_tenant_time_idx').on(t.tenantId, t.occurredAt),
   check('interactions_direction_ck', sql`${t.direction} in ('in', 'out', 'note')`),
 ]);
 
@@ -397,3 +399,16 @@ export const stageAnswers = pgTable('stage_answers', {
   via: text('via').notNull(),
   answeredAt: ts('answered_at').notNull(),
 }, (t) => [uniqueIndex('stage_answers_uq').on(t.tenantId, t.customerId, t.questionKey)]);
+// The tenant's library of quick replies (话术) for the sidebar; {客户称呼} and {产品} are filled per customer.
+export const quickReplies = pgTable('quick_replies', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  position: integer('position').notNull().default(0),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  index('quick_replies_tenant_idx').on(t.tenantId, t.position, t.createdAt),
+]);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -44,6 +45,8 @@ export class FakeWecomServer {
    */
   readonly shown: RecordedRequest[] = [];
   private readonly delivered: { key: string; at: number }[] = [];
+  /** Every jsapi ticket handed out, corp (get_jsapi_ticket) and app (ticket/get agent_config). */
+  readonly tickets: { corp: string[]; agent: string[] } = { corp: [], agent: [] };
 
   constructor(private readonly opts: FakeWecomOptions) {
     this.userCodes = { ...(opts.userCodes ?? {}) };
@@ -110,6 +113,17 @@ export class FakeWecomServer {
   /** The next n calls never get an answer (until stop()). */
   hangNext(n = 1): void {
     for (let i = 0; i < n; i++) this.faults.push({ kind: 'hang' });
+  }
+
+  /**
+   * What the WeCom client checks when a page calls config / agentConfig: the sha1 of the latest
+   * ticket of that kind, the nonce, the timestamp and the page URL (without its #fragment).
+   */
+  jsSdkSignatureValid(kind: 'corp' | 'agent', p: { nonceStr: string; timestamp: string | number; signature: string; url: string }): boolean {
+    const ticket = this.tickets[kind].at(-1);
+    if (!ticket) return false;
+    const expected = createHash('sha1').update(`jsapi_ticket=${ticket}&noncestr=${p.nonceStr}&timestamp=${p.timestamp}&url=${p.url.split('#')[0]}`).digest('hex');
+    return expected === p.signature;
   }
 
   calls(path: string): RecordedRequest[] {
@@ -187,11 +201,17 @@ export class FakeWecomServer {
         const { follow_user: followUser, ...ext } = contact as { follow_user?: unknown[] } & Record<string, unknown>;
         return json(res, { errcode: 0, errmsg: 'ok', external_contact: { external_userid: query.external_userid, ...ext }, follow_user: followUser ?? [] });
       }
-      case '/cgi-bin/get_jsapi_ticket':
-        return json(res, { errcode: 0, errmsg: 'ok', ticket: `corp_ticket_${++this.seq}`, expires_in: this.opts.ticketTtlSeconds ?? 7200 });
-      case '/cgi-bin/ticket/get':
+      case '/cgi-bin/get_jsapi_ticket': {
+        const ticket = `corp_ticket_${++this.seq}`;
+        this.tickets.corp.push(ticket);
+        return json(res, { errcode: 0, errmsg: 'ok', ticket, expires_in: this.opts.ticketTtlSeconds ?? 7200 });
+      }
+      case '/cgi-bin/ticket/get': {
         if (query.type !== 'agent_config') return json(res, { errcode: 40005, errmsg: 'invalid type' });
-        return json(res, { errcode: 0, errmsg: 'ok', ticket: `agent_ticket_${++this.seq}`, expires_in: this.opts.ticketTtlSeconds ?? 7200 });
+        const ticket = `agent_ticket_${++this.seq}`;
+        this.tickets.agent.push(ticket);
+        return json(res, { errcode: 0, errmsg: 'ok', ticket, expires_in: this.opts.ticketTtlSeconds ?? 7200 });
+      }
       default:
         return send(res, 404, JSON.stringify({ errcode: 404, errmsg: 'no such api' }), 'application/json');
     }

@@ -43,6 +43,14 @@ export const dingtalkAdapter: PlatformAdapter<DingtalkSettings, DingtalkEnv> = {
       ...signInMembers(signIn),
       // Cards need the tenant's card template; without one the deliverer sends them as markdown.
       capabilities: { cards: true, todos: true },
+      // A cool app's group entry gives the page the group, not the customer: the rep searches. With a
+      // cool app configured (coolAppCode) the app's robot may post a quick reply to that group.
+      pageBridge: {
+        userAgent: /DingTalk/i,
+        contact: 'search',
+        send: async (tenantId) => ((await ctx.credentials(tenantId))?.coolAppCode ? 'robot' : 'copy'),
+        signs: false,
+      },
       describe: (baseUrl) => [`DingTalk    ${baseUrl}/dingtalk/robot   (robot HTTP mode; /dingtalk/robot/<tenantId>, /dingtalk/events/<tenantId>)`],
     };
   },

@@ -11,6 +11,8 @@ export interface DingtalkEnv {
   eventToken?: string;
   eventAesKey?: string;
   cardTemplateId?: string;
+  /** The cool app (酷应用) whose group entry opens the sidebar; set, its robot may post quick replies to that group. */
+  coolAppCode?: string;
 }
 
 export interface DingtalkSettings {
@@ -45,6 +47,7 @@ export const dingtalkCredentials = z.object({
   eventToken: z.string().trim().min(1).max(128).optional(),
   eventAesKey: z.string().trim().regex(/^[A-Za-z0-9]{43}$/, 'aes_key is 43 letters and digits').optional(),
   cardTemplateId: z.string().trim().min(1).max(128).optional(),
+  coolAppCode: z.string().trim().min(1).max(128).optional(),
 }).strict().refine((b) => !b.eventToken === !b.eventAesKey, 'eventToken and eventAesKey go together');
 
 /** The console's form for dingtalkCredentials, named as DingTalk's developer console names them. */
@@ -55,6 +58,7 @@ export const dingtalkCredentialFields: readonly CredentialField[] = [
   { name: 'eventToken', label: '事件订阅 签名 token', secret: true, optional: true, hint: '与 aes_key 一起填写' },
   { name: 'eventAesKey', label: '事件订阅 加密 aes_key', secret: true, optional: true, hint: '43 位字母和数字' },
   { name: 'cardTemplateId', label: '卡片模板 ID', optional: true, hint: '不填则以 Markdown 发送卡片' },
+  { name: 'coolAppCode', label: '酷应用编码', optional: true, hint: '填写后侧边栏的话术可由机器人发到群里' },
 ];
 
 type Vars = { [K in keyof typeof dingtalkEnvShape]: z.infer<(typeof dingtalkEnvShape)[K]> };

@@ -30,6 +30,8 @@ export const wecomAdapter: PlatformAdapter<WecomSettings, WecomEnv> = {
       deliverer,
       ...signInMembers(signIn),
       capabilities: { cards: true, todos: false },
+      // 聊天工具栏: getCurExternalContact names the customer and sendChatMessage puts text in the chat (app identity: both signatures).
+      pageBridge: { userAgent: /wxwork\//i, contact: 'sdk', send: async () => 'sdk', signs: true },
       async signJsSdk(tenantId, url) {
         const env = await ctx.credentials(tenantId);
         if (!env) throw new PlatformApiError('tenant has no WeCom channel', false, 'no_channel');

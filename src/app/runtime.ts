@@ -38,6 +38,7 @@ import { channelsRouter } from '../api/channels.routes.js';
 import { pagesRouter } from '../admin/pages.routes.js';
 import type { OutboundMessage } from '../channel/messages.js';
 import { insightRouter } from '../api/insight.routes.js';
+import { queueRouter } from '../api/queue.routes.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -256,6 +257,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     peopleRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, onPeopleChange: (tenantId) => tenantInfo.invalidate(tenantId), flow, afterCommit: () => outbox.notify() }),
     adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     insightRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, now: clock }),
+    queueRouter({ database, auth, flow, afterCommit: () => outbox.notify() }),
     accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     tenantsRouter({
       database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes,

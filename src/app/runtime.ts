@@ -39,6 +39,8 @@ import { pagesRouter } from '../admin/pages.routes.js';
 import type { OutboundMessage } from '../channel/messages.js';
 import { insightRouter } from '../api/insight.routes.js';
 import { queueRouter } from '../api/queue.routes.js';
+import { automationRouter } from '../api/automation.routes.js';
+import { scheduleAllTenants } from '../crm/insight/schedule.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -258,6 +260,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     insightRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, now: clock }),
     queueRouter({ database, auth, flow, afterCommit: () => outbox.notify() }),
+    automationRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, now: clock }),
     accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     tenantsRouter({
       database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes,
@@ -290,6 +293,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         inbox.start();
         outbox.start();
         timers.start();
+        // The insight chains (rule sweeps, daily checks, weekly reports) of tenants that have none yet.
+        scheduleAllTenants(database.db, clock()).catch((err: unknown) => logger.error({ err: (err as Error)?.message }, 'insight timers not scheduled'));
       }
       for (const { name, c } of connections) {
         c.start().catch((err: unknown) => logger.error({ platform: name, err: (err as Error)?.message }, 'connection failed to start'));

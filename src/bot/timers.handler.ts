@@ -11,10 +11,13 @@ import { and, eq } from 'drizzle-orm';
 import { tasks } from '../db/schema.js';
 import { claimMessages, managerTodo } from './leads.flow.js';
 import { customerLabel, fmtLocal } from './cards.js';
+import { insightTimerHandler, isInsightTimer } from './insight.handler.js';
 
 /** What fired timers say in chat. Returns the messages; the caller queues them in the same transaction. */
 export function timerHandler(deps: FlowDeps) {
+  const insight = insightTimerHandler(deps);
   return async (tx: Tx, timer: Timer): Promise<OutboundMessage[]> => {
+    if (isInsightTimer(timer)) return insight(tx, timer);
     if (timer.kind === REMIND_TIMER) {
       const task = await getTask(tx, timer.tenantId, String(timer.payload.taskId));
       if (!task || task.status !== 'open' || !task.assigneeId) return [];

@@ -189,7 +189,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       return r;
     },
   );
-  const onTimer = timerHandler(flow);
+  const onTimer = timerHandler(flow, { publicUrl: config.publicUrl });
   const timers = new TimerWorker(
     database,
     async (tx, timer) => {

@@ -12,10 +12,11 @@ import { tasks } from '../db/schema.js';
 import { claimMessages, managerTodo } from './leads.flow.js';
 import { customerLabel, fmtLocal } from './cards.js';
 import { insightTimerHandler, isInsightTimer } from './insight.handler.js';
+import type { InsightCardOptions } from './insight.cards.js';
 
 /** What fired timers say in chat. Returns the messages; the caller queues them in the same transaction. */
-export function timerHandler(deps: FlowDeps) {
-  const insight = insightTimerHandler(deps);
+export function timerHandler(deps: FlowDeps, insightOptions: InsightCardOptions = {}) {
+  const insight = insightTimerHandler(deps, insightOptions);
   return async (tx: Tx, timer: Timer): Promise<OutboundMessage[]> => {
     if (isInsightTimer(timer)) return insight(tx, timer);
     if (timer.kind === REMIND_TIMER) {

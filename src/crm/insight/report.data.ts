@@ -7,6 +7,7 @@ import { getInsightSettings, type InsightSettings } from './settings.js';
 import { healthMetrics } from './metrics.service.js';
 import { funnel, heatmaps } from './funnel.service.js';
 import { getTenant } from '../tenants.repo.js';
+import { leadsAtRisk } from './report.repo.js';
 
 /** The period asked for, or the 30 local days ending today. */
 export function periodOf(q: { from?: string; to?: string }, timeZone: string, now: Date): Period {
@@ -38,5 +39,7 @@ export async function dashboardData(tx: Tx, tenantId: string, p: Period, sc: Sco
     metrics: await healthMetrics(tx, tenantId, p, sc, settings, now),
     funnel: await funnel(tx, tenantId, p, sc, settings),
     heatmaps: await heatmaps(tx, tenantId, p, sc, settings, names),
+    /** As of now, whatever the period: open leads unanswered or silent. */
+    atRisk: (await leadsAtRisk(tx, tenantId, sc, settings.responseMinutes, now, 20)).map((l) => ({ ...l, assignee: l.assigneeId ? names.get(l.assigneeId) ?? null : null })),
   };
 }

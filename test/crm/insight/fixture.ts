@@ -19,8 +19,9 @@ export interface Fixture {
 export async function seedFixture(database: Database, tenantId = 'acme'): Promise<Fixture> {
   const { db } = database;
   await upsertTenant(db, { tenantId, name: '演示医疗器械', timeZone: TZ }, 'test');
-  const manager = await createUser(db, tenantId, { name: '华东经理', role: 'manager', region: '华东' }, 'test');
-  const m2 = await createUser(db, tenantId, { name: '华南经理', role: 'manager', region: '华南' }, 'test');
+  const acc = (v: string) => [{ platform: 'wecom', kind: 'userid', value: `${tenantId}-${v}` }];
+  const manager = await createUser(db, tenantId, { name: '华东经理', role: 'manager', region: '华东', accounts: acc('mgr-east') }, 'test');
+  const m2 = await createUser(db, tenantId, { name: '华南经理', role: 'manager', region: '华南', accounts: acc('mgr-south') }, 'test');
   const admin = await createUser(db, tenantId, { name: '管理员', role: 'admin' }, 'test');
   const r1 = await createUser(db, tenantId, { name: '李销售', role: 'rep', region: '华东' }, 'test');
   const r2 = await createUser(db, tenantId, { name: '张销售', role: 'rep', region: '华南' }, 'test');

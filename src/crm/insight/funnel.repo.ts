@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import type { Period } from './period.js';
-import { inScope, rows, type Scope } from './scope.js';
+import { analytic, inScope, type Scope } from './scope.js';
 
 export interface FunnelRow {
   source: string;
@@ -15,7 +15,7 @@ export interface FunnelRow {
 
 /** Leads created in the period by source channel and campaign, with how far each got. */
 export async function funnelCounts(tx: Tx, tenantId: string, p: Period, s: Scope): Promise<FunnelRow[]> {
-  const r = await rows<Record<string, unknown>>(tx, sql`
+  const r = await analytic<Record<string, unknown>>(tx, sql`
     select coalesce(source_channel, '') as source, coalesce(utm ->> 'campaign', '') as campaign,
       count(*)::int as leads,
       count(*) filter (where first_response_at is not null or status in ('contacted', 'qualified', 'won')
@@ -34,7 +34,7 @@ export async function funnelCounts(tx: Tx, tenantId: string, p: Period, s: Scope
 
 /** Spend entered for the period's local days, by source and campaign ('' = the source as a whole). */
 export async function spendTotals(tx: Tx, tenantId: string, p: Period): Promise<{ source: string; campaign: string; amount: number }[]> {
-  const r = await rows<Record<string, unknown>>(tx, sql`
+  const r = await analytic<Record<string, unknown>>(tx, sql`
     select source_channel as source, campaign, sum(amount)::float8 as amount from insight_spend
     where tenant_id = ${tenantId} and day >= ${p.from}::date and day <= ${p.to}::date group by 1, 2 order by 1, 2`);
   return r.map((x) => ({ source: String(x.source), campaign: String(x.campaign), amount: Number(x.amount) }));
@@ -60,7 +60,7 @@ export interface HeatRow {
 
 /** Leads by the rep they were (last) assigned to and the local hour of that assignment. */
 export async function assignmentHeat(tx: Tx, tenantId: string, p: Period, s: Scope): Promise<HeatRow[]> {
-  const r = await rows<Record<string, unknown>>(tx, sql`
+  const r = await analytic<Record<string, unknown>>(tx, sql`
     select assignee_id as rep, extract(hour from assigned_at at time zone ${p.timeZone})::int as hour, count(*)::int as n
     from leads
     where tenant_id = ${tenantId} and assigned_at >= ${p.start} and assigned_at < ${p.end} and assignee_id is not null
@@ -71,7 +71,7 @@ export async function assignmentHeat(tx: Tx, tenantId: string, p: Period, s: Sco
 
 /** Leads by assignee and the local hour they came in: how many, how many answered in time, median first response. */
 export async function responseHeat(tx: Tx, tenantId: string, p: Period, s: Scope, minutes: number): Promise<HeatRow[]> {
-  const r = await rows<Record<string, unknown>>(tx, sql`
+  const r = await analytic<Record<string, unknown>>(tx, sql`
     select assignee_id as rep, extract(hour from created_at at time zone ${p.timeZone})::int as hour, count(*)::int as n,
       count(*) filter (where first_response_at - created_at <= ${`${minutes} minutes`}::interval)::int as within,
       percentile_cont(0.5) within group (order by extract(epoch from (first_response_at - created_at))) as median

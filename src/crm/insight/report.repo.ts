@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import type { Period } from './period.js';
-import { inScope, rows, type Scope } from './scope.js';
+import { analytic, inScope, type Scope } from './scope.js';
 import { SURVIVAL_SILENT_DAYS } from './metrics.repo.js';
 
 /** Response rate per rep over a period (same definition as the tenant's), lowest first. */
 export async function responseByRep(tx: Tx, tenantId: string, p: Period, s: Scope, minutes: number, now: Date) {
-  const r = await rows<Record<string, unknown>>(tx, sql`
+  const r = await analytic<Record<string, unknown>>(tx, sql`
     select l.assignee_id as rep, u.name, count(*)::int as total, count(*) filter (where l.first_response_at - l.created_at <= ${`${minutes} minutes`}::interval)::int as within
     from leads l join users u on u.id = l.assignee_id and u.role = 'rep'
     where l.tenant_id = ${tenantId} and l.created_at >= ${p.start} and l.created_at < ${p.end}
@@ -31,7 +31,7 @@ export interface RiskLead {
  * or no interaction with the customer for SURVIVAL_SILENT_DAYS days or more. Longest silence first.
  */
 export async function leadsAtRisk(tx: Tx, tenantId: string, s: Scope, minutes: number, now: Date, limit = 5): Promise<RiskLead[]> {
-  const r = await rows<Record<string, unknown>>(tx, sql`
+  const r = await analytic<Record<string, unknown>>(tx, sql`
     select l.id, l.customer_id, l.assignee_id, l.first_response_at is null as unanswered,
       coalesce(c.name, '') || coalesce(c.title, '') as who, c.company,
       extract(epoch from (${now}::timestamptz - coalesce(t.last, l.created_at))) / 86400 as silent

@@ -50,3 +50,16 @@ export function inScope(column: SQL, s: Scope): SQL {
 export async function rows<T>(tx: Tx, q: SQL): Promise<T[]> {
   return ((await tx.execute(q)) as unknown as { rows: T[] }).rows;
 }
+
+/**
+ * A read-only aggregate over many rows. JIT is off: compiling took 1.4 s of a 3.9 s completeness
+ * query over 50,000 customers (bench:metrics) that runs in well under that interpreted; and a
+ * larger work_mem keeps the group-bys of a long period in memory.
+ */
+export async function analytic<T>(tx: Tx, q: SQL): Promise<T[]> {
+  return tx.transaction(async (t) => {
+    await t.execute(sql`set local jit = off`);
+    await t.execute(sql`set local work_mem = '32MB'`);
+    return rows<T>(t, q);
+  });
+}

@@ -41,6 +41,7 @@ import { insightRouter } from '../api/insight.routes.js';
 import { queueRouter } from '../api/queue.routes.js';
 import { automationRouter } from '../api/automation.routes.js';
 import { scheduleAllTenants } from '../crm/insight/schedule.js';
+import { dashboardRouter } from '../dashboard/dashboard.routes.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -260,6 +261,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     insightRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, now: clock }),
     queueRouter({ database, auth, flow, afterCommit: () => outbox.notify() }),
+    dashboardRouter({ database, auth }),
     automationRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, now: clock }),
     accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     tenantsRouter({

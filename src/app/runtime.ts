@@ -37,11 +37,7 @@ import { signInRouter } from '../auth/signin.routes.js';
 import { channelsRouter } from '../api/channels.routes.js';
 import { pagesRouter } from '../admin/pages.routes.js';
 import type { OutboundMessage } from '../channel/messages.js';
-import { insightRouter } from '../api/insight.routes.js';
-import { queueRouter } from '../api/queue.routes.js';
-import { automationRouter } from '../api/automation.routes.js';
-import { scheduleAllTenants } from '../crm/insight/schedule.js';
-import { dashboardRouter } from '../dashboard/dashboard.routes.js';
+import { insightRouters, startInsight } from './insight.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -259,10 +255,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     }),
     peopleRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, onPeopleChange: (tenantId) => tenantInfo.invalidate(tenantId), flow, afterCommit: () => outbox.notify() }),
     adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
-    insightRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, now: clock }),
-    queueRouter({ database, auth, flow, afterCommit: () => outbox.notify() }),
-    dashboardRouter({ database, auth }),
-    automationRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, now: clock }),
+    ...insightRouters({ database, auth, bodyLimitBytes: config.bodyLimitBytes, flow, afterCommit: () => outbox.notify() }),
     accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     tenantsRouter({
       database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes,
@@ -295,8 +288,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         inbox.start();
         outbox.start();
         timers.start();
-        // The insight chains (rule sweeps, daily checks, weekly reports) of tenants that have none yet.
-        scheduleAllTenants(database.db, clock()).catch((err: unknown) => logger.error({ err: (err as Error)?.message }, 'insight timers not scheduled'));
+        startInsight(database, clock(), logger);
       }
       for (const { name, c } of connections) {
         c.start().catch((err: unknown) => logger.error({ platform: name, err: (err as Error)?.message }, 'connection failed to start'));

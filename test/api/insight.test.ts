@@ -23,7 +23,7 @@ describe.each(backends)('insight API on %s', (backend) => {
     t = await openTestDatabase(backend);
     f = await seedFixture(t.database);
     h = await startHarness(t.database, { startWorkers: false, clock: () => NOW });
-  });
+  }, 120_000); // opening a database and a server is slow on a loaded machine
   afterAll(async () => {
     await h?.close();
     await t?.drop();

@@ -20,7 +20,7 @@ describe.each(backends)('source weights order the unassigned queue and assignmen
     // A manager and no rep yet: every new lead waits in the queue.
     await createUser(t.database.db, 'q', { name: '经理', role: 'manager', accounts: [{ platform: 'wecom', kind: 'userid', value: 'q-mgr' }] }, 'test');
     h = await startHarness(t.database, { startWorkers: false, clock: clock.now });
-  });
+  }, 120_000); // opening a database and a server is slow on a loaded machine
   afterAll(async () => {
     await h?.close();
     await t?.drop();

@@ -40,7 +40,7 @@ describe.each(backends)('the dashboard in Chromium on %s', (backend) => {
     h = await startHarness(t.database, { startWorkers: false, clock: () => NOW });
     const put = await fetch(`${h.server.url}/api/v1/insight/spend`, { method: 'PUT', headers: { authorization: `Bearer ${OPERATOR}`, 'x-kelu-tenant': 'acme', 'content-type': 'application/json' }, body: JSON.stringify({ entries: [{ day: '2026-03-04', source: '老客转介', amount: 800 }] }) });
     expect(put.status).toBe(200);
-  });
+  }, 120_000); // opening a database and a server is slow on a loaded machine
   afterAll(async () => {
     await h?.close();
     await t?.drop();

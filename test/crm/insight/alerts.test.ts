@@ -39,7 +39,7 @@ describe.each(backends)('threshold alerts and the weekly report on %s', (backend
     await scheduleInsight(db, 'al', now());
     await putInsightSettings(db, 'acme', { ...defaultInsightSettings, alerts: false }, 'test');
     h = await start();
-  });
+  }, 120_000); // opening a database and a server is slow on a loaded machine
   afterAll(async () => {
     await h?.close();
     await t?.drop();

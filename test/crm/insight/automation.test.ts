@@ -103,7 +103,7 @@ describe.each(backends)('automation rules on a fake clock on %s', (backend) => {
     await createUser(t.database.db, 'sop', { name: '华东经理', role: 'manager', region: '华东', accounts: [{ platform: 'wecom', kind: 'userid', value: 'sop-mgr' }] }, 'test');
     await createUser(t.database.db, 'sop', { name: '华南经理', role: 'manager', region: '华南', accounts: [{ platform: 'wecom', kind: 'userid', value: 'sop-mgr2' }] }, 'test');
     h = await startHarness(t.database, { startWorkers: false, clock: now });
-  });
+  }, 120_000); // opening a database and a server is slow on a loaded machine
   afterAll(async () => {
     await h?.close();
     await t?.drop();

@@ -35,7 +35,7 @@ describe.each(backends)('health metrics against a hand-computed fixture on %s', 
   beforeAll(async () => {
     t = await openTestDatabase(backend);
     f = await seedFixture(t.database);
-  });
+  }, 120_000); // opening a database and a server is slow on a loaded machine
   afterAll(async () => {
     await t?.drop();
   });

@@ -91,7 +91,7 @@ export function presentInteraction(i: InteractionLike, ownerId: string | null, v
   };
 }
 
-function csvCell(v: unknown): string {
+export function csvCell(v: unknown): string {
   const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join('|') : String(v);
   // A leading = + - @ would be a formula in a spreadsheet.
   const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;

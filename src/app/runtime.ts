@@ -41,6 +41,7 @@ import { channelsRouter } from '../api/channels.routes.js';
 import { pagesRouter } from '../admin/pages.routes.js';
 import { sidebarPlatforms, sidebarRouters } from '../sidebar/index.js';
 import type { OutboundMessage } from '../channel/messages.js';
+import { insightRouters, startInsight } from './insight.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -191,7 +192,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       return r;
     },
   );
-  const onTimer = timerHandler(flow);
+  const onTimer = timerHandler(flow, { publicUrl: config.publicUrl });
   const timers = new TimerWorker(
     database,
     async (tx, timer) => {
@@ -260,6 +261,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     }),
     peopleRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, onPeopleChange: (tenantId) => tenantInfo.invalidate(tenantId), flow, afterCommit: () => outbox.notify() }),
     adminRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
+    ...insightRouters({ database, auth, bodyLimitBytes: config.bodyLimitBytes, flow, afterCommit: () => outbox.notify() }),
     accessRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes }),
     tenantsRouter({
       database, box: o.box, auth, bodyLimitBytes: config.bodyLimitBytes,
@@ -283,6 +285,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         inbox.start();
         outbox.start();
         timers.start();
+        startInsight(database, clock(), logger);
       }
       for (const { name, c } of connections) {
         c.start().catch((err: unknown) => logger.error({ platform: name, err: (err as Error)?.message }, 'connection failed to start'));

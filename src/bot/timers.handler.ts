@@ -12,12 +12,16 @@ import { tasks } from '../db/schema.js';
 import { claimMessages, managerTodo } from './leads.flow.js';
 import { customerLabel, fmtLocal } from './cards.js';
 import { isStageTimer, stageTimerHandler } from './stages.timers.js';
+import { insightTimerHandler, isInsightTimer } from './insight.handler.js';
+import type { InsightCardOptions } from './insight.cards.js';
 
 /** What fired timers say in chat. Returns the messages; the caller queues them in the same transaction. */
-export function timerHandler(deps: FlowDeps) {
+export function timerHandler(deps: FlowDeps, insightOptions: InsightCardOptions = {}) {
   const stageTimer = stageTimerHandler(deps);
+  const insight = insightTimerHandler(deps, insightOptions);
   return async (tx: Tx, timer: Timer): Promise<OutboundMessage[]> => {
     if (isStageTimer(timer.kind)) return stageTimer(tx, timer);
+    if (isInsightTimer(timer)) return insight(tx, timer);
     if (timer.kind === REMIND_TIMER) {
       const task = await getTask(tx, timer.tenantId, String(timer.payload.taskId));
       if (!task || task.status !== 'open' || !task.assigneeId) return [];

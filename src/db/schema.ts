@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
+  bigserial, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 // Every table carries tenant_id; every query filters on it. Timestamps are timestamptz.
@@ -151,6 +151,8 @@ export const leads = pgTable('leads', {
   // With created_at, a customer's open lead comes in order from this index; without it a generic
   // plan on young statistics walked leads_tenant_created_idx through every lead of the tenant.
   index('leads_tenant_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
+  // The unassigned queue: highest source weight first, then oldest.
+  index('leads_queue_idx').on(t.tenantId, t.priority.desc(), t.createdAt, t.id).where(sql`assignee_id is null and status = 'new'`),
   check('leads_status_ck', sql`${t.status} in ('new', 'assigned', 'claimed', 'contacted', 'qualified', 'won', 'lost')`),
 ]);
 
@@ -178,8 +180,10 @@ export const interactions = pgTable('interactions', {
 }, (t) => [
   uniqueIndex('interactions_platform_msg_uq').on(t.tenantId, t.platform, t.platformMessageId),
   index('interactions_customer_time_idx').on(t.tenantId, t.customerId, t.occurredAt),
-  // The team heat map reads a tenant's recent weeks.
+  // Metrics and the team heat map read a tenant's interactions by time (0008 also covers customer, author, direction).
   index('interactions_tenant_time_idx').on(t.tenantId, t.occurredAt),
+  // Completeness: does any message of the customer name a product.
+  index('interactions_need_idx').on(t.tenantId, t.customerId).where(sql`(entities -> 'products') <> '[]'::jsonb`),
   check('interactions_direction_ck', sql`${t.direction} in ('in', 'out', 'note')`),
 ]);
 
@@ -412,3 +416,43 @@ export const quickReplies = pgTable('quick_replies', {
 }, (t) => [
   index('quick_replies_tenant_idx').on(t.tenantId, t.position, t.createdAt),
 ]);
+
+// Issue 16. What a tenant spent on a source (and campaign) on a local day: cost per lead.
+export const insightSpend = pgTable('insight_spend', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  day: date('day', { mode: 'string' }).notNull(),
+  sourceChannel: text('source_channel').notNull(),
+  campaign: text('campaign').notNull().default(''),
+  amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ name: 'insight_spend_pk', columns: [t.tenantId, t.day, t.sourceChannel, t.campaign] }),
+  check('insight_spend_amount_ck', sql`${t.amount} >= 0`),
+]);
+
+// One row per automation rule firing: (rule, subject) is unique, so a rule acts once per subject.
+export const automationFirings = pgTable('automation_firings', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  ruleId: text('rule_id').notNull(),
+  subject: text('subject').notNull(),
+  customerId: uuid('customer_id'),
+  taskIds: uuid('task_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  firedAt: ts('fired_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('automation_firings_uq').on(t.tenantId, t.ruleId, t.subject),
+  index('automation_firings_tenant_idx').on(t.tenantId, t.firedAt),
+]);
+
+// A health threshold broken for N local days in a row, per scope ('tenant', 'team:<region>').
+export const insightAlerts = pgTable('insight_alerts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  metric: text('metric').notNull(),
+  scope: text('scope').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  value: real('value').notNull(),
+  threshold: real('threshold').notNull(),
+  streak: integer('streak').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('insight_alerts_uq').on(t.tenantId, t.metric, t.scope, t.day)]);

@@ -1,0 +1,121 @@
+import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
+import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
+import { json } from '../helpers/test-app.js';
+import { NOW, seedFixture, type Fixture } from '../crm/insight/fixture.js';
+import type { User } from '../../src/crm/users.repo.js';
+
+const SHOTS = path.resolve('test-output/screenshots');
+const CHROMIUM = process.env.KELU_CHROMIUM ?? '/usr/bin/chromium';
+const OPERATOR = 'harness-admin-token-0123';
+const Q = 'from=2026-03-02&to=2026-03-08';
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe.each(backends)('the dashboard in Chromium on %s', (backend) => {
+  let t: TestDatabase;
+  let h: Harness;
+  let f: Fixture;
+  const api = async (p: string) => json(await fetch(`${h.server.url}${p}`, { headers: { authorization: `Bearer ${OPERATOR}`, 'x-kelu-tenant': 'acme' } }));
+  const signedIn = async (u: User, viewport: { width: number; height: number }) => {
+    const ctx = await browser.newContext({ viewport });
+    const s = h.runtime.auth.sessions.issue('acme', u.id);
+    await ctx.addCookies([{ name: 'kelu_session', value: s.value, url: h.server.url }]);
+    return ctx;
+  };
+
+  beforeAll(async () => {
+    t = await openTestDatabase(backend);
+    f = await seedFixture(t.database);
+    h = await startHarness(t.database, { startWorkers: false, clock: () => NOW });
+    const put = await fetch(`${h.server.url}/api/v1/insight/spend`, { method: 'PUT', headers: { authorization: `Bearer ${OPERATOR}`, 'x-kelu-tenant': 'acme', 'content-type': 'application/json' }, body: JSON.stringify({ entries: [{ day: '2026-03-04', source: '老客转介', amount: 800 }] }) });
+    expect(put.status).toBe(200);
+  }, 120_000); // opening a database and a server is slow on a loaded machine
+  afterAll(async () => {
+    await h?.close();
+    await t?.drop();
+  });
+
+  for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 740 }]] as const) {
+    it(`shows an admin the metrics, funnel, heat maps and alerts exactly as the API answers (${label})`, async () => {
+      const ctx = await signedIn(f.admin, viewport);
+      const page = await ctx.newPage();
+      const problems: string[] = [];
+      // Console errors (CSP violations among them) and failed loads, except the browser's own favicon probe.
+      page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+      page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`); });
+      page.on('pageerror', (e) => problems.push(String(e)));
+      await page.goto(`${h.server.url}/dashboard?${Q}`);
+      await page.waitForSelector('body[data-loaded]');
+      const d = await api(`/api/v1/insight/dashboard?${Q}`);
+      for (const m of Object.values(d.metrics) as { key: string; display: string; definition: string; broken: boolean }[]) {
+        const tile = page.locator(`[data-metric=${m.key}]`);
+        expect(await tile.locator('.v').innerText()).toBe(m.display);
+        expect(await tile.innerText()).toContain(m.definition);
+        expect(await tile.getAttribute('class')).toBe(m.broken ? 'tile bad' : 'tile');
+      }
+      expect(await page.locator('[data-metric=responseRate] .v').innerText()).toBe('40.0%');
+      const sources = await page.locator('#sources tr').allInnerTexts();
+      expect(sources).toHaveLength(d.funnel.bySource.length);
+      expect(sources[0]!.split('\t')).toEqual(['展会', '3', '2', '0', '0', '1', '0.0%', '¥3,600', '¥1,200']);
+      expect(sources.find((s) => s.startsWith('老客转介'))!.split('\t')).toEqual(['老客转介', '1', '1', '1', '1', '0', '100.0%', '¥800', '¥800']);
+      expect(await page.locator('[data-def=funnel]').innerText()).toBe(d.funnel.definitions.funnel.definition);
+      // Charts drew: ECharts puts a canvas in each container.
+      for (const id of ['funnel-chart', 'assign-chart', 'response-chart']) await page.locator(`#${id} canvas`).first().waitFor();
+      expect(await page.locator('#risk-rows tr').count()).toBe(d.atRisk.length);
+      const href = await page.locator('[data-export=sources]').first().getAttribute('href');
+      expect(href).toBe(`/api/v1/insight/export?${Q}&table=sources`);
+      // The export works with the page's session (a cookie, as a click would send it).
+      const csv = await page.evaluate(async (u) => (await fetch(u)).text(), href!);
+      expect(csv).toContain('# generated_at');
+      expect(csv).toContain('展会,,3,2,0,0,1,0,3600,1200');
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(Number(overflow)).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(SHOTS, `${backend}-dashboard-${label}.png`), fullPage: true });
+      await page.locator('section', { has: page.locator('#funnel-chart') }).screenshot({ path: path.join(SHOTS, `${backend}-dashboard-funnel-${label}.png`) });
+      await page.locator('section', { has: page.locator('#assign-chart') }).screenshot({ path: path.join(SHOTS, `${backend}-dashboard-heat-${label}.png`) });
+      expect(problems).toEqual([]);
+      await ctx.close();
+    }, 60_000);
+  }
+
+  it('gives a region manager their team, lets them pick a rep, and refuses a rep', async () => {
+    const ctx = await signedIn(f.manager, { width: 375, height: 740 });
+    const page = await ctx.newPage();
+    await page.goto(`${h.server.url}/dashboard?${Q}`);
+    await page.waitForSelector('body[data-loaded]');
+    expect(await page.locator('#meta').innerText()).toContain('团队 华东');
+    expect(await page.locator('[data-metric=responseRate] .v').innerText()).toBe('66.7%');
+    expect(await page.locator('#scope option').allInnerTexts()).toEqual(['我的团队（华东）', '销售：李销售']);
+    const before = await page.locator('body').getAttribute('data-loaded');
+    await page.locator('#scope').selectOption(`rep:${f.r1.id}`);
+    await page.click('#filters button[type=submit]');
+    await waitFor(async () => (await page.locator('#meta').innerText()).includes('销售 李销售'), 10_000, 'rep scope');
+    const rep = await api(`/api/v1/insight/metrics?${Q}&rep=${f.r1.id}`);
+    expect(await page.locator('[data-metric=responseRate] .v').innerText()).toBe(rep.metrics.responseRate.display);
+    expect(page.url()).toContain(`rep=${f.r1.id}`);
+    expect(before).toBeTruthy();
+    await page.screenshot({ path: path.join(SHOTS, `${backend}-dashboard-manager-phone.png`), fullPage: true });
+    await ctx.close();
+
+    const repCtx = await signedIn(f.r1, { width: 375, height: 740 });
+    const rp = await repCtx.newPage();
+    const res = await rp.goto(`${h.server.url}/dashboard`);
+    expect(res?.status()).toBe(403);
+    await repCtx.close();
+    const anon = await (await browser.newContext()).newPage();
+    await anon.goto(`${h.server.url}/dashboard`);
+    expect(anon.url()).toContain('/signin');
+    await anon.context().close();
+  }, 60_000);
+});

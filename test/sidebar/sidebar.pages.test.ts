@@ -117,9 +117,19 @@ describe.each(backends)('the sidebar in Chromium on %s', (backend) => {
       await text(page.locator('#heat-msgs'), mobile);
       await shot(page, `heat-${label}`);
 
+      // Stage questions from the stage engine: answering 客户已明确采购需求？ = 是 moves the customer to 需求确认.
       await tap('#tabs a[data-tab=stage]');
-      await text(page.locator('#stage-box'), '阶段问卷尚未启用');
+      await text(page.locator('#stage-box'), '尚未进入任何阶段');
+      await tap(page.locator('#questions li[data-key=has_need] button', { hasText: '是' }));
+      await text(page.locator('#stage-box'), '当前阶段：需求确认');
+      await text(page.locator('#questions li[data-key=has_need]'), '已回答：是');
+      const [entry] = await rows<{ stage_key: string; rule: string | null; actor: string }>(sql`select stage_key, rule, actor from stage_entries where customer_id = ${c!.id} and left_at is null`);
+      expect(entry).toMatchObject({ stage_key: 'needs', actor: `user:${li.id}` });
       await shot(page, `stage-${label}`);
+      // The timeline shows the move.
+      await page.reload();
+      await text(page.locator('#c-name'), label === 'phone' ? '周明' : '吴桐');
+      await text(page.locator('#timeline'), '进入「需求确认」');
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(Number(overflow)).toBeLessThanOrEqual(0);
       await ctx.close();

@@ -9,12 +9,13 @@ var FIELDS = { name: '姓名', title: '称呼/职务', company: '单位', tags: 
 export function showCustomer(state, id) {
   return Promise.all([
     api('GET', '/api/v1/sidebar/customers/' + id),
-    // Stage changes come from the stage engine when it is there; without it the timeline has none.
+    // Stage changes come from the stage engine (newest first).
     api('GET', '/api/v1/customers/' + id + '/stages').then(function (r) { return r.items || []; }, function () { return []; }),
   ]).then(function (r) {
     state.customer = r[0].customer;
     state.view = r[0];
     state.stageHistory = r[1];
+    state.stageName = r[1][0] && !r[1][0].leftAt ? r[1][0].stage.name : null;
     renderCustomer(state);
   });
 }
@@ -99,7 +100,10 @@ function timelineBox(state) {
   var items = [];
   state.view.interactions.forEach(function (i) { items.push({ at: i.occurredAt, kind: i.direction === 'out' ? '我发出' : i.direction === 'in' ? '客户' : '备注', text: i.text, cls: i.direction }); });
   state.view.tasks.forEach(function (t) { items.push({ at: t.createdAt, kind: '跟进', text: t.title + (t.status === 'open' ? '' : '（已完成）'), cls: 'task' }); });
-  (state.stageHistory || []).forEach(function (s) { items.push({ at: s.at || s.enteredAt, kind: '阶段', text: (s.fromName ? s.fromName + ' → ' : '') + (s.toName || s.name || s.to || ''), cls: 'stage' }); });
+  (state.stageHistory || []).forEach(function (s) {
+    var how = s.rule ? '（规则：' + s.rule + '）' : s.reason ? '（' + s.reason + '）' : '';
+    items.push({ at: s.enteredAt, kind: '阶段', text: '进入「' + (s.stage ? s.stage.name : '') + '」' + how + (s.by && s.by.name ? ' · ' + s.by.name : ''), cls: 'stage' });
+  });
   items.sort(function (a, b) { return a.at < b.at ? 1 : -1; });
   return h('div', null, h('h3', { text: '时间线' }), h('ul', { class: 'timeline', id: 'timeline' }, items.map(function (x) {
     return h('li', { class: x.cls }, h('div', { class: 'small muted', text: fmt(x.at) + ' · ' + x.kind }), h('div', { class: 'text', text: x.text }));
@@ -120,7 +124,7 @@ export function renderCustomer(state) {
   $('c-name').textContent = (c.name || '未具名客户') + (c.title || '');
   var box = clear($('tab-info'));
   box.appendChild(h('div', { class: 'card' },
-    h('div', { class: 'meta small muted' }, (c.company || '单位未知') + ' · 负责人 ' + (c.mine ? '我' : c.ownerName || '待分配') + ' · ' + (STAGES[c.stage] || c.stage) + ' · 评分 ' + c.score + (c.sourceChannel ? ' · 来源 ' + (source ? source.label : c.sourceChannel) : '')),
+    h('div', { class: 'meta small muted' }, (c.company || '单位未知') + ' · 负责人 ' + (c.mine ? '我' : c.ownerName || '待分配') + ' · ' + (state.stageName || STAGES[c.stage] || c.stage) + ' · 评分 ' + c.score + (c.sourceChannel ? ' · 来源 ' + (source ? source.label : c.sourceChannel) : '')),
     fieldRow(state, 'name', c.name), fieldRow(state, 'title', c.title), fieldRow(state, 'company', c.company), fieldRow(state, 'tags', c.tags.join('，')),
     h('div', { class: 'ids' }, c.identities.map(function (i) {
       return h('span', { class: 'id' + (i.masked ? ' masked' : '') }, h('span', { class: 'small muted', text: kindLabel(i.kind) + ' ' }), h('span', { class: 'mono', text: i.value }));

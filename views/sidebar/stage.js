@@ -5,7 +5,7 @@ import { $, clear, fmt, h, toast } from './dom.js';
 function answerText(q) {
   var labels = {};
   (q.options || []).forEach(function (o) { labels[o.key] = o.label; });
-  return q.answer.values.map(function (v) { return labels[v] || v; }).join('、') + ' · ' + (q.answer.by ? q.answer.by.name : '') + ' ' + fmt(q.answer.at);
+  return (q.answer.labels && q.answer.labels.length ? q.answer.labels : q.answer.values.map(function (v) { return labels[v] || v; })).join('、') + ' · ' + (q.answer.by ? q.answer.by.name : '') + ' ' + fmt(q.answer.at);
 }
 
 function question(state, q) {
@@ -14,7 +14,8 @@ function question(state, q) {
   var options = q.options && q.options.length ? q.options : [{ key: 'yes', label: '是' }, { key: 'no', label: '否' }];
   var submit = function (values) {
     api('POST', '/api/v1/customers/' + state.customer.id + '/answers', { question: q.key, values: values }).then(function (r) {
-      toast(r.changed ? '阶段已更新为「' + (r.stage && r.stage.name) + '」' : '已记录');
+      toast(r.changed ? '阶段已更新为「' + (r.stage && r.stage.name) + '」' : r.blocked ? '已记录；进入「' + r.blocked.stage.name + '」还需填写：' + r.blocked.missing.map(function (m) { return m.label; }).join('、') : '已记录');
+      if (r.stage) state.stageName = r.stage.name;
       showStage(state);
     }, function (e) { toast(messageOf(e), true); showStage(state); });
   };

@@ -5,6 +5,7 @@ import { AppError, badRequest, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit.repo.js';
 import { scheduleTimer } from '../timers.repo.js';
 import { getUser } from '../users.repo.js';
+import { closeOnOutcome } from './stage.outcome.js';
 import { runStageActions, STUCK_TIMER, type StageEffect } from './stage.actions.js';
 import { answerMap, answersOf, currentEntry, getAnswer, insertAnswer, latestModel, moveTo, type StageAnswer, type StageEntry } from './stage.repo.js';
 import { decide, fieldLabel, missingFields, ruleName, stageOrder, type AnswerMap } from './stage.rules.js';
@@ -61,6 +62,7 @@ async function enter(tx: Tx, tenantId: string, i: EnterInput): Promise<Moved> {
     answers: i.answers, reason: i.reason ?? null, details: i.details ?? {}, at: i.now,
   });
   await recordAudit(tx, tenantId, { actor: i.by.actor, action: 'customer.stage', entityType: 'customer', entityId: i.customer.id, before: i.from ? { stage: i.from.stageKey } : null, after: { stage: stage.key, rule: i.rule, entryId: entry.id } });
+  if (stage.outcome) await closeOnOutcome(tx, tenantId, i.customer.id, { outcome: stage.outcome, stageName: stage.name, reason: i.reason ?? null, actor: i.by.actor, now: i.now });
   if (!stage.outcome) {
     const days = stage.limitDays ?? model.stuckDays;
     await scheduleTimer(tx, tenantId, { kind: STUCK_TIMER, refId: entry.id, fireAt: new Date(i.now.getTime() + days * 86_400_000), payload: { customerId: i.customer.id, days } });

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
 import { seedTenant } from '../../helpers/harness.js';
 import { createCustomer } from '../../../src/crm/customers.repo.js';
+import { createLead, getLead } from '../../../src/crm/leads.repo.js';
 import { answerQuestion, moveStage } from '../../../src/crm/stages/stage.service.js';
 import { listEntries, saveModel } from '../../../src/crm/stages/stage.repo.js';
 import { funnel } from '../../../src/crm/stages/funnel.service.js';
@@ -33,6 +34,19 @@ describe.each(backends)('stage engine on %s', (backend) => {
     t.database.db.transaction((tx) => moveStage(tx, 'st', id, { stage, reason, by: by(who), now: when }));
   const answer = (id: string, question: string, values: string[], who: User, when = T0) =>
     t.database.db.transaction((tx) => answerQuestion(tx, 'st', id, { question, values, by: by(who), via: 'api', now: when }));
+
+  it('won or lost closes the customer\'s open leads with that outcome (the lead lists and insight read leads), once', async () => {
+    const id = await customer('成交客户', u.li);
+    const open = await createLead(t.database.db, 'st', { customerId: id, assigneeId: u.li.id, status: 'claimed' }, 'test', T0);
+    const closed = await createLead(t.database.db, 'st', { customerId: id, status: 'lost' }, 'test', T0);
+    await move(id, 'won', at(3), u.li, '合同已签');
+    const after = await getLead(t.database.db, 'st', open.id);
+    expect(after?.status).toBe('won');
+    expect(after?.statusHistory.at(-1)).toMatchObject({ status: 'won', by: `user:${u.li.id}`, note: '阶段「成交」：合同已签', at: at(3).toISOString() });
+    expect((await getLead(t.database.db, 'st', closed.id))?.status).toBe('lost'); // an already closed lead keeps its outcome
+    const [c] = await t.database.query<{ stage: string }>(sql`select stage from customers where id = ${id}`);
+    expect(c!.stage).toBe('won');
+  });
 
   it('an answer moves the customer by the first rule that holds, records who, which answers and which rule, and the first answer wins', async () => {
     const id = await customer('孙', u.li);

@@ -99,6 +99,10 @@ export function chatRouter(deps: SidebarDeps): Router {
           platform: pf.platform, platformMessageId: null, actor: p.actor,
           given: { name: profile?.name, company: profile?.company, phone: profile?.phones?.[0], externalIds: [{ kind, value: b.contactId }] },
         });
+        // The profile may name a colleague's customer (its phone): then nothing of this open is kept.
+        if (o.result && !(await canSeeCustomer(tx, p.tenantId, visibility, o.result.customer.id))) {
+          throw new AppError('customer_not_visible', 'this customer is looked after by a colleague; ask them or your manager', 403);
+        }
         let i = 0;
         for (const m of o.messages) await enqueueOutbound(tx, m, `sidebar:open:${kind}:${b.contactId}:${i++}`);
         return o;
@@ -107,9 +111,6 @@ export function chatRouter(deps: SidebarDeps): Router {
       if (!out.result) throw notFound('customer');
       customerId = out.result.customer.id;
       created = out.result.created;
-      if (!(await canSeeCustomer(db, p.tenantId, visibility, customerId))) {
-        throw new AppError('customer_not_visible', 'this customer is looked after by a colleague; ask them or your manager', 403);
-      }
     }
     const c = await getCustomer(db, p.tenantId, customerId);
     if (!c) throw notFound('customer');

@@ -40,7 +40,7 @@ describe.each(backends)('sidebar API on %s', (backend) => {
     const c = await createCustomer(db, 'default', { name: '周', title: '院长', company: '杭州第一医院', ownerId: li.id, identities: [{ kind: 'phone', value: '13900001111' }] }, 'test');
     await createLead(db, 'default', { customerId: c.id, status: 'claimed', assigneeId: li.id }, 'test');
     mine = c.id;
-    zhangs = (await createCustomer(db, 'default', { name: '吴', ownerId: zhang.id, identities: [{ kind: 'wecom_external_userid', value: 'wm_zhangs_customer' }] }, 'test')).id;
+    zhangs = (await createCustomer(db, 'default', { name: '吴', ownerId: zhang.id, identities: [{ kind: 'wecom_external_userid', value: 'wm_zhangs_customer' }, { kind: 'phone', value: '13655556666' }] }, 'test')).id;
     h = await startHarness(t.database, { startWorkers: false });
   });
   afterAll(async () => {
@@ -86,6 +86,13 @@ describe.each(backends)('sidebar API on %s', (backend) => {
     expect(((await refused.json()) as any).error.code).toBe('customer_not_visible');
     expect({ customers: await count('customers'), identities: await count('customer_identities'), leads: await count('leads') }).toEqual(before);
     expect((await as(li)('GET', `/api/v1/sidebar/customers/${zhangs}`)).status).toBe(404);
+    // A new chat contact whose remark phone is the colleague's customer's: the same refusal, and the
+    // contact id is not added to the colleague's customer either.
+    h.wecom.externalContacts.wm_same_phone = { name: '吴', follow_user: [{ userid: 'rep-li', remark_mobiles: ['13655556666'] }] };
+    const samePhone = await as(li)('POST', '/api/v1/sidebar/open', { platform: 'wecom', contactId: 'wm_same_phone' });
+    expect(samePhone.status).toBe(403);
+    expect(((await samePhone.json()) as any).error.code).toBe('customer_not_visible');
+    expect({ customers: await count('customers'), identities: await count('customer_identities'), leads: await count('leads') }).toEqual(before);
     // Not the rep's external contact on WeCom: a clear refusal, nothing created.
     const unknown = await as(li)('POST', '/api/v1/sidebar/open', { platform: 'wecom', contactId: 'wm_nobody' });
     expect(unknown.status).toBe(404);

@@ -27,7 +27,7 @@ export interface CaptureRequest {
   /** See CaptureInput.confirmTask. */
   confirmTask?: CaptureInput['confirmTask'];
   /** Fields given explicitly (web forms); they win over what extraction finds. */
-  given?: { name?: string; phone?: string; email?: string; wechatId?: string; company?: string; region?: string; externalIds?: Identity[] };
+  given?: { name?: string; title?: string; phone?: string; email?: string; wechatId?: string; company?: string; region?: string; externalIds?: Identity[] };
   utm?: Record<string, string>;
   actor: string;
 }
@@ -79,7 +79,7 @@ export async function captureMessage(tx: Tx, deps: FlowDeps, req: CaptureRequest
     now: deps.now(),
     owner: req.owner,
     identities,
-    profile: { name, title: req.given?.name ? null : person?.title ?? null, company: req.given?.company ?? pick.company, region: req.given?.region ?? req.owner?.region ?? null },
+    profile: { name, title: req.given?.title ?? (req.given?.name ? null : person?.title ?? null), company: req.given?.company ?? pick.company, region: req.given?.region ?? req.owner?.region ?? null },
     products: entities.products.map((p) => p.id),
     intentLevel: entities.intent.level,
     urgencyLevel: entities.urgency.level,

@@ -97,7 +97,7 @@ export function chatRouter(deps: SidebarDeps): Router {
         const o = await captureMessage(tx, deps.flow, {
           tenantId: p.tenantId, text: '', ref: deps.flow.now(), owner: p.user, sourceChannel: pf.platform, sourceEventId: null,
           platform: pf.platform, platformMessageId: null, actor: p.actor,
-          given: { name: profile?.name, company: profile?.company, phone: profile?.phones?.[0], externalIds: [{ kind, value: b.contactId }] },
+          given: { name: profile?.name, title: profile?.title, company: profile?.company, phone: profile?.phones?.[0], externalIds: [{ kind, value: b.contactId }] },
         });
         // The profile may name a colleague's customer (its phone): then nothing of this open is kept.
         if (o.result && !(await canSeeCustomer(tx, p.tenantId, visibility, o.result.customer.id))) {

@@ -71,11 +71,11 @@ describe.each(backends)('sidebar API on %s', (backend) => {
   });
 
   it('opens a chat\'s unknown contact as a new customer owned by the rep; a colleague\'s customer is refused and nothing is stored', async () => {
-    h.wecom.externalContacts.wm_new_contact = { name: '钱进', corp_full_name: '宁波康复中心', follow_user: [{ userid: 'rep-li', remark_mobiles: ['13722223333'] }] };
+    h.wecom.externalContacts.wm_new_contact = { name: '钱进', corp_full_name: '宁波康复中心', position: '采购主管', follow_user: [{ userid: 'rep-li', remark_mobiles: ['13722223333'] }] };
     const r = await as(li)('POST', '/api/v1/sidebar/open', { platform: 'wecom', contactId: 'wm_new_contact' });
     expect(r.status).toBe(201);
     const body = (await r.json()) as any;
-    expect(body.customer).toMatchObject({ name: '钱进', company: '宁波康复中心', ownerId: li.id });
+    expect(body.customer).toMatchObject({ name: '钱进', title: '采购主管', company: '宁波康复中心', ownerId: li.id });
     const again = await as(li)('POST', '/api/v1/sidebar/open', { platform: 'wecom', contactId: 'wm_new_contact' });
     expect(again.status).toBe(200);
     expect(((await again.json()) as any).customer.id).toBe(body.customer.id);

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchBrowser, textIn, countOf } from '../helpers/browser.js';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { seedTenant, startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { seedDemoTenant } from '../../src/app/bootstrap.js';
@@ -12,16 +12,14 @@ import { removeChannelCredentials } from '../../src/crm/tenants.repo.js';
 
 // Screenshots land here (gitignored) for a person to look at.
 const SHOTS = path.resolve('test-output/screenshots');
-const CHROMIUM = process.env.KELU_CHROMIUM ?? '/usr/bin/chromium';
 
 // Waits on the page's state (polling a condition, never a fixed sleep).
-const count = (loc: Locator, n: number) => waitFor(async () => (await loc.count()) === n, 10_000, `${n} of ${loc.toString()}`);
-const text = (loc: Locator, s: string) => waitFor(async () => (await loc.count()) > 0 && (await loc.first().innerText()).includes(s), 10_000, `"${s}" in ${loc.toString()}`);
+const count = countOf;
+const text = textIn;
 
 let browser: Browser;
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await launchBrowser(SHOTS);
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.js';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { json } from '../helpers/test-app.js';
@@ -9,14 +9,12 @@ import { NOW, seedFixture, type Fixture } from '../crm/insight/fixture.js';
 import type { User } from '../../src/crm/users.repo.js';
 
 const SHOTS = path.resolve('test-output/screenshots');
-const CHROMIUM = process.env.KELU_CHROMIUM ?? '/usr/bin/chromium';
 const OPERATOR = 'harness-admin-token-0123';
 const Q = 'from=2026-03-02&to=2026-03-08';
 
 let browser: Browser;
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await launchBrowser(SHOTS);
 });
 afterAll(async () => {
   await browser?.close();

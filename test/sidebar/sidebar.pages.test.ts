@@ -1,8 +1,8 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { chromium, devices, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { devices, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { launchBrowser, textIn } from '../helpers/browser.js';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { seedTenant, startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { installFakeWecomBridge, WECOM_UA } from '../fakes/fake-wecom-jsbridge.js';
@@ -10,17 +10,15 @@ import { createQuickReply } from '../../src/crm/quick-replies.repo.js';
 import type { User } from '../../src/crm/users.repo.js';
 
 const SHOTS = path.resolve('test-output/screenshots/sidebar');
-const CHROMIUM = process.env.KELU_CHROMIUM ?? '/usr/bin/chromium';
 const PHONE = devices['iPhone SE (3rd gen)'];
 // A desktop client's side panel: narrow, mouse, no touch.
 const PANEL = { viewport: { width: 460, height: 900 }, isMobile: false, hasTouch: false };
 
-const text = (loc: Locator, s: string) => waitFor(async () => (await loc.count()) > 0 && (await loc.first().innerText()).includes(s), 10_000, `"${s}" in ${loc.toString()}`);
+const text = textIn;
 
 let browser: Browser;
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await launchBrowser(SHOTS);
 });
 afterAll(async () => {
   await browser?.close();

@@ -54,6 +54,8 @@ try {
         if (!v.ok) failed++;
         if (res.status === 200) accepted++;
         if (input.eventId) genuine.push(input.eventId);
+        // The harness keeps every log line in memory (captureLogger); drop them so memory shows the server's own.
+        if (h.logs.length > 1000) h.logs.splice(0, h.logs.length - 100);
         if ((i + 1) % Math.max(1, Math.floor(N / 10)) === 0) console.log(`  ${route} ${(i + 1).toLocaleString()}: ${memory()}`);
       }
     };

@@ -7,7 +7,7 @@ import type { SignInProviders } from '../auth/signin.js';
 import { getTenant } from '../crm/tenants.repo.js';
 import { getUser, listUsers } from '../crm/users.repo.js';
 import { peekBindingToken } from '../crm/binding.repo.js';
-import { renderPage, viewFile } from './render.js';
+import { pagePolicy, sendPage, viewFile } from './render.js';
 import { isDemoTenant } from '../auth/signin.routes.js';
 
 export interface PageRouteDeps {
@@ -27,18 +27,11 @@ const ASSETS: Record<string, string> = {
 
 // Our own scripts, plus what each platform's in-app sign-in needs (its JS API, the apps that frame us).
 function contentSecurityPolicy(providers: SignInProviders): string {
-  const script = providers.all().flatMap((p) => p.pageOrigins.script);
-  const frame = providers.all().flatMap((p) => p.pageOrigins.frame);
-  return ["default-src 'self'", `script-src 'self' ${script.join(' ')}`.trim(), "img-src 'self' data:", "style-src 'self'", "connect-src 'self'", `frame-ancestors 'self' ${frame.join(' ')}`.trim()].join('; ');
+  return pagePolicy({ script: providers.all().flatMap((p) => p.pageOrigins.script), frame: providers.all().flatMap((p) => p.pageOrigins.frame) });
 }
 
 function page(ctx: Context, name: string, data: unknown, status = 200): void {
-  ctx.status = status;
-  ctx.type = 'html';
-  ctx.set('Content-Security-Policy', ctx.state.csp as string);
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.body = renderPage(name, data);
+  sendPage(ctx, ctx.state.csp as string, name, data, status);
 }
 
 /** The server-rendered shells: sign-in, binding, "my customers" and the admin console. */

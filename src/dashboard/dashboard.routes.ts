@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { Database } from '../db/database.js';
 import type { Auth } from '../auth/guard.js';
 import { users } from '../db/schema.js';
-import { renderPage, viewFile } from '../admin/render.js';
+import { pagePolicy, sendPage, viewFile } from '../admin/render.js';
 import { getTenant } from '../crm/tenants.repo.js';
 import { visibilityOf } from '../crm/visibility.js';
 import { dashboardScript } from './bundle.js';
@@ -14,15 +14,10 @@ export interface DashboardRouteDeps {
   auth: Auth;
 }
 
-const CSP = ["default-src 'self'", "script-src 'self'", "img-src 'self' data:", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'self'"].join('; ');
+const CSP = pagePolicy();
 
 function page(ctx: Context, name: string, data: unknown, status = 200): void {
-  ctx.status = status;
-  ctx.type = 'html';
-  ctx.set('Content-Security-Policy', CSP);
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.body = renderPage(name, data);
+  sendPage(ctx, CSP, name, data, status);
 }
 
 /** /dashboard for signed-in managers and admins; its numbers all come from /api/v1/insight/dashboard. */

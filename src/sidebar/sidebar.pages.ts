@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import type { Auth } from '../auth/guard.js';
 import type { SignInProviders } from '../auth/signin.js';
 import { getTenant } from '../crm/tenants.repo.js';
-import { renderPage, viewFile } from '../admin/render.js';
+import { pagePolicy, sendPage, viewFile } from '../admin/render.js';
 import { sidebarBundle } from './page-bundle.js';
 import type { SidebarPlatform } from './sidebar.context.js';
 
@@ -24,15 +24,8 @@ export function sidebarPagesRouter(deps: SidebarPageDeps): Router {
   const r = new Router();
   const { db } = deps.database;
   const frame = deps.providers.all().flatMap((p) => p.pageOrigins.frame);
-  const csp = ["default-src 'self'", "script-src 'self'", "img-src 'self' data:", "style-src 'self'", "connect-src 'self'", `frame-ancestors 'self' ${frame.join(' ')}`.trim()].join('; ');
-  const page = (ctx: Context, name: string, data: unknown, status = 200) => {
-    ctx.status = status;
-    ctx.type = 'html';
-    ctx.set('Content-Security-Policy', csp);
-    ctx.set('Cache-Control', 'no-store');
-    ctx.set('Referrer-Policy', 'no-referrer');
-    ctx.body = renderPage(name, data);
-  };
+  const csp = pagePolicy({ frame });
+  const page = (ctx: Context, name: string, data: unknown, status = 200) => sendPage(ctx, csp, name, data, status);
 
   r.get('/sidebar', async (ctx) => {
     // The first shell starts the bundle (once per process), so it is ready when the page asks for it.

@@ -12,8 +12,8 @@ export function launchBrowser(shotsDir: string): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
-/** Waits on the page's state (polling a condition, never a fixed sleep): the first match contains s. */
-export const textIn = (loc: Locator, s: string) => waitFor(async () => (await loc.count()) > 0 && (await loc.first().innerText()).includes(s), 10_000, `"${s}" in ${loc.toString()}`);
+/** Waits on the page's state (polling a condition, never a fixed sleep): the first match contains s. 20 s: only a failure waits that long, and a loaded 2-core CI machine can take 10. */
+export const textIn = (loc: Locator, s: string) => waitFor(async () => (await loc.count()) > 0 && (await loc.first().innerText()).includes(s), 20_000, `"${s}" in ${loc.toString()}`);
 
 /** Waits until the locator matches exactly n elements. */
-export const countOf = (loc: Locator, n: number) => waitFor(async () => (await loc.count()) === n, 10_000, `${n} of ${loc.toString()}`);
+export const countOf = (loc: Locator, n: number) => waitFor(async () => (await loc.count()) === n, 20_000, `${n} of ${loc.toString()}`);

@@ -1,16 +1,20 @@
 /* Persons: surname (+ given name) + title, 老X/小X, and bare full names that jieba
  * tags as person names. A surname character alone is never enough: a title, the
- * 老/小 prefix or jieba's name tag must confirm it. */
+ * 老/小 prefix or jieba's name tag must confirm it. Each rule below proposes spans; the tables of
+ * persons.rules.ts say when a proposal is no person. */
 import type { Placed } from './roles.js';
 import { chooseSpans, type Span } from './spans.js';
-import { tokenize, type Token } from './segmenter.js';
-import { indexWords, longestAt, wordsAt } from './word-index.js';
+import type { Token } from './segmenter.js';
+import { wordsAt } from './word-index.js';
 import { execAll } from './scan.js';
 import {
-  COMPOUND_SURNAMES, COMPOUND_WORDS, DEMONSTRATIVES, FAMILIAR_PREFIXES, FAMILIAR_SURNAMES, FUNCTION_SURNAMES, NOT_GIVEN, NOT_GIVEN_LAST,
-  ADMIN_END, AFTER_COUNT, CONJUNCTIONS, KIN_AFTER, TRADE_AFTER, NAME_LABEL_RE, NOT_NAME_WORDS, PLACE_SUFFIX, SINGLE_SURNAMES, TITLES,
+  COMPOUND_SURNAMES, COMPOUND_WORDS, FAMILIAR_PREFIXES, FAMILIAR_SURNAMES, NOT_GIVEN, NAME_LABEL_RE, NOT_NAME_WORDS, SINGLE_SURNAMES, TITLES,
   surnameLength,
 } from './persons.lexicon.js';
+import {
+  GIVEN_TAGS, NAME_TAGS, NOT_A_BARE_NAME, NOT_A_FULL_NAME_BEFORE_TITLE, NOT_A_PERSON_IN_CONTEXT, NOT_A_TITLED_NAME, TITLE_INDEX,
+  bareCandidate, isGivenName, isHan, rejects, tokenAt, titleAt,
+} from './persons.rules.js';
 
 type Found = Placed & Span;
 
@@ -18,44 +22,7 @@ type Found = Placed & Span;
  * name label, which beats jieba's split name, which beats jieba's name tag alone. */
 const RULE_WEIGHT = { title: 5, familiar: 4, label: 3, split: 2, token: 1 } as const;
 
-const NAME_TAGS = new Set(['nr', 'nrfg', 'nrt']);
-const GIVEN_TAGS = new Set(['n', 'nr', 'x', 'ng', 'nz', 'a', 'ns']);
-const isHan = (c: string | undefined): boolean => c !== undefined && c >= '\u4e00' && c <= '\u9fff';
 const isHanAt = (s: string, i: number): boolean => s.charCodeAt(i) >= 0x4e00 && s.charCodeAt(i) <= 0x9fff;
-
-/** Token index covering character position `pos`. */
-function tokenAt(tokens: Token[], pos: number): Token | undefined {
-  let lo = 0;
-  let hi = tokens.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const t = tokens[mid];
-    if (pos < t.start) hi = mid - 1;
-    else if (pos >= t.end) lo = mid + 1;
-    else return t;
-  }
-  return undefined;
-}
-
-/** True when jieba reads [start, end) as (part of) an ordinary word, not a name. */
-function insideWord(tokens: Token[], start: number, end: number): boolean {
-  const t = tokenAt(tokens, start);
-  if (!t) return false;
-  // The surname is the tail of a longer word (施工 → 工), unless that "word" is only
-  // jieba's HMM guess gluing a department onto it (设备科马科长: 科马/x + 科长).
-  // A demonstrative before it makes a real word, though (那单总金额: 那单 "that order").
-  // jieba's name tags are guesses as well (设备科王科长: 科王/nrt + 科长).
-  if (t.start < start) return !((t.tag === 'x' || NAME_TAGS.has(t.tag)) && t.end === start + 1 && end - start >= 2 && !DEMONSTRATIVES.has(t.word[0]));
-  if (t.end > end) return !NAME_TAGS.has(t.tag) && t.tag !== 'x';
-  return false;
-}
-
-const TITLE_INDEX = indexWords(TITLES);
-const TITLE_SET = new Set(TITLES);
-
-function titleAt(s: string, i: number): string | null {
-  return longestAt(TITLE_INDEX, s, i);
-}
 
 /** The longest title at `i` whose last character does not start a longer word:
  * 张总工作很忙 is 张总 + 工作, 王总工说 is 王 + 总工. */
@@ -71,9 +38,6 @@ function fittingTitle(s: string, tokens: Token[], i: number): string | null {
   return first;
 }
 
-/** Tags a name-initial token may carry; conjunctions and prepositions (和, 向) may not. */
-const NAME_START_TAGS = new Set(['nr', 'nrfg', 'nrt', 'x', 'ns', 'ng', 'zg', 'n', 'nz']);
-
 /** Name ending right before a title at `t`: full name when jieba agrees, else surname. `split`: the
  * surname is the tail of a word jieba made (谢谢/nr 总), which is no reason to reject it. */
 function nameBefore(s: string, tokens: Token[], t: number): { start: number; split?: boolean } | null {
@@ -88,39 +52,11 @@ function nameBefore(s: string, tokens: Token[], t: number): { start: number; spl
     const sl = surnameLength(s, start);
     if (sl === 0 || t - start - sl < 1 || t - start - sl > 2) continue;
     const first = tokenAt(tokens, start);
-    if (!first || first.start !== start || !NAME_START_TAGS.has(first.tag)) continue;
-    if (first.word.length > sl && !NAME_TAGS.has(first.tag) && first.tag !== 'x') continue;
-    if (first.tag === 'x' && sl === 1 && FUNCTION_SURNAMES.has(s[start])) continue; // 那单/x 总
-    if (!isGivenName(s.slice(start + sl, t)) || NOT_NAME_WORDS.has(s.slice(start, t))) continue;
-    // A given name neither starts with a title (林总林经理: 林总 + 林经理) nor repeats the surname (谢谢谢总).
-    if (titleAt(s, start + sl) !== null || s[start + sl] === s[start]) continue;
-    const given = tokenAt(tokens, start + sl);
-    // The given name may sit inside the same word as the surname (王芳/x 老师, 李娜/nr 娜/x 经理).
-    const sameWord = given === first && ((first.tag === 'x' && first.end === t)
-      || (NAME_TAGS.has(first.tag) && first.end === t - 1 && s[t - 1] === s[t - 2]));
-    if (given && given.start < start + sl && !sameWord) continue;
-    if (given && !NAME_START_TAGS.has(given.tag)) continue;
-    return { start };
+    if (first && !rejects(NOT_A_FULL_NAME_BEFORE_TITLE, { s, tokens, start, t, sl, first })) return { start };
   }
   if (t >= 2 && COMPOUND_SURNAMES.has(s.slice(t - 2, t))) return { start: t - 2 };
   if (t >= 1 && SINGLE_SURNAMES.has(s[t - 1])) return { start: t - 1 };
   return null;
-}
-
-/** A two-character everyday word: listed, or one dictionary word for jieba that is no name (支付/v,
- * 今天/t) or a name-tagged one ending in a word-ending character (宋体/nr, 欧姆/nr); not a place, which
- * begins many transliterated names (安东尼). */
-function isEverydayWord(w: string): boolean {
-  if (NOT_NAME_WORDS.has(w)) return true;
-  const t = tokenize(w);
-  // Only a dictionary word (赵子/x is no word: 赵子龙 stays a name).
-  if (t.length !== 1 || t[0].tag === 'x' || t[0].tag === 'ns') return false;
-  return !NAME_TAGS.has(t[0].tag) || NOT_GIVEN_LAST.has(w[1]);
-}
-
-function isGivenName(g: string): boolean {
-  for (const c of g) if (!isHan(c) || NOT_GIVEN.has(c)) return false;
-  return true;
 }
 
 /** A surname standing alone, one space before a title (王 总, 李 主任: how names are
@@ -162,18 +98,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     const name = nameBefore(norm, tokens, i);
     if (!name) continue;
     const end = i + title.length;
-    const nameText = norm.slice(name.start, i);
-    if (NOT_NAME_WORDS.has(nameText) || NOT_NAME_WORDS.has(norm.slice(name.start, end))) continue;
-    if (!name.split && insideWord(tokens, name.start, end) && !(tokenAt(tokens, name.start)?.word === norm.slice(name.start, end))) continue;
-    // A dictionary word that happens to be surname + title (班主任, 施工) is that word.
-    const whole = tokenAt(tokens, name.start);
-    if (whole && whole.start === name.start && whole.end === end && !NAME_TAGS.has(whole.tag) && whole.tag !== 'x') continue;
-    // A one-character title glued to a following word is that word (总部, 工作, 总结),
-    // except a conjunction after the title (梁总和他的助理: jieba reads 总和, "sum").
-    if (title.length === 1) {
-      const after = tokenAt(tokens, i);
-      if (after && after.start === i && after.end > end && !(after.end === end + 1 && CONJUNCTIONS.has(norm[end]))) continue;
-    }
+    if (rejects(NOT_A_TITLED_NAME, { s: norm, tokens, start: name.start, i, end, title, split: name.split === true })) continue;
     push({ name: orig.slice(name.start, i), title, text: orig.slice(name.start, end), index: name.start, end });
     i = end - 1;
   }
@@ -238,41 +163,9 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
     const t = tokens[ti];
     // jieba tags dictionary names nr; an unseen name usually surfaces as an HMM word (x).
     if (!NAME_TAGS.has(t.tag) && t.tag !== 'x') continue;
+    const c = bareCandidate(t, norm[t.start - 1] ?? '');
+    if (rejects(NOT_A_BARE_NAME, c)) continue;
     const w = t.word;
-    // A place or room character ends a place (高新区, 邱园路), unless jieba's dictionary knows the word as a
-    // three-character name with a common surname (汪东城/nr).
-    const knownName = t.tag === 'nr' && w.length === 3 && FAMILIAR_SURNAMES.has(w[0]) && !ADMIN_END.has(w[2]);
-    if (w.length < 2 || w.length > 4 || NOT_NAME_WORDS.has(w) || (PLACE_SUFFIX.has(w[w.length - 1]) && !knownName)) continue;
-    // An everyday word plus a suffix is a word too (许可证/nr: 许可 + 证).
-    if (w.length === 3 && NOT_NAME_WORDS.has(w.slice(0, 2))) continue;
-    // A title is no name, whatever jieba tags it (安装师傅: 师傅/nr).
-    if (TITLE_SET.has(w)) continue;
-    const sl = surnameLength(w, 0);
-    if (sl === 0 || w.length === sl) continue;
-    // A compound surname that is an everyday word starts no bare name (西门子/nr).
-    if (sl === 2 && COMPOUND_WORDS.has(w.slice(0, 2))) continue;
-    // Surname + a character that ends common words but no given name (顾客, 贺卡, 单号).
-    if (w.length === sl + 1 && NOT_GIVEN_LAST.has(w[sl])) continue;
-    // So is a longer dictionary word ending in one whose surname is a rare one (银行卡/nr).
-    if (t.tag !== 'x' && w.length > sl + 1 && !FAMILIAR_SURNAMES.has(w[0]) && NOT_GIVEN_LAST.has(w[w.length - 1])) continue;
-    // A two-character dictionary word (not an HMM guess) starting with a rare surname is a word
-    // (师范, 荣誉, 吉林, 乔迁 …/nr); 阿 + a character is a nickname (阿宝), not surname + name.
-    if (w.length === 2 && t.tag !== 'x' && w[0] !== '阿' && !FAMILIAR_SURNAMES.has(w[0])) continue;
-    if (w.length - sl > 2 && !(t.tag === 'x' && sl === 1)) continue;
-    // A longer name-tagged dictionary word that starts with an everyday word is a compound of it
-    // (支付宝 = 支付 + 宝, 欧姆龙, 宋体字), not a surname and a given name.
-    if (t.tag !== 'x' && w.length > 2 && sl === 1 && isEverydayWord(w.slice(0, 2))) continue;
-    if (t.tag === 'x' && !isGivenName(w.slice(sl))) continue;
-    // An unknown word starting with a rare surname that is also a function word
-    // (那家, 和平, 来谈) is that word; jieba's own name tag is needed for those.
-    if (t.tag === 'x' && sl === 1 && FUNCTION_SURNAMES.has(w[0])) continue;
-    // After a numeral or a measure word the "surname" is a noun (三个班开, 两台高配): no name.
-    if (t.tag === 'x' && AFTER_COUNT.test(norm[t.start - 1] ?? '')) continue;
-    if (w[0] === '老' || w[0] === '小') continue;
-    // Reduplication (谢谢, 常常) is a word, not a surname plus a given name.
-    if (w.length === 2 && w[0] === w[1]) continue;
-    // A title glued into the token (陈先生) was handled above with its title split off.
-    if (titleAt(w, sl) !== null && sl + (titleAt(w, sl) as string).length === w.length) continue;
     // A reduplicated last character that jieba left outside the name (李娜/nr 娜/x) is part of it.
     const next = tokens[ti + 1];
     const end = w.length === 2 && next && next.start === t.end && next.word === w[1] && next.tag === 'x' ? next.end : t.end;
@@ -283,10 +176,7 @@ export function extractPersons(norm: string, orig: string, tokens: Token[], insi
   const seen = new Set<string>();
   const out: Placed[] = [];
   for (const f of found) {
-    if (f.title === null && inside.some(([a, b]) => f.index >= a && f.end <= b)) continue;
-    if (products.some(([a, b]) => f.index < b && f.end > a)) continue;
-    // A parent named after a child (李思涵妈妈, 小杰爸爸) is no person, nor a bare name before a trade (康达医疗).
-    if (KIN_AFTER.some((k) => norm.startsWith(k, f.end)) || (f.title === null && TRADE_AFTER.some((k) => norm.startsWith(k, f.end)))) continue;
+    if (rejects(NOT_A_PERSON_IN_CONTEXT, { s: norm, index: f.index, end: f.end, titled: f.title !== null, inside, products })) continue;
     // A title right before a bare full name is that person's (护士长吴静, 护理部主任孔令华).
     const before = f.title === null && f.name.length >= 2
       ? TITLES.find((t) => t.length >= 2 && norm.endsWith(t, f.index) && !taken[f.index - 1]) : undefined;

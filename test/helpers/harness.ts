@@ -132,7 +132,7 @@ export function cardEventXml(o: { from: string; taskId: string; eventKey: string
 }
 
 export function textMessageXml(o: { from: string; text: string; msgId: string; createTime?: number }) {
-  return `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${o.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${o.text}]]></Content><MsgId>${o.msgId}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
+  return `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${o.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${o.text.replaceAll(']]>', ']]]]><![CDATA[>')}]]></Content><MsgId>${o.msgId}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
 }
 
 export async function postWecom(server: RunningServer, cb: { query: string; body: string }, path = '/wecom/callback') {

@@ -112,6 +112,12 @@ describe('parseWecomXml', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('reads a text containing "]]>", which an XML writer splits across two CDATA sections', () => {
+    // Found by bench:fuzz: a customer's message may contain "]]>"; WeCom (any XML writer) then ends the
+    // section before ">" and opens another.
+    expect(parseWecomXml('<xml><Content><![CDATA[a]]]]><![CDATA[>b <x>]]></Content><MsgId>1</MsgId></xml>')).toEqual({ Content: 'a]]>b <x>', MsgId: '1' });
+  });
+
   it('leaves entity-looking text inside CDATA alone', () => {
     expect(parseWecomXml('<xml><Content><![CDATA[&amp; &#20320;]]></Content></xml>')).toEqual({ Content: '&amp; &#20320;' });
   });

@@ -47,7 +47,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function fieldByValues(samples: string[]): ImportField | null {
   const vals = samples.map((s) => s.trim()).filter(Boolean);
   if (vals.length < 3) return null;
-  const share = (re: RegExp) => vals.filter((v) => v.split(/[;,，；、/\s]+/).filter(Boolean).every((p) => re.test(p))).length / vals.length;
+  const share = (re: RegExp) => vals.filter((v) => v.split(/[;,，；、/|]+|\s{2,}/).filter(Boolean).every((p) => re.test(p))).length / vals.length;
   if (share(MOBILE) >= 0.8 || share(LANDLINE) >= 0.8) return 'phone';
   if (share(EMAIL) >= 0.8) return 'email';
   return null;

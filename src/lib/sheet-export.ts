@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import ExcelJS from './exceljs.js';
 
 /**
  * Any table out as .csv or .xlsx with a watermark: what it is, when and by whom it was made, the

@@ -1,6 +1,6 @@
 import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import ExcelJS, { type Row } from '../../lib/exceljs.js';
 import { AppError } from '../../lib/errors.js';
 import { IMPORT_LIMITS } from './imports.types.js';
 
@@ -117,7 +117,7 @@ export async function* xlsxRows(input: Readable): AsyncGenerator<SheetRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
   try {
     for await (const ws of reader) {
-      for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
+      for await (const row of ws as AsyncIterable<Row>) {
         const values = row.values as unknown[];
         const cells: string[] = [];
         for (let c = 1; c < values.length; c++) cells.push(cellText(values[c], `${columnName(c - 1)}${row.number}`).trim());

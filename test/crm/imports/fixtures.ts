@@ -2,7 +2,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../../src/lib/exceljs.js';
 
 /** An .xlsx holding these rows on its first sheet; a cell given as { formula } is a formula. */
 export async function xlsxBuffer(rows: unknown[][], extraSheet?: unknown[][]): Promise<Buffer> {

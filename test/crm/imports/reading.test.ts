@@ -102,3 +102,21 @@ describe('reading files', () => {
     await expect((async () => { for await (const _ of it) void _; })()).rejects.toThrow(/B2/);
   });
 });
+
+describe('exceljs through src/lib/exceljs.ts', () => {
+  it('keeps a Chinese character that an unzipped chunk boundary splits (stock exceljs 4.4.0 gives U+FFFD)', async () => {
+    // Long rows of three-byte characters: the inflated sheet is cut into 16 KiB chunks mid-character.
+    const rows = Array.from({ length: 3000 }, (_, i) => [`客户${i}`, `单位名称${'医'.repeat(i % 13)}`]);
+    const f = tempFile(await xlsxBuffer([['姓名', '单位'], ...rows]));
+    const { Readable } = await import('node:stream');
+    const { readFileSync } = await import('node:fs');
+    const buf = readFileSync(f.path);
+    // Fed in odd-sized pieces as well, like the 1 MiB chunks read back from the database.
+    const pieces = Readable.from((function* () { for (let i = 0; i < buf.length; i += 777) yield buf.subarray(i, i + 777); })());
+    const seen: string[] = [];
+    for await (const r of sheetRows('xlsx', pieces, null)) seen.push(r.cells.join(','));
+    expect(seen.join('\n')).not.toContain('\uFFFD');
+    expect(seen).toHaveLength(3001);
+    expect(seen[2999]).toBe(`客户2998,单位名称${'医'.repeat(2998 % 13)}`);
+  });
+});

@@ -108,7 +108,7 @@ async function main() {
     const [db] = await database.query<{ customers: number; identities: number; results: number }>(sql`select
       (select count(*)::int from customers where tenant_id = 'bench') as customers,
       (select count(*)::int from customer_identities where tenant_id = 'bench') as identities,
-      (select count(*)::int from import_results where job_id = ${job.id}) as results`);
+      (select coalesce(sum(cardinality(row_nos)), 0)::int from import_results where job_id = ${job.id}) as results`);
     sample();
     const total = (finished - started) / 1000;
     console.log(`import: ${((finished - analyzed) / 1000).toFixed(1)} s; total ${total.toFixed(1)} s (${Math.round(ROWS / total).toLocaleString('en')} rows/s); peak RSS ${mb(peak)} (before ${mb(rssBefore)}); load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -127,7 +127,7 @@ async function main() {
     ];
     const failed = checks.filter(([, a, b]) => a !== b);
     if (done.counts.conflicts !== truth.conflicts) {
-      const rows = await database.query<{ row_no: number; detail: string; conflicts: unknown }>(sql`select r.row_no, r.detail, c.conflicts, c.name, c.company from import_results r join customers c on c.id = r.customer_id where r.job_id = ${job.id} and r.detail like '%冲突%'`);
+      const rows = await database.query<{ row_no: number; detail: string; conflicts: unknown }>(sql`select u.row_no, u.detail from import_results r, unnest(r.row_nos, r.details) as u(row_no, detail) where r.job_id = ${job.id} and u.detail like '%冲突%'`);
       console.log('unexpected conflict rows', rows.filter((r) => !conflictRows.has(r.row_no)).slice(0, 5));
     }
     for (const [name, a, b] of checks) console.log(`${a === b ? 'ok  ' : 'FAIL'} ${name}: ${String(a)}${a === b ? '' : ` (expected ${String(b)})`}`);

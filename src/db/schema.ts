@@ -499,14 +499,16 @@ export const importFiles = pgTable('import_files', {
   data: bytea('data').notNull(),
 }, (t) => [primaryKey({ name: 'import_files_pk', columns: [t.jobId, t.seq] })]);
 
+// One row per committed chunk: the outcome of each of its data rows, as parallel arrays.
 export const importResults = pgTable('import_results', {
   tenantId: text('tenant_id').notNull(),
   jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
-  rowNo: integer('row_no').notNull(),
-  outcome: text('outcome').notNull(),
-  customerId: uuid('customer_id'),
-  detail: text('detail'),
-}, (t) => [primaryKey({ name: 'import_results_pk', columns: [t.jobId, t.rowNo] })]);
+  firstRow: integer('first_row').notNull(),
+  rowNos: integer('row_nos').array().notNull(),
+  outcomes: text('outcomes').array().notNull(),
+  customerIds: uuid('customer_ids').array().notNull(),
+  details: text('details').array().notNull(),
+}, (t) => [primaryKey({ name: 'import_results_pk', columns: [t.jobId, t.firstRow] })]);
 
 export const importMappings = pgTable('import_mappings', {
   tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),

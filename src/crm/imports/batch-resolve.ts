@@ -6,6 +6,7 @@ import type { CustomerRow, Identity } from '../customers.repo.js';
 import { mergeConflicts, reconcile, resolveCustomer, PROFILE_FIELDS } from '../resolution.service.js';
 import { recordAudit } from '../audit.repo.js';
 import type { ParsedRow } from './row.js';
+import { pgArray } from './imports.repo.js';
 
 /**
  * Imported rows through the same identity resolution as chat capture, two ways that must agree:
@@ -79,16 +80,16 @@ const LOOKUP = `with u as (select * from unnest($2::text[], $3::text[]) as u(kin
   select json_build_object('held', (select coalesce(json_agg(held), '[]') from held), 'customers', (select coalesce(json_agg(locked), '[]') from locked)) as r`;
 
 const INSERT_CUSTOMERS = `insert into customers (id, tenant_id, name, company, title, region, tags, source_channel, custom_fields, conflicts, created_at, updated_at)
-  select u.id, $1, u.name, u.company, u.title, u.region, array(select jsonb_array_elements_text(u.tags)), $8, u.custom, u.conflicts, $9::timestamptz, $9::timestamptz
-  from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $10::jsonb[], $11::jsonb[]) as u(id, name, company, title, region, tags, custom, conflicts)`;
+  select u.id, $1, u.name, u.company, u.title, u.region, u.tags::text[], $8, u.custom, u.conflicts, $9::timestamptz, $9::timestamptz
+  from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $10::jsonb[], $11::jsonb[]) as u(id, name, company, title, region, tags, custom, conflicts)`;
 
 const INSERT_IDENTITIES = `insert into customer_identities (tenant_id, customer_id, kind, value)
   select $1, u.customer_id, u.kind, u.value from unnest($2::uuid[], $3::text[], $4::text[]) as u(customer_id, kind, value)
   on conflict (tenant_id, kind, value) do nothing`;
 
 const UPDATE_CUSTOMERS = `update customers c set name = u.name, company = u.company, title = u.title, region = u.region,
-    tags = array(select jsonb_array_elements_text(u.tags)), custom_fields = u.custom, conflicts = u.conflicts, updated_at = $9::timestamptz
-  from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $10::jsonb[]) as u(id, name, company, title, region, tags, custom, conflicts)
+    tags = u.tags::text[], custom_fields = u.custom, conflicts = u.conflicts, updated_at = $9::timestamptz
+  from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $10::jsonb[]) as u(id, name, company, title, region, tags, custom, conflicts)
   where c.tenant_id = $1 and c.id = u.id`;
 
 /** Batched; falls back to one by one for a chunk holding a merge. Same results, same customers. */
@@ -153,7 +154,7 @@ export async function resolveRowsBatched(tx: Tx, tenantId: string, rows: ImportR
   const changed = [...state.values()].filter((v) => !v.isNew && v.dirty);
   const cols = (list: Virtual[]) => [
     list.map((v) => v.row.id), ...PROFILE_FIELDS.map((f) => list.map((v) => v.row[f])),
-    list.map((v) => JSON.stringify(v.row.tags)), list.map((v) => JSON.stringify(v.row.customFields)),
+    list.map((v) => pgArray(v.row.tags)), list.map((v) => JSON.stringify(v.row.customFields)),
   ];
   if (made.length) {
     const [ids, name, title, company, region, tags, custom] = cols(made);

@@ -109,12 +109,11 @@ export class ImportRunner {
     let seen = 0;
     let header = false;
     let chunk: { rowNo: number; cells: string[] }[] = [];
+    let pending: Promise<void> | null = null;
     this.emit(job);
 
-    const flush = async () => {
-      if (!chunk.length || !job) return;
-      const rows = chunk;
-      chunk = [];
+    const flush = async (rows: { rowNo: number; cells: string[] }[]) => {
+      if (!rows.length || !job) return;
       const now = new Date();
       const actor = `import:${jobId}`;
       const attempt = async (mode: 'batched' | 'rows') => db.transaction(async (tx) => {
@@ -165,7 +164,10 @@ export class ImportRunner {
 
     try {
       for await (const r of sheetRows(job.format, fileStream(db, tenantId, jobId), (job.encoding as TextEncoding | null) ?? 'utf-8')) {
-        if (this.stopped) return;
+        if (this.stopped) {
+          if (pending) await pending;
+          return;
+        }
         if (!header) {
           if (r.rowNo >= job.headerRow) header = true;
           continue;
@@ -173,9 +175,16 @@ export class ImportRunner {
         if (isPreamble(r.cells) && r.cells.length === 0) continue;
         if (++seen <= skip) continue;
         chunk.push(r);
-        if (chunk.length >= this.o.chunkRows) await flush();
+        if (chunk.length >= this.o.chunkRows) {
+          // Double buffering: the next chunk is read and parsed while this one is written.
+          if (pending) await pending;
+          pending = flush(chunk);
+          pending.catch(() => undefined);
+          chunk = [];
+        }
       }
-      await flush();
+      if (pending) await pending;
+      await flush(chunk);
       const [done] = await db.update(importJobs).set({ status: 'done', finishedAt: new Date(), leaseUntil: null, updatedAt: new Date() })
         .where(and(eq(importJobs.id, jobId), eq(importJobs.status, 'running'))).returning();
       if (done) this.emit(done);

@@ -65,27 +65,28 @@ export interface ResultRow {
   detail: string | null;
 }
 
+/** One chunk's outcomes, as one row of parallel arrays (rows in file order). */
 export async function insertResults(tx: Tx, tenantId: string, jobId: string, rows: ResultRow[]): Promise<void> {
   if (!rows.length) return;
-  await tx.execute(sql`insert into import_results (tenant_id, job_id, row_no, outcome, customer_id, detail)
-    select ${tenantId}, ${jobId}::uuid, u.row_no, u.outcome, u.customer_id, u.detail
-    from unnest(${`{${rows.map((r) => r.rowNo).join(',')}}`}::int[], ${pgArray(rows.map((r) => r.outcome))}::text[],
-      ${pgArray(rows.map((r) => r.customerId))}::uuid[], ${pgArray(rows.map((r) => r.detail))}::text[]) as u(row_no, outcome, customer_id, detail)`);
+  await tx.execute(sql`insert into import_results (tenant_id, job_id, first_row, row_nos, outcomes, customer_ids, details)
+    values (${tenantId}, ${jobId}::uuid, ${rows[0]!.rowNo}, ${`{${rows.map((r) => r.rowNo).join(',')}}`}::int[], ${pgArray(rows.map((r) => r.outcome))}::text[],
+      ${pgArray(rows.map((r) => r.customerId))}::uuid[], ${pgArray(rows.map((r) => r.detail))}::text[])`);
 }
 
 /** A PostgreSQL array literal (both drivers take it as a text parameter). */
-function pgArray(values: (string | null)[]): string {
+export function pgArray(values: (string | null)[]): string {
   return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
 }
 
-export async function* resultPages(tx: Tx, tenantId: string, jobId: string, pageSize = 5000): AsyncGenerator<ResultRow[]> {
-  let after = 0;
+/** Every row's outcome in file order, a committed chunk at a time. */
+export async function* resultPages(tx: Tx, tenantId: string, jobId: string): AsyncGenerator<ResultRow[]> {
+  let after = -1;
   for (;;) {
-    const rows = await tx.select({ rowNo: importResults.rowNo, outcome: importResults.outcome, customerId: importResults.customerId, detail: importResults.detail })
-      .from(importResults).where(and(eq(importResults.tenantId, tenantId), eq(importResults.jobId, jobId), gt(importResults.rowNo, after)))
-      .orderBy(asc(importResults.rowNo)).limit(pageSize);
-    if (!rows.length) return;
-    yield rows;
-    after = rows[rows.length - 1]!.rowNo;
+    const [c] = await tx.select().from(importResults)
+      .where(and(eq(importResults.tenantId, tenantId), eq(importResults.jobId, jobId), gt(importResults.firstRow, after)))
+      .orderBy(asc(importResults.firstRow)).limit(1);
+    if (!c) return;
+    yield c.rowNos.map((rowNo, i) => ({ rowNo, outcome: c.outcomes[i]!, customerId: c.customerIds[i] ?? null, detail: c.details[i] ?? null }));
+    after = c.firstRow;
   }
 }

@@ -5,7 +5,7 @@
 // checks the job's counts and the database against the generator's truth. BENCH_ROWS, BENCH_CHUNK,
 // DATABASE_URL (default: a fresh database on 127.0.0.1, dropped after).
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -68,6 +68,21 @@ function phoneOf(k: number): string {
   return k % 7 === 0 ? `${d.slice(0, 3)} ${d.slice(3, 7)} ${d.slice(7)}` : d;
 }
 
+/** CPU seconds used so far by the PostgreSQL backends serving this database (local server, /proc readable), else null. */
+async function pgCpuSeconds(database: Awaited<ReturnType<typeof openDatabase>>): Promise<number> {
+  const rows = await database.query<{ pid: number }>(sql`select pid from pg_stat_activity where datname = current_database()`);
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* not on this host */
+    }
+  }
+  return ticks / 100;
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kelu-bench-import-'));
   const file = path.join(dir, 'customers.xlsx');
@@ -85,6 +100,8 @@ async function main() {
     await database.migrate();
     await upsertTenant(database.db, { tenantId: 'bench', name: 'bench' }, 'bench');
     const logger = createLogger('warn');
+    const cpu0 = process.cpuUsage();
+    const pg0 = await pgCpuSeconds(database);
     const started = performance.now();
     t = started;
     const sha256 = createHash('sha256');
@@ -110,8 +127,11 @@ async function main() {
       (select count(*)::int from customer_identities where tenant_id = 'bench') as identities,
       (select coalesce(sum(cardinality(row_nos)), 0)::int from import_results where job_id = ${job.id}) as results`);
     sample();
+    const cpu = process.cpuUsage(cpu0);
+    const pgCpu = (await pgCpuSeconds(database)) - pg0;
     const total = (finished - started) / 1000;
     console.log(`import: ${((finished - analyzed) / 1000).toFixed(1)} s; total ${total.toFixed(1)} s (${Math.round(ROWS / total).toLocaleString('en')} rows/s); peak RSS ${mb(peak)} (before ${mb(rssBefore)}); load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(`CPU time: this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, its PostgreSQL backends ${`${pgCpu.toFixed(1)} s`} (on a shared machine the wall time above includes waiting for the other processes)`);
     console.log(`report ${JSON.stringify(done.counts)}; database ${JSON.stringify(db)}`);
     const checks: [string, unknown, unknown][] = [
       ['status', done.status, 'done'],

@@ -45,7 +45,10 @@ async function generate(file: string) {
       ws.addRow([`客户${j}`, phoneOf(j), email, conflict ? `另一家医院${k}` : `医院${j % 5000}`, '主任', '上海', `批次${j % 50}`]).commit();
       truth.merged++;
       if (email) truth.identities++;
-      if (conflict) (truth.conflicts++, conflictRows.add(k + 2));
+      if (conflict) {
+        truth.conflicts++;
+        conflictRows.add(k + 2);
+      }
       if (!email && !conflict) truth.unchanged++;
     } else if (k % 1000 === 999) {
       ws.addRow([`无号码${k}`, '', '', `医院${k % 5000}`, '', '', '']).commit(); // no identity: rejected

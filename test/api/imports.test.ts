@@ -11,7 +11,6 @@ import ExcelJS from '../../src/lib/exceljs.js';
 import { gbkEncode, xlsxBuffer, zipOf } from '../crm/imports/fixtures.js';
 
 const TOKEN = 'harness-admin-token-0123';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const jsonOf = (r: Response): Promise<any> => r.json();
 
 describe.each(backends)('imports and exports over HTTP on %s', (backend) => {

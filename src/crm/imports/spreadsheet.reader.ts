@@ -138,14 +138,13 @@ export async function* xlsxRows(input: Readable): AsyncGenerator<SheetRow> {
 async function* byteLines(input: Readable): AsyncGenerator<Buffer> {
   let rest: Buffer = Buffer.alloc(0);
   for await (const chunk of input as AsyncIterable<Buffer>) {
-    let buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
     let start = 0;
     for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, start)) {
       yield buf.subarray(start, i);
       start = i + 1;
     }
     rest = Buffer.from(buf.subarray(start));
-    buf = Buffer.alloc(0);
     if (rest.length > IMPORT_LIMITS.maxCellChars * 20) throw importError('line_too_long', '有一行超过 200,000 字节，不像是表格');
   }
   if (rest.length) yield rest;

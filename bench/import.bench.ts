@@ -1,7 +1,7 @@
 // npm run bench:import — a generated 200,000-row .xlsx (Chinese synonym headers; a third of the rows
 // repeat an earlier row's phone) imported on the PostgreSQL server through the real path: analysis
 // (sniff, zip check, every row read, mapping proposed), the file stored in the database, then the
-// runner's batched resolution in 2,000-row transactions. Prints time per phase and peak RSS, and
+// runner's batched resolution in 5,000-row transactions. Prints time per phase and peak RSS, and
 // checks the job's counts and the database against the generator's truth. BENCH_ROWS, BENCH_CHUNK,
 // DATABASE_URL (default: a fresh database on 127.0.0.1, dropped after).
 import { createHash } from 'node:crypto';
@@ -18,7 +18,7 @@ import { ImportRunner, progressOf } from '../src/crm/imports/import.runner.js';
 import { benchDatabase } from './harness.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
-const CHUNK = Number(process.env.BENCH_CHUNK ?? 2000);
+const CHUNK = Number(process.env.BENCH_CHUNK ?? 5000);
 const HEADERS = ['客户名称', '手机号', '电子邮箱', '医院', '职位', '所在地', '备注'];
 
 let peak = 0;

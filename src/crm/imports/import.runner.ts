@@ -49,7 +49,7 @@ export class ImportRunner {
   private readonly o: Required<Omit<RunnerOptions, 'afterChunk'>> & Pick<RunnerOptions, 'afterChunk'>;
 
   constructor(private readonly database: Database, private readonly logger: Logger, o: RunnerOptions = {}) {
-    this.o = { chunkRows: o.chunkRows ?? 2000, leaseMs: o.leaseMs ?? 60_000, pollMs: o.pollMs ?? 5_000, mode: o.mode ?? 'batched', afterChunk: o.afterChunk };
+    this.o = { chunkRows: o.chunkRows ?? 5000, leaseMs: o.leaseMs ?? 60_000, pollMs: o.pollMs ?? 5_000, mode: o.mode ?? 'batched', afterChunk: o.afterChunk };
     this.events.setMaxListeners(0);
   }
 

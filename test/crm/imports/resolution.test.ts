@@ -97,7 +97,11 @@ describe.each(backends)('imported rows through identity resolution on %s', (back
       const first = new ImportRunner(t.database, logger, { chunkRows: 5, leaseMs: crash ? 1 : 60_000, afterChunk: () => {
         if (crash && ++chunks === 2) throw new Error('process killed');
       } });
+      const seen: [string, number][] = [];
+      first.events.on(job.id, (p: { status: string; rowsDone: number }) => seen.push([p.status, p.rowsDone]));
       await first.kick(tenantId, job.id);
+      // Progress is told after every committed chunk (what the page's bar and SSE show).
+      if (!crash) expect(seen).toEqual([['running', 0], ['running', 5], ['running', 10], ['running', 15], ['running', 20], ['running', 23], ['done', 23]]);
       if (crash) {
         const mid = (await db.select().from(importResults).where(eq(importResults.jobId, job.id))).flatMap((c) => c.rowNos).length;
         expect(mid).toBe(10);

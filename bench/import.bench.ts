@@ -3,9 +3,11 @@
 // (sniff, zip check, every row read, mapping proposed), the file stored in the database, then the
 // runner's batched resolution in 5,000-row transactions. Prints time per phase and peak RSS, and
 // checks the job's counts and the database against the generator's truth. BENCH_ROWS, BENCH_CHUNK,
-// DATABASE_URL (default: a fresh database on 127.0.0.1, dropped after).
+// BENCH_SHARED_STRINGS, DATABASE_URL (default: a fresh database on 127.0.0.1, dropped after).
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -19,6 +21,8 @@ import { benchDatabase } from './harness.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 5000);
+// BENCH_SHARED_STRINGS=1 writes a shared-strings table as Excel itself does (the default writes inline strings).
+const SHARED = process.env.BENCH_SHARED_STRINGS === '1';
 const HEADERS = ['客户名称', '手机号', '电子邮箱', '医院', '职位', '所在地', '备注'];
 
 let peak = 0;
@@ -28,7 +32,7 @@ const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 
 /** Writes the file and returns what a correct import must report. */
 async function generate(file: string) {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: SHARED, useStyles: false });
   const ws = wb.addWorksheet('客户名单');
   ws.addRow(HEADERS).commit();
   const truth = { created: 0, merged: 0, unchanged: 0, conflicts: 0, rejected: 0, identities: 0 };
@@ -86,16 +90,32 @@ async function pgCpuSeconds(database: Awaited<ReturnType<typeof openDatabase>>):
   return ticks / 100;
 }
 
+/** The parent generates the file; a fresh child process imports it, so its peak RSS is the import's alone. */
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kelu-bench-import-'));
   const file = path.join(dir, 'customers.xlsx');
-  let t = performance.now();
-  const { truth, conflictRows } = await generate(file);
+  try {
+    const t = performance.now();
+    const { truth, conflictRows } = await generate(file);
+    console.log(`generated ${ROWS.toLocaleString('en')} rows, ${mb(statSync(file).size)} in ${((performance.now() - t) / 1000).toFixed(1)} s; truth ${JSON.stringify(truth)}`);
+    const truthFile = path.join(dir, 'truth.json');
+    writeFileSync(truthFile, JSON.stringify({ truth, conflictRows: [...conflictRows] }));
+    clearInterval(sampler);
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, BENCH_IMPORT_FILE: file, BENCH_TRUTH_FILE: truthFile } });
+    process.exitCode = await new Promise<number>((res) => child.on('exit', (code) => res(code ?? 1)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function importFile(file: string, truthFile: string) {
+  const { truth, conflictRows: list } = JSON.parse(readFileSync(truthFile, 'utf8')) as { truth: Awaited<ReturnType<typeof generate>>['truth']; conflictRows: number[] };
+  const conflictRows = new Set(list);
   const bytes = statSync(file).size;
-  console.log(`generated ${ROWS.toLocaleString('en')} rows, ${mb(bytes)} in ${((performance.now() - t) / 1000).toFixed(1)} s; truth ${JSON.stringify(truth)}`);
   peak = 0;
   sample();
   const rssBefore = process.memoryUsage().rss;
+  let t: number;
 
   const own = process.env.DATABASE_URL ? null : await benchDatabase();
   const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL ?? own!.url, poolSize: 4 });
@@ -133,7 +153,7 @@ async function main() {
     const cpu = process.cpuUsage(cpu0);
     const pgCpu = (await pgCpuSeconds(database)) - pg0;
     const total = (finished - started) / 1000;
-    console.log(`import: ${((finished - analyzed) / 1000).toFixed(1)} s; total ${total.toFixed(1)} s (${Math.round(ROWS / total).toLocaleString('en')} rows/s); peak RSS ${mb(peak)} (before ${mb(rssBefore)}); load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(`import: ${((finished - analyzed) / 1000).toFixed(1)} s; total ${total.toFixed(1)} s (${Math.round(ROWS / total).toLocaleString('en')} rows/s); peak RSS of the importing process ${mb(peak)} (${mb(rssBefore)} at its start); load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`CPU time: this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, its PostgreSQL backends ${`${pgCpu.toFixed(1)} s`} (on a shared machine the wall time above includes waiting for the other processes)`);
     console.log(`report ${JSON.stringify(done.counts)}; database ${JSON.stringify(db)}`);
     const checks: [string, unknown, unknown][] = [
@@ -159,8 +179,8 @@ async function main() {
     clearInterval(sampler);
     await database.close();
     await own?.drop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+if (process.env.BENCH_IMPORT_FILE) await importFile(process.env.BENCH_IMPORT_FILE, process.env.BENCH_TRUTH_FILE!);
+else await main();

@@ -118,6 +118,14 @@ describe.each(backends)('imports and exports over HTTP on %s', (backend) => {
     expect(await jsonOf(again)).toMatchObject({ id: job.id, duplicate: true, status: 'done' });
     expect(await snapshot()).toEqual(snap);
 
+    // Another tenant sees neither the job nor its report, and the same file there is a job of its own.
+    const other = { headers: { 'x-kelu-tenant': 'default' } };
+    expect((await call(`/api/v1/imports/${job.id}`, other)).status).toBe(404);
+    expect((await call(`/api/v1/imports/${job.id}/report`, other)).status).toBe(404);
+    const theirs = await call('/api/v1/imports?name=x.xlsx', { body: file, ...other });
+    expect(theirs.status).toBe(201);
+    expect((await jsonOf(theirs)).id).not.toBe(job.id);
+
     const reordered = await xlsxBuffer([['备注', '来源说明', '姓名', '手机', '单位'], ['x', 'y', '新人', '13800009999', '某单位']]);
     const proposed = await jsonOf(await upload('另一个.xlsx', reordered));
     expect(proposed.proposals.find((p: { header: string }) => p.header === '来源说明')).toMatchObject({ target: 'skip', by: 'remembered' });
@@ -190,6 +198,8 @@ describe.each(backends)('imports and exports over HTTP on %s', (backend) => {
   it('exports leads and interactions with the same masking as the API: a rep sees others\' phones masked', async () => {
     const signIn = await fetch(`${h.server.url}/auth/demo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenantId: 'demo', userId: (await listUsers(t.database.db, 'demo', { role: 'rep' }, { limit: 10 })).items.find((u) => u.name === '张销售')!.id }) });
     const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('kelu_session='))!.split(';')[0]!;
+    const refused = await call('/api/v1/imports?name=a.csv', { cookie, csrf: 'x', body: Buffer.from('姓名,电话\n甲,13800000001\n') });
+    expect(refused.status).toBe(403); // imports are for admins
     const csv = await (await call('/api/v1/export/customers?format=csv', { cookie })).text();
     expect(csv).toContain('13900001111'); // their own
     expect(csv).toContain('137****3333'); // the unassigned lead's customer, masked

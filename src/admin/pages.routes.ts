@@ -23,6 +23,7 @@ const ASSETS: Record<string, string> = {
   'platform.js': 'text/javascript; charset=utf-8',
   'me.js': 'text/javascript; charset=utf-8',
   'admin.js': 'text/javascript; charset=utf-8',
+  'imports.js': 'text/javascript; charset=utf-8',
 };
 
 // Our own scripts, plus what each platform's in-app sign-in needs (its JS API, the apps that frame us).
@@ -88,6 +89,15 @@ export function pagesRouter(deps: PageRouteDeps): Router {
     if (s.user.role !== 'admin') return page(ctx, 'problem', { code: 'forbidden', message: '管理后台只对管理员开放' }, 403);
     const tenant = await getTenant(db, s.user.tenantId);
     page(ctx, 'admin', { user: { id: s.user.id, name: s.user.name, role: s.user.role }, tenantId: s.user.tenantId, tenantName: tenant?.name ?? '', csrf: s.claims.csrf });
+  });
+
+  // Imports and exports (issue 17): its own page, reached from the admin console's tabs.
+  r.get('/admin/imports', async (ctx) => {
+    const s = await auth.sessionUser(ctx);
+    if (!s) return ctx.redirect(`/signin?tenant=${encodeURIComponent(auth.defaultTenantId)}`);
+    if (s.user.role !== 'admin') return page(ctx, 'problem', { code: 'forbidden', message: '导入导出只对管理员开放' }, 403);
+    const tenant = await getTenant(db, s.user.tenantId);
+    page(ctx, 'imports', { user: { id: s.user.id, name: s.user.name, role: s.user.role }, tenantName: tenant?.name ?? '', csrf: s.claims.csrf });
   });
 
   return r;

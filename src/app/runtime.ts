@@ -42,6 +42,7 @@ import { pagesRouter } from '../admin/pages.routes.js';
 import { sidebarPlatforms, sidebarRouters } from '../sidebar/index.js';
 import type { OutboundMessage } from '../channel/messages.js';
 import { insightRouters, startInsight } from './insight.js';
+import { createImports } from './imports.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -251,7 +252,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     }
   };
 
+  const imports = createImports({ database, auth, bodyLimitBytes: config.bodyLimitBytes, logger });
   const routers: Router[] = [
+    ...imports.routers,
     pagesRouter({ database, auth, providers: signIn }),
     signInRouter({ database, auth, providers: signIn, bodyLimitBytes: config.bodyLimitBytes, publicUrl: config.publicUrl, limiter, limits: { signIn: limits.signInPerAddress, bind: limits.bindPerAddress } }),
     channelsRouter({
@@ -286,6 +289,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         outbox.start();
         timers.start();
         startInsight(database, clock(), logger);
+        imports.runner.start();
       }
       for (const { name, c } of connections) {
         c.start().catch((err: unknown) => logger.error({ platform: name, err: (err as Error)?.message }, 'connection failed to start'));
@@ -295,6 +299,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       // Stop taking platform traffic first: whatever is not acknowledged stays with the platform for the next start.
       for (const { c } of connections) await c.stop();
       await inbox.stop();
+      await imports.runner.stop();
       await timers.stop();
       await outbox.stop();
     },

@@ -180,8 +180,8 @@ function pick(c: CustomerRow, fields: ProfileField[]): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f, c[f]]));
 }
 
-/** Empty fields are filled; differing values become conflicts; hand-edited fields stay as they are. */
-function reconcile(c: CustomerRow, observed: Profile[], now: Date) {
+/** Empty fields are filled; differing values become conflicts; hand-edited fields stay as they are. Imports fold rows through it too (batch-resolve.ts). */
+export function reconcile(c: CustomerRow, observed: Profile[], now: Date) {
   const patch: Partial<Record<ProfileField, string>> = {};
   const filled: ProfileField[] = [];
   const conflicts: FieldConflict[] = [];
@@ -202,7 +202,7 @@ function reconcile(c: CustomerRow, observed: Profile[], now: Date) {
   return { patch, filled, conflicts };
 }
 
-function mergeConflicts(existing: FieldConflict[], added: FieldConflict[]): FieldConflict[] {
+export function mergeConflicts(existing: FieldConflict[], added: FieldConflict[]): FieldConflict[] {
   const out = [...existing];
   for (const a of added) {
     const same = out.find((e) => e.field === a.field);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
+  bigserial, boolean, check, customType, date, index, integer, jsonb, numeric, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 // Every table carries tenant_id; every query filters on it. Timestamps are timestamptz.
@@ -456,3 +456,63 @@ export const insightAlerts = pgTable('insight_alerts', {
   streak: integer('streak').notNull(),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('insight_alerts_uq').on(t.tenantId, t.metric, t.scope, t.day)]);
+
+// Issue 17. A spreadsheet import: one job per tenant and file (sha256), the file kept in chunks so
+// any instance can resume it, one result per data row, and the mapping an admin chose per header set.
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+export const importStatuses = ['analyzed', 'running', 'done', 'failed'] as const;
+export type ImportStatus = (typeof importStatuses)[number];
+export const importJobs = pgTable('import_jobs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  fileName: text('file_name').notNull(),
+  fileSha256: text('file_sha256').notNull(),
+  fileBytes: integer('file_bytes').notNull(),
+  format: text('format', { enum: ['xlsx', 'csv'] }).notNull(),
+  encoding: text('encoding'),
+  status: text('status', { enum: importStatuses }).notNull(),
+  headers: jsonb('headers').$type<string[]>().notNull().default([]),
+  headerRow: integer('header_row').notNull().default(0),
+  totalRows: integer('total_rows').notNull().default(0),
+  mapping: jsonb('mapping').$type<Record<string, string> | null>(),
+  analysis: jsonb('analysis').$type<Record<string, unknown>>().notNull().default({}),
+  rowsDone: integer('rows_done').notNull().default(0),
+  counts: jsonb('counts').$type<Record<string, number>>().notNull().default({}),
+  error: jsonb('error').$type<{ code: string; message: string } | null>(),
+  leaseUntil: ts('lease_until'),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  startedAt: ts('started_at'),
+  finishedAt: ts('finished_at'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('import_jobs_file_uq').on(t.tenantId, t.fileSha256),
+  index('import_jobs_tenant_idx').on(t.tenantId, t.createdAt),
+  index('import_jobs_running_idx').on(t.status, t.leaseUntil),
+  check('import_jobs_status_ck', sql`${t.status} in ('analyzed', 'running', 'done', 'failed')`),
+]);
+
+export const importFiles = pgTable('import_files', {
+  tenantId: text('tenant_id').notNull(),
+  jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
+  seq: integer('seq').notNull(),
+  data: bytea('data').notNull(),
+}, (t) => [primaryKey({ name: 'import_files_pk', columns: [t.jobId, t.seq] })]);
+
+// One row per committed chunk: the outcome of each of its data rows, as parallel arrays.
+export const importResults = pgTable('import_results', {
+  tenantId: text('tenant_id').notNull(),
+  jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
+  firstRow: integer('first_row').notNull(),
+  rowNos: integer('row_nos').array().notNull(),
+  outcomes: text('outcomes').array().notNull(),
+  customerIds: uuid('customer_ids').array().notNull(),
+  details: text('details').array().notNull(),
+}, (t) => [primaryKey({ name: 'import_results_pk', columns: [t.jobId, t.firstRow] })]);
+
+export const importMappings = pgTable('import_mappings', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  headersKey: text('headers_key').notNull(),
+  mapping: jsonb('mapping').$type<Record<string, string>>().notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ name: 'import_mappings_pk', columns: [t.tenantId, t.headersKey] })]);

@@ -42,6 +42,7 @@ import { pagesRouter } from '../admin/pages.routes.js';
 import { sidebarPlatforms, sidebarRouters } from '../sidebar/index.js';
 import type { OutboundMessage } from '../channel/messages.js';
 import { insightRouters, startInsight } from './insight.js';
+import { trackingRouters } from './tracking.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -270,6 +271,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     }),
     leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
     stagesRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, flow, afterCommit: () => outbox.notify() }),
+    ...trackingRouters({ database, auth, box: o.box, bodyLimitBytes: config.bodyLimitBytes, limiter, flow, logger, publicUrl: config.publicUrl, afterCommit: () => outbox.notify() }),
     ...sidebarRouters({ database, auth, flow, providers: signIn, platforms: sidebarPlatforms(list, platforms), publicUrl: config.publicUrl, afterCommit: () => outbox.notify() }),
     ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];

@@ -27,7 +27,7 @@ export interface IntakeRouteDeps {
   pushesPerAddress?: RateLimit;
   flow: FlowDeps;
   logger: Logger;
-  publicUrl?: string;
+  publicUrl?: string | null;
   afterCommit: () => void;
 }
 
@@ -41,7 +41,7 @@ export function intakeRouter(deps: IntakeRouteDeps): Router {
   const { db } = deps.database;
   const admin = deps.auth.guard('admin');
   const state = (ctx: Context) => deps.auth.principal(ctx);
-  const hookUrl = (ctx: Context, tenantId: string, slug: string) => `${(deps.publicUrl ?? ctx.origin).replace(/\/$/, '')}/intake/${tenantId}/${slug}`;
+  const hookUrl = (ctx: Context, tenantId: string, slug: string) => `${(deps.publicUrl || `${ctx.protocol}://${ctx.host}`).replace(/\/$/, '')}/intake/${tenantId}/${slug}`;
 
   // The chat capture path: extraction, identity resolution, lead, routing; its messages go out through the outbox.
   const capture: LeadCapture = async (tx, l) => {

@@ -34,7 +34,7 @@ export interface TrackingRouteDeps {
   bodyLimitBytes: number;
   limiter: RateLimiter;
   limits?: Partial<TrackingLimits>;
-  publicUrl?: string;
+  publicUrl?: string | null;
   now: () => Date;
 }
 
@@ -122,7 +122,7 @@ export function trackingRouter(deps: TrackingRouteDeps): Router {
     ctx.body = { stored: out.stored, ...(out.stored ? { points: out.points } : {}) };
   });
 
-  const base = (ctx: Context) => (deps.publicUrl ?? ctx.origin).replace(/\/$/, '');
+  const base = (ctx: Context) => (deps.publicUrl || `${ctx.protocol}://${ctx.host}`).replace(/\/$/, '');
   const linkView = (ctx: Context, l: Awaited<ReturnType<typeof listLinks>>[number] | Awaited<ReturnType<typeof insertLink>>) => ({
     id: l.id, code: l.code, url: `${base(ctx)}/l/${l.code}`, campaign: l.campaign, channel: l.channel, landingUrl: l.landingUrl, utm: l.utm, createdAt: l.createdAt,
     ...('clicks' in l ? { clicks: l.clicks, visitors: l.visitors, customers: l.customers, points: l.points } : {}),

@@ -18,7 +18,7 @@ export interface TrackingDeps {
   trackingLimits?: Partial<TrackingLimits>;
   flow: FlowDeps;
   logger: Logger;
-  publicUrl?: string;
+  publicUrl?: string | null;
   afterCommit: () => void;
 }
 

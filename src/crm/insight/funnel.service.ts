@@ -33,6 +33,9 @@ export async function funnel(tx: Tx, tenantId: string, p: Period, sc: Scope, s: 
   const line = (f: FunnelRow, sp: number | null, credit: number): FunnelLine => ({
     ...f, conversion: r4(f.won, f.leads), spend: sp, costPerLead: r2(sp, f.leads), costPerWon: r2(sp, f.won), credit, costPerCredit: r2(sp, credit),
   });
+  // A channel credited with a won deal counts even when none of the period's leads came from it.
+  const zero = (source: string, campaign: string): FunnelRow => ({ source, campaign, leads: 0, contacted: 0, qualified: 0, won: 0, lost: 0 });
+  for (const c of credits) if (!lines.some((f) => f.source === c.source && f.campaign === c.campaign)) lines.push(zero(c.source, c.campaign));
   const bySource = new Map<string, FunnelRow>();
   for (const f of lines) {
     const t = bySource.get(f.source) ?? { source: f.source, campaign: '', leads: 0, contacted: 0, qualified: 0, won: 0, lost: 0 };

@@ -159,7 +159,7 @@ export async function replaceCredits(tx: Tx, tenantId: string, customerId: strin
 
 export async function creditsOf(tx: Tx, tenantId: string, customerId: string) {
   const rows = await tx.select().from(dealCredits).where(and(eq(dealCredits.tenantId, tenantId), eq(dealCredits.customerId, customerId))).orderBy(desc(dealCredits.share));
-  return rows.map((r) => ({ channel: r.channel, campaign: r.campaign, points: r.points, share: r.share, amount: r.amount === null ? null : Number(r.amount), wonAt: r.wonAt }));
+  return rows.map((r) => ({ channel: r.channel, campaign: r.campaign, points: r.points, share: Math.round(r.share * 10_000) / 10_000, amount: r.amount === null ? null : Number(r.amount), wonAt: r.wonAt }));
 }
 
 /** Won deals credited to each channel (and campaign) for deals won in [start, end): the sum of shares. */
@@ -167,5 +167,5 @@ export async function creditTotals(tx: Tx, tenantId: string, start: Date, end: D
   const r = await query(tx, sql`
     select channel as source, campaign, sum(share)::float8 as credit from deal_credits
     where tenant_id = ${tenantId} and won_at >= ${start} and won_at < ${end} group by 1, 2 order by 1, 2`);
-  return r.map((x) => ({ source: String(x.source), campaign: String(x.campaign), credit: Number(x.credit) }));
+  return r.map((x) => ({ source: String(x.source), campaign: String(x.campaign), credit: Math.round(Number(x.credit) * 10_000) / 10_000 }));
 }

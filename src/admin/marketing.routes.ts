@@ -2,22 +2,17 @@ import Router from '@koa/router';
 import type { Database } from '../db/database.js';
 import type { Auth } from '../auth/guard.js';
 import { getTenant } from '../crm/tenants.repo.js';
-import { pagePolicy, sendPage, viewFile } from './render.js';
+import { pagePolicy, sendPage } from './render.js';
 
 export interface MarketingPageDeps {
   database: Database;
   auth: Auth;
 }
 
-/** /admin/marketing: tracked links, behaviour points and the script, lead sources and their unknown-field notices. */
+/** /admin/marketing (its script is served with the other admin assets): tracked links, behaviour points and the script, lead sources and their unknown-field notices. */
 export function marketingPagesRouter(deps: MarketingPageDeps): Router {
   const r = new Router();
   const csp = pagePolicy();
-  r.get('/assets/marketing.js', (ctx) => {
-    ctx.type = 'text/javascript; charset=utf-8';
-    ctx.set('Cache-Control', 'public, max-age=300');
-    ctx.body = viewFile('marketing.js');
-  });
   r.get('/admin/marketing', async (ctx) => {
     const s = await deps.auth.sessionUser(ctx);
     if (!s) return ctx.redirect(`/signin?tenant=${encodeURIComponent(deps.auth.defaultTenantId)}`);

@@ -23,7 +23,7 @@ const r2 = (n: number | null, d: number) => (n === null || d === 0 ? null : Math
 
 /** Funnel and conversion by source and by source x campaign, with spend and cost per lead where spend was entered. */
 export async function funnel(tx: Tx, tenantId: string, p: Period, sc: Scope, s: InsightSettings) {
-  const [lines, spend, credits] = [await funnelCounts(tx, tenantId, p, sc), await spendTotals(tx, tenantId, p), await creditTotals(tx, tenantId, p.start, p.end)];
+  const [lines, spend, credits] = [await funnelCounts(tx, tenantId, p, sc), await spendTotals(tx, tenantId, p), await creditTotals(tx, tenantId, p.start, p.end, sc.ownerIds)];
   const creditOf = (source: string, campaign?: string) =>
     Math.round(credits.filter((x) => x.source === source && (campaign === undefined || x.campaign === campaign)).reduce((a, x) => a + x.credit, 0) * 10_000) / 10_000;
   const spendOf = (source: string, campaign?: string) => {

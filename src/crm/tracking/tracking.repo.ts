@@ -163,9 +163,12 @@ export async function creditsOf(tx: Tx, tenantId: string, customerId: string) {
 }
 
 /** Won deals credited to each channel (and campaign) for deals won in [start, end): the sum of shares. */
-export async function creditTotals(tx: Tx, tenantId: string, start: Date, end: Date): Promise<{ source: string; campaign: string; credit: number }[]> {
+export async function creditTotals(tx: Tx, tenantId: string, start: Date, end: Date, ownerIds: string[] | null = null): Promise<{ source: string; campaign: string; credit: number }[]> {
+  // A team's or a rep's view counts the deals of the customers they own, as the funnel counts their leads.
+  const owned = ownerIds === null ? sql`true` : ownerIds.length === 0 ? sql`false`
+    : sql`exists (select 1 from customers c where c.tenant_id = d.tenant_id and c.id = d.customer_id and c.owner_id in (${sql.join(ownerIds.map((id) => sql`${id}::uuid`), sql`, `)}))`;
   const r = await query(tx, sql`
-    select channel as source, campaign, sum(share)::float8 as credit from deal_credits
-    where tenant_id = ${tenantId} and won_at >= ${start} and won_at < ${end} group by 1, 2 order by 1, 2`);
+    select d.channel as source, d.campaign, sum(d.share)::float8 as credit from deal_credits d
+    where d.tenant_id = ${tenantId} and d.won_at >= ${start} and d.won_at < ${end} and ${owned} group by 1, 2 order by 1, 2`);
   return r.map((x) => ({ source: String(x.source), campaign: String(x.campaign), credit: Math.round(Number(x.credit) * 10_000) / 10_000 }));
 }

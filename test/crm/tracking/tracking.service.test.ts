@@ -67,6 +67,8 @@ describe.each(backends)('tracking on %s', (backend) => {
     await creditWonDeal(db, 'acme', c.id, 110_000, 'test', at);
     const totals = await creditTotals(db, 'acme', new Date('2026-03-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'));
     expect(totals).toEqual([{ source: '公众号', campaign: '春季DR', credit: 0.7273 }, { source: '抖音', campaign: '春季DR', credit: 0.2727 }]);
+    // A team's view counts only its own customers' deals (this customer has no owner).
+    expect(await creditTotals(db, 'acme', new Date('2026-03-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'), [])).toEqual([]);
     expect(await creditTotals(db, 'other', new Date('2026-03-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'))).toEqual([]);
     // What a click keeps: the referring host only.
     const [row] = await t.database.query<{ referrer_host: string | null }>(

@@ -126,6 +126,14 @@ export async function attachVisitor(tx: Tx, tenantId: string, visitorId: string,
   return claimed.reduce((a, x) => a + x.points, 0);
 }
 
+/** Moves a customer's visitors and events to another customer; returns the points moved. */
+export async function reassignBehaviour(tx: Tx, tenantId: string, fromId: string, toId: string): Promise<number> {
+  await tx.update(trackingVisitors).set({ customerId: toId }).where(and(eq(trackingVisitors.tenantId, tenantId), eq(trackingVisitors.customerId, fromId)));
+  const moved = await tx.update(behaviourEvents).set({ customerId: toId })
+    .where(and(eq(behaviourEvents.tenantId, tenantId), eq(behaviourEvents.customerId, fromId))).returning({ points: behaviourEvents.points });
+  return moved.reduce((a, x) => a + x.points, 0);
+}
+
 /** Adds points to the customer's score (customers.score, the number the sidebar shows). */
 export async function addScore(tx: Tx, tenantId: string, customerId: string, points: number, at: Date): Promise<void> {
   if (points === 0) return;

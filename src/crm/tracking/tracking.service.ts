@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database.js';
 import { recordAudit } from '../audit.repo.js';
 import {
-  addScore, attachVisitor, getVisitor, insertEvent, linkById, recordClick, replaceCredits, tenantOfPublicKey, touchVisitor, touchpointsOf,
+  addScore, attachVisitor, getVisitor, insertEvent, linkById, reassignBehaviour, recordClick, replaceCredits, tenantOfPublicKey, touchVisitor, touchpointsOf,
 } from './tracking.repo.js';
 import { BEHAVIOURS, type Behaviour, type TrackedLink, type Touchpoint } from './tracking.types.js';
 
@@ -82,6 +82,13 @@ export async function creditWonDeal(tx: Tx, tenantId: string, customerId: string
   await replaceCredits(tx, tenantId, customerId, split, at);
   if (split.length) await recordAudit(tx, tenantId, { actor, action: 'customer.credit', entityType: 'customer', entityId: customerId, after: { touchpoints: split } });
   return split;
+}
+
+/** A customer merged into another: their visitors and behaviour go with them, and the points to the survivor's score. */
+export async function moveBehaviour(tx: Tx, tenantId: string, fromId: string, toId: string, at: Date): Promise<number> {
+  const points = await reassignBehaviour(tx, tenantId, fromId, toId);
+  await addScore(tx, tenantId, toId, points, at);
+  return points;
 }
 
 export function isBehaviour(k: string): k is Behaviour {

@@ -3,6 +3,7 @@ import { backends, openTestDatabase, type TestDatabase } from '../../helpers/tes
 import { upsertTenant } from '../../../src/crm/tenants.repo.js';
 import { createCustomer, getCustomer } from '../../../src/crm/customers.repo.js';
 import { getTrackingSettings, insertLink, putPoints, creditsOf, creditTotals } from '../../../src/crm/tracking/tracking.repo.js';
+import { mergeCustomer } from '../../../src/crm/resolution.service.js';
 import { click, creditWonDeal, joinVisitor, landingUrlOf, reportEvent, splitCredit } from '../../../src/crm/tracking/tracking.service.js';
 
 describe('credit split (pure)', () => {
@@ -75,6 +76,21 @@ describe.each(backends)('tracking on %s', (backend) => {
       (await import('drizzle-orm')).sql`select referrer_host from link_clicks where link_id = ${dy.id}`,
     );
     expect(row!.referrer_host).toBe('www.douyin.com');
+  });
+
+  it('moves a merged customer\'s visitors, events and points to the survivor', async () => {
+    const { db } = t.database;
+    const { publicKey } = await getTrackingSettings(db, 'acme');
+    const vid = 'visitor-mmmmmmmmmmmm';
+    const a = await createCustomer(db, 'acme', { name: '甲', identities: [{ kind: 'phone', value: '13600007777' }] }, 'test');
+    const b = await createCustomer(db, 'acme', { name: '甲', identities: [{ kind: 'email', value: 'jia@example.com' }] }, 'test');
+    await joinVisitor(db, 'acme', vid, b.id, 'test', at);
+    await reportEvent(db, { publicKey, visitorId: vid, kind: 'download', eventKey: 'm', at });
+    expect((await getCustomer(db, 'acme', b.id))!.score).toBe(2);
+    await db.transaction(async (tx) => mergeCustomer(tx, 'acme', (await getCustomer(tx, 'acme', a.id))!, (await getCustomer(tx, 'acme', b.id))!, 'test'));
+    expect((await getCustomer(db, 'acme', a.id))!.score).toBe(2);
+    await reportEvent(db, { publicKey, visitorId: vid, kind: 'video', eventKey: 'm', at });
+    expect((await getCustomer(db, 'acme', a.id))!.score).toBe(3);
   });
 
   it('keeps tenants apart: one tenant\'s key never scores another\'s visitor', async () => {

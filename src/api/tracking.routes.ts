@@ -25,7 +25,7 @@ export interface TrackingLimits {
 export const DEFAULT_TRACKING_LIMITS: TrackingLimits = {
   clicksPerAddress: { limit: 30, windowSeconds: 60 },
   eventsPerAddress: { limit: 60, windowSeconds: 60 },
-  eventsPerKey: { limit: 1200, windowSeconds: 60 },
+  eventsPerKey: { limit: 6000, windowSeconds: 60 },
 };
 
 export interface TrackingRouteDeps {

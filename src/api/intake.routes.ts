@@ -13,7 +13,9 @@ import type { FlowDeps } from '../bot/flow.js';
 import { captureMessage } from '../bot/leads.flow.js';
 import { enqueueOutbound } from '../queue/outbox.js';
 import { getSource, listSources, openNotices, recentDeliveries, sourceBySlug } from '../crm/intake/intake.repo.js';
-import { changeMapping, createSource, receivePush, teach, type LeadCapture } from '../crm/intake/intake.service.js';
+import { changeMapping, createSource, receivePush, teach, type LeadCapture, type UnknownFieldsNotice } from '../crm/intake/intake.service.js';
+import { listUsers } from '../crm/users.repo.js';
+import { compact, toUser } from '../bot/flow.js';
 import { verifyPush } from '../crm/intake/intake.signature.js';
 import { PRESETS } from '../crm/intake/intake.presets.js';
 import { sourceMapping, TARGET_FIELDS } from '../crm/intake/intake.types.js';
@@ -57,6 +59,15 @@ export function intakeRouter(deps: IntakeRouteDeps): Router {
     return { customerId: o.result.customer.id, leadId: o.result.lead.id };
   };
 
+  // The admins hear of a new field in chat once (the notice list and the audit log keep it), never a rejection.
+  const notify: UnknownFieldsNotice = async (tx, source, fields) => {
+    const admins = (await listUsers(tx, source.tenantId, { role: 'admin' }, { limit: 50 })).items.filter((u) => u.active);
+    const text = `线索来源「${source.name}」推送了映射不认识的字段：${fields.join('、')}。线索都已收下（原始数据保留），请在 管理后台 → 推广 → 线索来源 里选择它们的含义。`;
+    const messages = compact(admins.map((u) => toUser(deps.flow, source.tenantId, u, { kind: 'markdown', title: '线索来源有新字段', text })));
+    let i = 0;
+    for (const m of messages) await enqueueOutbound(tx, m, `intake-notice:${source.id}:${fields.join(',')}:${i++}`);
+  };
+
   r.post('/intake/:tenantId/:slug', limitByAddress(deps.limiter, 'intake-push', deps.pushesPerAddress ?? { limit: 600, windowSeconds: 60 }), async (ctx) => {
     const { tenantId, slug } = ctx.params as { tenantId: string; slug: string };
     const source = slugRe.test(tenantId) && slugRe.test(slug) ? await sourceBySlug(db, tenantId, slug) : null;
@@ -71,8 +82,8 @@ export function intakeRouter(deps: IntakeRouteDeps): Router {
     }
     const verdict = verifyPush(source.mapping.signature, raw, body, (h) => ctx.get(h), deps.box.openJson<Record<string, string>>(source.secrets), deps.flow.now());
     if (!verdict.ok) throw new AppError(verdict.code, 'the push is not signed by this source', 401);
-    const out = await receivePush(deps.database, source, body, capture, deps.flow.now);
-    if (out.captured) deps.afterCommit();
+    const out = await receivePush(deps.database, source, body, capture, deps.flow.now, notify);
+    if (out.captured || out.unknownFields.length) deps.afterCommit();
     if (out.unknownFields.length) ctx.state.log?.info?.({ source: source.slug, unknown: out.unknownFields }, 'intake push has fields the mapping does not know');
     // The platforms read a 200 with code 0 as "received"; the counts are for people reading logs and tests.
     ctx.body = { code: 0, message: 'success', ...out };

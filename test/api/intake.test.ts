@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { seedTenant, startHarness, type Harness } from '../helpers/harness.js';
 import { json } from '../helpers/test-app.js';
+import { createUser } from '../../src/crm/users.repo.js';
 import { douyinClue, douyinHeaders, webformHeaders } from '../crm/intake/douyin.fixture.js';
 
 const OPERATOR = 'harness-admin-token-0123';
@@ -20,6 +21,7 @@ describe.each(backends)('lead intake by mapping on %s', (backend) => {
   beforeAll(async () => {
     t = await openTestDatabase(backend);
     await seedTenant(t.database);
+    await createUser(t.database.db, 'default', { name: '周管理', role: 'admin', accounts: [{ platform: 'wecom', kind: 'userid', value: 'adm-zhou' }] }, 'test');
     h = await startHarness(t.database, { startWorkers: false });
     douyin = await json(await op('/api/v1/intake/sources', { method: 'POST', body: { name: '抖音-春季', preset: 'douyin' } }));
   }, 120_000);
@@ -69,6 +71,12 @@ describe.each(backends)('lead intake by mapping on %s', (backend) => {
     await push({ ...renamed, id: 'r-2' });
     const notices = await json(await op('/api/v1/intake/notices'));
     expect(notices.items).toEqual([expect.objectContaining({ sourceId: douyin.id, source: '抖音-春季', field: 'phone_number', sample: '139****4321', seen: 2 })]);
+    // The admin hears of it in chat once, through the outbox (the same field again is not news).
+    const told = await t.database.query<{ payload: { to: { userIds: string[] }; reply: { text: string } } }>(sql`select payload from outbox_messages where dedupe_key like 'intake-notice:%'`);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.payload.to.userIds).toEqual(['adm-zhou']);
+    expect(told[0]!.payload.reply.text).toContain('phone_number');
+    expect(told[0]!.payload.reply.text).not.toContain('13987654321');
     const audit = await json(await op('/api/v1/audit?action=intake.unknown_field'));
     expect(audit.items).toHaveLength(1);
     expect(audit.items[0].after).toMatchObject({ field: 'phone_number' });

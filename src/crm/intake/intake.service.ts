@@ -16,6 +16,9 @@ export interface LeadCapture {
   (tx: Tx, lead: { tenantId: string; text: string; given: Partial<Record<TargetField, string>>; sourceChannel: string; campaign: string | null; eventId: string; actor: string }): Promise<{ customerId: string; leadId: string } | null>;
 }
 
+/** Tells the tenant's admins, in chat, which fields a source began sending that its mapping does not know. */
+export type UnknownFieldsNotice = (tx: Tx, source: IntakeSource, fields: string[]) => Promise<void>;
+
 export interface PushResult {
   received: number;
   captured: number;
@@ -73,7 +76,7 @@ function usable(lead: MappedLead): MappedLead {
  * "uncaptured"; a field the mapping does not know becomes a notice for the admin (and an audit row the
  * first time), never a rejection.
  */
-export async function receivePush(database: Database, source: IntakeSource, body: unknown, capture: LeadCapture, now: () => Date): Promise<PushResult> {
+export async function receivePush(database: Database, source: IntakeSource, body: unknown, capture: LeadCapture, now: () => Date, notify?: UnknownFieldsNotice): Promise<PushResult> {
   const out: PushResult = { received: 0, captured: 0, uncaptured: 0, duplicates: 0, unknownFields: [] };
   const unknownSeen = new Set<string>();
   const actor = `intake:${source.slug}`;
@@ -87,7 +90,7 @@ export async function receivePush(database: Database, source: IntakeSource, body
       status = await database.db.transaction(async (tx) => {
         const id = await claimDelivery(tx, { ...base, status: 'uncaptured' });
         if (!id) return 'duplicate' as const;
-        await noteUnknown(tx, source, mapped, actor, now());
+        await noteUnknown(tx, source, mapped, actor, now(), notify);
         const got = await capture(tx, {
           tenantId: source.tenantId, text: mapped.text, given: mapped.given, sourceChannel: source.mapping.sourceChannel,
           campaign: mapped.given.campaign ?? null, eventId: `${source.slug}:${externalId}`, actor,
@@ -101,7 +104,7 @@ export async function receivePush(database: Database, source: IntakeSource, body
       // Capture failed (a conflict, a bug): the lead is still kept, raw, for the admin to see.
       status = await database.db.transaction(async (tx) => {
         const id = await claimDelivery(tx, { ...base, status: 'uncaptured' });
-        if (id) await noteUnknown(tx, source, mapped, actor, now());
+        if (id) await noteUnknown(tx, source, mapped, actor, now(), notify);
         return id ? 'uncaptured' as const : 'duplicate' as const;
       });
     }
@@ -113,9 +116,13 @@ export async function receivePush(database: Database, source: IntakeSource, body
   return out;
 }
 
-async function noteUnknown(tx: Tx, source: IntakeSource, mapped: MappedLead, actor: string, at: Date): Promise<void> {
+async function noteUnknown(tx: Tx, source: IntakeSource, mapped: MappedLead, actor: string, at: Date, notify?: UnknownFieldsNotice): Promise<void> {
+  const fresh: string[] = [];
   for (const u of mapped.unknown) {
     const first = await noteUnknownField(tx, source.tenantId, source.id, u.field, u.sample, at);
-    if (first) await recordAudit(tx, source.tenantId, { actor, action: 'intake.unknown_field', entityType: 'tenant', entityId: source.tenantId, after: { source: source.slug, name: source.name, field: u.field } });
+    if (!first) continue;
+    fresh.push(u.field);
+    await recordAudit(tx, source.tenantId, { actor, action: 'intake.unknown_field', entityType: 'tenant', entityId: source.tenantId, after: { source: source.slug, name: source.name, field: u.field } });
   }
+  if (fresh.length && notify) await notify(tx, source, fresh);
 }

@@ -72,7 +72,7 @@ function render(d) {
   $('alert-list').replaceChildren(...(d.alerts.length ? d.alerts.map((a) => el('li', {}, el('span', { text: `${a.day} ${METRIC_NAMES[a.metric] ?? a.metric} 连续 ${a.streak} 天低于阈值（${a.scope === 'tenant' ? '全公司' : a.scope}）` }))) : [el('li', { class: 'muted', text: '近 30 天没有预警' })]));
   const defs = { ...d.funnel.definitions, ...d.heatmaps.definitions };
   for (const p of document.querySelectorAll('[data-def]')) p.textContent = defs[p.dataset.def]?.definition ?? '';
-  $('sources').replaceChildren(...d.funnel.bySource.map((f) => row([f.source || '（未知）', f.leads, f.contacted, f.qualified, f.won, f.lost, pct(f.conversion), money(f.spend), money(f.costPerLead)])));
+  $('sources').replaceChildren(...d.funnel.bySource.map((f) => row([f.source || '（未知）', f.leads, f.contacted, f.qualified, f.won, f.lost, pct(f.conversion), money(f.spend), money(f.costPerLead), money(f.costPerWon), f.credit])));
   $('campaigns').replaceChildren(...d.funnel.byCampaign.map((f) => row([f.source || '（未知）', f.campaign || '—', f.leads, f.won, pct(f.conversion), money(f.spend), money(f.costPerLead)])));
   const src = d.funnel.bySource;
   chart('funnel-chart', {

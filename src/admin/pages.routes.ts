@@ -24,6 +24,7 @@ const ASSETS: Record<string, string> = {
   'me.js': 'text/javascript; charset=utf-8',
   'admin.js': 'text/javascript; charset=utf-8',
   'imports.js': 'text/javascript; charset=utf-8',
+  'marketing.js': 'text/javascript; charset=utf-8',
 };
 
 // Our own scripts, plus what each platform's in-app sign-in needs (its JS API, the apps that frame us).

@@ -22,9 +22,9 @@ export function exportTable(table: (typeof EXPORT_TABLES)[number], d: Data, aler
     head = ['metric', 'label', 'value', 'display', 'threshold', 'broken', 'numerator', 'denominator'];
     body = ms.map((m) => [m.key, m.label, m.value, m.display, m.threshold, m.broken, m.numerator, m.denominator]);
   } else if (table === 'sources' || table === 'campaigns') {
-    defs.push(d.funnel.definitions.funnel, d.funnel.definitions.costPerLead);
-    head = ['source', 'campaign', 'leads', 'contacted', 'qualified', 'won', 'lost', 'conversion', 'spend', 'cost_per_lead'];
-    body = (table === 'sources' ? d.funnel.bySource : d.funnel.byCampaign).map((f) => [f.source, f.campaign, f.leads, f.contacted, f.qualified, f.won, f.lost, f.conversion, f.spend, f.costPerLead]);
+    defs.push(d.funnel.definitions.funnel, d.funnel.definitions.costPerLead, d.funnel.definitions.costPerWon, d.funnel.definitions.credit);
+    head = ['source', 'campaign', 'leads', 'contacted', 'qualified', 'won', 'lost', 'conversion', 'spend', 'cost_per_lead', 'cost_per_won', 'credited_won', 'cost_per_credited_won'];
+    body = (table === 'sources' ? d.funnel.bySource : d.funnel.byCampaign).map((f) => [f.source, f.campaign, f.leads, f.contacted, f.qualified, f.won, f.lost, f.conversion, f.spend, f.costPerLead, f.costPerWon, f.credit, f.costPerCredit]);
   } else if (table === 'assignmentHeat') {
     defs.push(d.heatmaps.definitions.assignmentHeat);
     head = ['rep_id', 'rep', 'hour', 'leads'];

@@ -20,6 +20,8 @@ import { captureMessage } from '../bot/leads.flow.js';
 import type { FlowDeps } from '../bot/flow.js';
 import { enqueueOutbound } from '../queue/outbox.js';
 import { recordAudit } from '../crm/audit.repo.js';
+import { attributionOf, joinVisitor } from '../crm/tracking/tracking.service.js';
+import { VISITOR_ID } from '../crm/tracking/tracking.types.js';
 
 export interface LeadsRouteDeps {
   database: Database;
@@ -51,6 +53,8 @@ const newLeadBody = z.object({
   text: z.string().max(20_000).optional(),
   sourceChannel: z.string().trim().min(1).max(50).optional(),
   utm: utmSchema.optional(),
+  /** The landing-page script's visitor id: its behaviour events join this lead's customer. */
+  visitorId: z.string().regex(VISITOR_ID, 'a visitor id is 16-40 characters of [A-Za-z0-9_-]').optional(),
 }).strict().refine((b) => b.name || b.phone || b.email || b.wechatId || b.text, { message: 'give at least one of name, phone, email, wechatId, text' });
 
 /** The tenant's form key (web forms, ad platforms), or a bearer key or session with the forms scope. */
@@ -86,6 +90,10 @@ export function leadsRouter(deps: LeadsRouteDeps): Router {
     if (idem && !/^[\w.:-]{8,128}$/.test(idem)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 8-128 characters of [A-Za-z0-9_.:-]');
     const utm = Object.fromEntries(Object.entries(body.utm ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const out = await db.transaction(async (tx) => {
+      // A visitor who came through a tracked link: the lead's source and campaign are that link's, unless the form says.
+      const via = body.visitorId ? await attributionOf(tx, tenantId, body.visitorId) : null;
+      if (via && !utm.campaign) utm.campaign = via.campaign;
+      if (via && !utm.source && !body.sourceChannel) utm.source = via.channel;
       const o = await captureMessage(tx, deps.flow, {
         tenantId,
         text: body.text ?? '',
@@ -100,6 +108,7 @@ export function leadsRouter(deps: LeadsRouteDeps): Router {
         actor,
       });
       if (!o.result) throw badRequest('nothing_to_capture', 'no name, phone, email, WeChat id or product could be found');
+      if (body.visitorId) await joinVisitor(tx, tenantId, body.visitorId, o.result.customer.id, actor, deps.flow.now());
       let i = 0;
       const batch = randomBytes(6).toString("hex");
       for (const m of o.messages) await enqueueOutbound(tx, m, `api:${o.result.lead.id}:${batch}:${i++}`);

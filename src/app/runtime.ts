@@ -43,6 +43,8 @@ import { sidebarPlatforms, sidebarRouters } from '../sidebar/index.js';
 import type { OutboundMessage } from '../channel/messages.js';
 import { insightRouters, startInsight } from './insight.js';
 import { createImports } from './imports.js';
+import { trackingRouters } from './tracking.js';
+import { DEFAULT_TRACKING_LIMITS } from '../api/tracking.routes.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -69,6 +71,10 @@ export interface Limits {
   bindPerAddress: RateLimit;
   intakePerKey: RateLimit;
   intakePerAddress: RateLimit;
+  /** Tracked-link clicks and landing-page behaviour events (issue 17). */
+  clicksPerAddress: RateLimit;
+  eventsPerAddress: RateLimit;
+  eventsPerKey: RateLimit;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -76,6 +82,7 @@ export const DEFAULT_LIMITS: Limits = {
   bindPerAddress: { limit: 10, windowSeconds: 60 },
   intakePerKey: { limit: 120, windowSeconds: 60 },
   intakePerAddress: { limit: 60, windowSeconds: 60 },
+  ...DEFAULT_TRACKING_LIMITS,
 };
 
 export interface Runtime {
@@ -273,6 +280,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     }),
     leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
     stagesRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, flow, afterCommit: () => outbox.notify() }),
+    ...trackingRouters({ database, auth, box: o.box, bodyLimitBytes: config.bodyLimitBytes, limiter, trackingLimits: { clicksPerAddress: limits.clicksPerAddress, eventsPerAddress: limits.eventsPerAddress, eventsPerKey: limits.eventsPerKey }, flow, logger, publicUrl: config.publicUrl, afterCommit: () => outbox.notify() }),
     ...sidebarRouters({ database, auth, flow, providers: signIn, platforms: sidebarPlatforms(list, platforms), publicUrl: config.publicUrl, afterCommit: () => outbox.notify() }),
     ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];

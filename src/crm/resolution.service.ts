@@ -4,6 +4,7 @@ import { customerIdentities, customers, interactions, leads, tasks, type FieldCo
 import { createCustomer, customerCreateCtes, customerCreateParams, getCustomer, type CustomerRow, type Identity, type NewCustomer } from './customers.repo.js';
 import { normalizeIdentity } from './identity.js';
 import { recordAudit } from './audit.repo.js';
+import { moveBehaviour } from './tracking/tracking.service.js';
 
 /** Profile fields extraction may fill; a field a person edited by hand is never overwritten. */
 export const PROFILE_FIELDS = ['name', 'title', 'company', 'region'] as const;
@@ -229,6 +230,7 @@ export async function mergeCustomer(tx: Tx, tenantId: string, primary: CustomerR
   await tx.update(interactions).set({ customerId: primary.id }).where(and(eq(interactions.tenantId, tenantId), eq(interactions.customerId, other.id)));
   await tx.update(leads).set({ customerId: primary.id }).where(and(eq(leads.tenantId, tenantId), eq(leads.customerId, other.id)));
   await tx.update(tasks).set({ customerId: primary.id }).where(and(eq(tasks.tenantId, tenantId), eq(tasks.customerId, other.id)));
+  await moveBehaviour(tx, tenantId, other.id, primary.id, new Date());
   const tags = [...new Set([...primary.tags, ...other.tags])];
   await tx.update(customers).set({ tags, updatedAt: new Date() }).where(and(eq(customers.tenantId, tenantId), eq(customers.id, primary.id)));
   await tx.update(customers).set({ mergedInto: primary.id, updatedAt: new Date() }).where(and(eq(customers.tenantId, tenantId), eq(customers.id, other.id)));

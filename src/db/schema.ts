@@ -516,3 +516,128 @@ export const importMappings = pgTable('import_mappings', {
   mapping: jsonb('mapping').$type<Record<string, string>>().notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [primaryKey({ name: 'import_mappings_pk', columns: [t.tenantId, t.headersKey] })]);
+// Issue 17 (0010): tracked links and behaviour points. A tenant's public key (the landing-page script
+// names it) and the points each behaviour is worth.
+export const trackingSettings = pgTable('tracking_settings', {
+  tenantId: text('tenant_id').primaryKey().references(() => tenants.tenantId),
+  publicKey: text('public_key').notNull(),
+  points: jsonb('points').$type<Record<string, number>>().notNull().default({}),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('tracking_settings_public_key_uq').on(t.publicKey)]);
+
+/** A short link for one campaign on one channel: /l/<code> redirects to landingUrl with its UTM parameters. */
+export const trackedLinks = pgTable('tracked_links', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  code: text('code').notNull(),
+  campaign: text('campaign').notNull(),
+  channel: text('channel').notNull(),
+  landingUrl: text('landing_url').notNull(),
+  utm: jsonb('utm').$type<Record<string, string>>().notNull().default({}),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('tracked_links_code_uq').on(t.code),
+  index('tracked_links_tenant_idx').on(t.tenantId, t.createdAt),
+]);
+
+/** One click: which link, which visitor, the referring host (no address, no user agent). */
+export const linkClicks = pgTable('link_clicks', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  linkId: uuid('link_id').notNull().references(() => trackedLinks.id),
+  visitorId: text('visitor_id').notNull(),
+  referrerHost: text('referrer_host'),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [index('link_clicks_link_idx').on(t.tenantId, t.linkId, t.at)]);
+
+/** A browser we know by its first-party visitor id; customer_id once it left a contact. */
+export const trackingVisitors = pgTable('tracking_visitors', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  visitorId: text('visitor_id').notNull(),
+  customerId: uuid('customer_id').references(() => customers.id),
+  lastLinkId: uuid('last_link_id'),
+  firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
+  lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ name: 'tracking_visitors_pk', columns: [t.tenantId, t.visitorId] }),
+  index('tracking_visitors_customer_idx').on(t.tenantId, t.customerId).where(sql`customer_id is not null`),
+]);
+
+/** A behaviour a landing page reported, with the points it was worth then and the touchpoint it came through. */
+export const behaviourEvents = pgTable('behaviour_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  visitorId: text('visitor_id').notNull(),
+  kind: text('kind').notNull(),
+  eventKey: text('event_key').notNull(),
+  points: real('points').notNull(),
+  linkId: uuid('link_id'),
+  channel: text('channel').notNull().default(''),
+  campaign: text('campaign').notNull().default(''),
+  customerId: uuid('customer_id').references(() => customers.id),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('behaviour_events_uq').on(t.tenantId, t.visitorId, t.kind, t.eventKey),
+  index('behaviour_events_customer_idx').on(t.tenantId, t.customerId).where(sql`customer_id is not null`),
+]);
+
+/** A won deal's credit to one touchpoint (channel x campaign), in proportion to its points. */
+export const dealCredits = pgTable('deal_credits', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull().references(() => customers.id),
+  channel: text('channel').notNull(),
+  campaign: text('campaign').notNull(),
+  points: real('points').notNull(),
+  share: real('share').notNull(),
+  amount: numeric('amount', { precision: 14, scale: 2 }),
+  wonAt: ts('won_at').notNull(),
+}, (t) => [
+  primaryKey({ name: 'deal_credits_pk', columns: [t.tenantId, t.customerId, t.channel, t.campaign] }),
+  index('deal_credits_won_idx').on(t.tenantId, t.wonAt),
+]);
+
+/** A JSON lead webhook (an ad platform, a web form): its field mapping is data; its secrets are sealed. */
+export const intakeSources = pgTable('intake_sources', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  preset: text('preset').notNull(),
+  mapping: jsonb('mapping').$type<Record<string, unknown>>().notNull(),
+  secrets: text('secrets').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('intake_sources_slug_uq').on(t.tenantId, t.slug)]);
+
+/** Every lead a source pushed, raw (unknown fields included), and what it became. */
+export const intakeDeliveries = pgTable('intake_deliveries', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  sourceId: uuid('source_id').notNull().references(() => intakeSources.id),
+  externalId: text('external_id').notNull(),
+  raw: jsonb('raw').$type<Record<string, unknown>>().notNull(),
+  unknownFields: text('unknown_fields').array().notNull().default(sql`'{}'::text[]`),
+  status: text('status', { enum: ['captured', 'uncaptured'] }).notNull(),
+  customerId: uuid('customer_id'),
+  leadId: uuid('lead_id'),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('intake_deliveries_uq').on(t.tenantId, t.sourceId, t.externalId),
+  index('intake_deliveries_time_idx').on(t.tenantId, t.sourceId, t.receivedAt),
+  check('intake_deliveries_status_ck', sql`${t.status} in ('captured', 'uncaptured')`),
+]);
+
+/** A field a source sent that its mapping does not know: the admin's notice until the mapping learns it. */
+export const intakeUnknownFields = pgTable('intake_unknown_fields', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  sourceId: uuid('source_id').notNull().references(() => intakeSources.id),
+  field: text('field').notNull(),
+  sample: text('sample'),
+  seen: integer('seen').notNull().default(1),
+  firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
+  lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+  resolvedAt: ts('resolved_at'),
+}, (t) => [primaryKey({ name: 'intake_unknown_fields_pk', columns: [t.tenantId, t.sourceId, t.field] })]);

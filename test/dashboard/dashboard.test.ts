@@ -65,8 +65,8 @@ describe.each(backends)('the dashboard in Chromium on %s', (backend) => {
       expect(await page.locator('[data-metric=responseRate] .v').innerText()).toBe('40.0%');
       const sources = await page.locator('#sources tr').allInnerTexts();
       expect(sources).toHaveLength(d.funnel.bySource.length);
-      expect(sources[0]!.split('\t')).toEqual(['展会', '3', '2', '0', '0', '1', '0.0%', '¥3,600', '¥1,200']);
-      expect(sources.find((s) => s.startsWith('老客转介'))!.split('\t')).toEqual(['老客转介', '1', '1', '1', '1', '0', '100.0%', '¥800', '¥800']);
+      expect(sources[0]!.split('\t')).toEqual(['展会', '3', '2', '0', '0', '1', '0.0%', '¥3,600', '¥1,200', '—', '0']);
+      expect(sources.find((s) => s.startsWith('老客转介'))!.split('\t')).toEqual(['老客转介', '1', '1', '1', '1', '0', '100.0%', '¥800', '¥800', '¥800', '0']);
       expect(await page.locator('[data-def=funnel]').innerText()).toBe(d.funnel.definitions.funnel.definition);
       // Charts drew: ECharts puts a canvas in each container.
       for (const id of ['funnel-chart', 'assign-chart', 'response-chart']) await page.locator(`#${id} canvas`).first().waitFor();

@@ -6,7 +6,7 @@ import { SURVIVAL_DAYS, SURVIVAL_SILENT_DAYS } from './metrics.repo.js';
 export type MetricKey = 'responseRate' | 'completeness' | 'collaboration' | 'survival';
 export const HEALTH_KEYS: MetricKey[] = ['responseRate', 'completeness', 'collaboration', 'survival'];
 
-export function definitions(s: InsightSettings): Record<MetricKey | 'funnel' | 'costPerLead' | 'assignmentHeat' | 'responseHeat', { label: string; definition: string }> {
+export function definitions(s: InsightSettings): Record<MetricKey | 'funnel' | 'costPerLead' | 'costPerWon' | 'credit' | 'assignmentHeat' | 'responseHeat', { label: string; definition: string }> {
   return {
     responseRate: {
       label: '首响率',
@@ -26,6 +26,8 @@ export function definitions(s: InsightSettings): Record<MetricKey | 'funnel' | '
     },
     funnel: { label: '来源漏斗', definition: '期间内新建的线索按来源渠道和活动（utm campaign）分组：线索数、已联系（有首次回复或到过“已联系”）、已确认需求、成交、丢单；转化率 = 成交 / 线索数。' },
     costPerLead: { label: '单条线索成本', definition: '期间内录入的投放花费 ÷ 同一来源（和活动）的线索数；没有录入花费的来源不计算。' },
+    costPerWon: { label: '单个成交成本', definition: '期间内录入的投放花费 ÷ 同一来源（和活动）期间内新建、已成交的线索数；没有录入花费或没有成交的来源不计算。另有“按积分分配的成交”的成本：花费 ÷ 分到的成交份额。' },
+    credit: { label: '按积分分配的成交', definition: '期间内成交的客户，按其在落地页上的行为积分（经由哪个推广链接的渠道和活动）分给各渠道的份额之和；一个成交的份额合计为 1，没有积分时平分给点过的链接。' },
     assignmentHeat: { label: '分配热力图', definition: '期间内分配给每位销售的线索数，按分配时刻（租户时区的小时）统计；重新分配的线索按最后一次分配计。' },
     responseHeat: { label: '响应热力图', definition: `期间内新建线索按负责人和进线时刻（租户时区的小时）统计：首次回复时间中位数（分钟），以及 ${s.responseMinutes} 分钟内回复数。` },
   };

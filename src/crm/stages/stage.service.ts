@@ -62,7 +62,7 @@ async function enter(tx: Tx, tenantId: string, i: EnterInput): Promise<Moved> {
     answers: i.answers, reason: i.reason ?? null, details: i.details ?? {}, at: i.now,
   });
   await recordAudit(tx, tenantId, { actor: i.by.actor, action: 'customer.stage', entityType: 'customer', entityId: i.customer.id, before: i.from ? { stage: i.from.stageKey } : null, after: { stage: stage.key, rule: i.rule, entryId: entry.id } });
-  if (stage.outcome) await closeOnOutcome(tx, tenantId, i.customer.id, { outcome: stage.outcome, stageName: stage.name, reason: i.reason ?? null, actor: i.by.actor, now: i.now });
+  if (stage.outcome) await closeOnOutcome(tx, tenantId, i.customer.id, { outcome: stage.outcome, stageName: stage.name, reason: i.reason ?? null, actor: i.by.actor, now: i.now, amount: typeof i.details?.amount === 'number' ? i.details.amount : null });
   if (!stage.outcome) {
     const days = stage.limitDays ?? model.stuckDays;
     await scheduleTimer(tx, tenantId, { kind: STUCK_TIMER, refId: entry.id, fireAt: new Date(i.now.getTime() + days * 86_400_000), payload: { customerId: i.customer.id, days } });

@@ -91,8 +91,8 @@ describe.each(backends)('health metrics against a hand-computed fixture on %s', 
   it('funnel, conversion and cost per lead by source and campaign', async () => {
     const fu = await funnel(t.database.db, 'acme', week, TENANT_SCOPE, S);
     const src = (s: string) => fu.bySource.find((x) => x.source === s);
-    expect(fu.bySource[0]).toEqual({ source: '展会', campaign: '', leads: 3, contacted: 2, qualified: 0, won: 0, lost: 1, conversion: 0, spend: 3600, costPerLead: 1200 });
-    expect(src('老客转介')).toEqual({ source: '老客转介', campaign: '', leads: 1, contacted: 1, qualified: 1, won: 1, lost: 0, conversion: 1, spend: null, costPerLead: null });
+    expect(fu.bySource[0]).toEqual({ source: '展会', campaign: '', leads: 3, contacted: 2, qualified: 0, won: 0, lost: 1, conversion: 0, spend: 3600, costPerLead: 1200, costPerWon: null, credit: 0, costPerCredit: null });
+    expect(src('老客转介')).toEqual({ source: '老客转介', campaign: '', leads: 1, contacted: 1, qualified: 1, won: 1, lost: 0, conversion: 1, spend: null, costPerLead: null, costPerWon: null, credit: 0, costPerCredit: null });
     expect(src('官网')).toMatchObject({ leads: 1, contacted: 1, qualified: 1, won: 0 });
     expect(fu.bySource).toHaveLength(3);
     const camp = (s: string, c: string) => fu.byCampaign.find((x) => x.source === s && x.campaign === c);

@@ -456,3 +456,34 @@ export const insightAlerts = pgTable('insight_alerts', {
   streak: integer('streak').notNull(),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('insight_alerts_uq').on(t.tenantId, t.metric, t.scope, t.day)]);
+
+// Rollups behind the health metrics (0011_rollups.sql): written only by database triggers on interactions,
+// customer_identities, leads, users and tenants, in the writing statement's transaction; the app only reads them.
+
+/** Per customer and local month: a bit per local day of the month on which each role left a record. */
+export const insightCollabMonths = pgTable('insight_collab_months', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull(),
+  month: date('month', { mode: 'string' }).notNull(),
+  repDays: integer('rep_days').notNull().default(0),
+  managerDays: integer('manager_days').notNull().default(0),
+  adminDays: integer('admin_days').notNull().default(0),
+}, (t) => [primaryKey({ name: 'insight_collab_months_pk', columns: [t.tenantId, t.month, t.customerId] })]);
+
+/** Per customer: phone identities, product-naming messages, the last interaction. */
+export const insightCustomerState = pgTable('insight_customer_state', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull(),
+  phones: integer('phones').notNull().default(0),
+  productMessages: integer('product_messages').notNull().default(0),
+  lastInteractionAt: ts('last_interaction_at'),
+}, (t) => [primaryKey({ name: 'insight_customer_state_pk', columns: [t.tenantId, t.customerId] })]);
+
+/** Per lead: heard from in days 4-7 after creation; when its history first says won, lost. */
+export const insightLeadState = pgTable('insight_lead_state', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  leadId: uuid('lead_id').primaryKey(),
+  heard: boolean('heard').notNull().default(false),
+  wonAt: timestamp('won_at', { withTimezone: true, mode: 'date' }),
+  lostAt: timestamp('lost_at', { withTimezone: true, mode: 'date' }),
+});

@@ -1,0 +1,276 @@
+-- Issue 16, bench:metrics: the health metrics read small rollups instead of the raw rows (1,000,000
+-- interactions). Triggers keep them: every write to interactions, customer_identities, leads, users.role
+-- and tenants.time_zone updates them in the same statement's transaction, whichever code path wrote
+-- (capture, merge, undo, archive, imports, stages). Statement-level with transition tables, so a bulk
+-- insert updates each rollup once, set-wise. test/crm/insight/rollups.test.ts checks the rollups against
+-- the raw computation after random writes.
+--
+-- Collaboration: per customer and month (in the tenant's time zone), for each role, a bit per local day
+-- of the month on which someone of that role left a record. A period is a set of local days, so the
+-- metric is the rollup's rows of the months it touches, each masked to the period's days.
+CREATE TABLE "insight_collab_months" (
+	"tenant_id" text NOT NULL,
+	"customer_id" uuid NOT NULL,
+	"month" date NOT NULL,
+	"rep_days" integer DEFAULT 0 NOT NULL,
+	"manager_days" integer DEFAULT 0 NOT NULL,
+	"admin_days" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "insight_collab_months_pk" PRIMARY KEY ("tenant_id", "month", "customer_id")
+);
+--> statement-breakpoint
+-- Completeness and leads at risk: per customer, how many phone identities and product-naming messages
+-- it has, and its last interaction.
+CREATE TABLE "insight_customer_state" (
+	"tenant_id" text NOT NULL,
+	"customer_id" uuid NOT NULL,
+	"phones" integer DEFAULT 0 NOT NULL,
+	"product_messages" integer DEFAULT 0 NOT NULL,
+	"last_interaction_at" timestamp (3) with time zone,
+	CONSTRAINT "insight_customer_state_pk" PRIMARY KEY ("tenant_id", "customer_id")
+);
+--> statement-breakpoint
+-- Survival: per lead, whether the customer was heard from in days 4-7 after the lead's creation
+-- (SURVIVAL_DAYS = 7, SURVIVAL_SILENT_DAYS = 3 in metrics.repo.ts), and when its history first says won / lost.
+CREATE TABLE "insight_lead_state" (
+	"tenant_id" text NOT NULL,
+	"lead_id" uuid NOT NULL,
+	"heard" boolean DEFAULT false NOT NULL,
+	"won_at" timestamp with time zone,
+	"lost_at" timestamp with time zone,
+	CONSTRAINT "insight_lead_state_pkey" PRIMARY KEY ("lead_id")
+);
+--> statement-breakpoint
+ALTER TABLE "insight_collab_months" ADD CONSTRAINT "insight_collab_months_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "insight_customer_state" ADD CONSTRAINT "insight_customer_state_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "insight_lead_state" ADD CONSTRAINT "insight_lead_state_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+-- Recomputes the collaboration rows of these (tenant, customer, month) keys from the interactions.
+CREATE FUNCTION "insight_collab_refresh"(p_tenant text[], p_customer uuid[], p_month date[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM insight_collab_months r USING unnest(p_tenant, p_customer, p_month) AS k(tenant_id, customer_id, month)
+    WHERE r.tenant_id = k.tenant_id AND r.month = k.month AND r.customer_id = k.customer_id;
+  INSERT INTO insight_collab_months (tenant_id, customer_id, month, rep_days, manager_days, admin_days)
+  SELECT k.tenant_id, k.customer_id, k.month,
+    coalesce(bit_or(CASE WHEN u.role = 'rep' THEN 1 << (extract(day FROM i.occurred_at AT TIME ZONE t.time_zone)::int - 1) END), 0),
+    coalesce(bit_or(CASE WHEN u.role = 'manager' THEN 1 << (extract(day FROM i.occurred_at AT TIME ZONE t.time_zone)::int - 1) END), 0),
+    coalesce(bit_or(CASE WHEN u.role = 'admin' THEN 1 << (extract(day FROM i.occurred_at AT TIME ZONE t.time_zone)::int - 1) END), 0)
+  FROM (SELECT DISTINCT * FROM unnest(p_tenant, p_customer, p_month) AS x(tenant_id, customer_id, month)) k
+  JOIN tenants t ON t.tenant_id = k.tenant_id
+  JOIN interactions i ON i.tenant_id = k.tenant_id AND i.customer_id = k.customer_id AND i.author_id IS NOT NULL
+    -- A day either side of the month for the index; the month itself decides.
+    AND i.occurred_at >= k.month - 1 AND i.occurred_at < (k.month + interval '1 month 1 day')
+    AND date_trunc('month', i.occurred_at AT TIME ZONE t.time_zone)::date = k.month
+  JOIN users u ON u.id = i.author_id AND u.tenant_id = k.tenant_id
+  GROUP BY k.tenant_id, k.customer_id, k.month;
+END $$;
+--> statement-breakpoint
+-- Every collaboration row of one tenant, from scratch (the backfill, and a change of the tenant's time zone).
+CREATE FUNCTION "insight_collab_rebuild"(p_tenant text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM insight_collab_months WHERE tenant_id = p_tenant;
+  INSERT INTO insight_collab_months (tenant_id, customer_id, month, rep_days, manager_days, admin_days)
+  SELECT i.tenant_id, i.customer_id, date_trunc('month', i.occurred_at AT TIME ZONE t.time_zone)::date,
+    coalesce(bit_or(CASE WHEN u.role = 'rep' THEN 1 << (extract(day FROM i.occurred_at AT TIME ZONE t.time_zone)::int - 1) END), 0),
+    coalesce(bit_or(CASE WHEN u.role = 'manager' THEN 1 << (extract(day FROM i.occurred_at AT TIME ZONE t.time_zone)::int - 1) END), 0),
+    coalesce(bit_or(CASE WHEN u.role = 'admin' THEN 1 << (extract(day FROM i.occurred_at AT TIME ZONE t.time_zone)::int - 1) END), 0)
+  FROM interactions i JOIN tenants t ON t.tenant_id = i.tenant_id JOIN users u ON u.id = i.author_id AND u.tenant_id = i.tenant_id
+  WHERE i.tenant_id = p_tenant AND i.author_id IS NOT NULL
+  GROUP BY 1, 2, 3;
+END $$;
+--> statement-breakpoint
+-- The per-customer counts and last interaction of these customers, from scratch.
+CREATE FUNCTION "insight_customer_refresh"(p_tenant text[], p_customer uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM insight_customer_state s USING unnest(p_tenant, p_customer) AS k(tenant_id, customer_id)
+    WHERE s.tenant_id = k.tenant_id AND s.customer_id = k.customer_id;
+  INSERT INTO insight_customer_state (tenant_id, customer_id, phones, product_messages, last_interaction_at)
+  SELECT k.tenant_id, k.customer_id,
+    (SELECT count(*) FROM customer_identities ci WHERE ci.tenant_id = k.tenant_id AND ci.customer_id = k.customer_id AND ci.kind = 'phone'),
+    (SELECT count(*) FROM interactions i WHERE i.tenant_id = k.tenant_id AND i.customer_id = k.customer_id AND (i.entities -> 'products') <> '[]'::jsonb),
+    (SELECT max(i.occurred_at) FROM interactions i WHERE i.tenant_id = k.tenant_id AND i.customer_id = k.customer_id)
+  FROM (SELECT DISTINCT * FROM unnest(p_tenant, p_customer) AS x(tenant_id, customer_id)) k;
+  DELETE FROM insight_customer_state WHERE phones = 0 AND product_messages = 0 AND last_interaction_at IS NULL
+    AND (tenant_id, customer_id) IN (SELECT * FROM unnest(p_tenant, p_customer));
+END $$;
+--> statement-breakpoint
+-- Heard-from in days 4-7 after creation, for the leads of these customers (the same expression as survivalCounts had).
+CREATE FUNCTION "insight_heard_refresh"(p_tenant text[], p_customer uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE insight_lead_state s SET heard = EXISTS (
+      SELECT 1 FROM interactions i WHERE i.tenant_id = l.tenant_id AND i.customer_id = l.customer_id
+        AND i.occurred_at > (l.created_at + interval '7 days') - interval '3 days' AND i.occurred_at <= l.created_at + interval '7 days')
+  FROM leads l
+  WHERE s.lead_id = l.id
+    AND (l.tenant_id, l.customer_id) IN (SELECT DISTINCT * FROM unnest(p_tenant, p_customer));
+END $$;
+--> statement-breakpoint
+-- A lead's state from scratch (inserted or changed leads).
+CREATE FUNCTION "insight_lead_refresh"(p_lead uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM insight_lead_state WHERE lead_id = ANY (p_lead);
+  INSERT INTO insight_lead_state (tenant_id, lead_id, heard, won_at, lost_at)
+  SELECT l.tenant_id, l.id,
+    EXISTS (SELECT 1 FROM interactions i WHERE i.tenant_id = l.tenant_id AND i.customer_id = l.customer_id
+      AND i.occurred_at > (l.created_at + interval '7 days') - interval '3 days' AND i.occurred_at <= l.created_at + interval '7 days'),
+    (SELECT min((e ->> 'at')::timestamptz) FROM jsonb_array_elements(l.status_history) e WHERE e ->> 'status' = 'won'),
+    (SELECT min((e ->> 'at')::timestamptz) FROM jsonb_array_elements(l.status_history) e WHERE e ->> 'status' = 'lost')
+  FROM leads l WHERE l.id = ANY (p_lead);
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION "insight_interactions_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  t text[]; c uuid[]; m date[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    -- New rows only add: OR their days in, add their counts, move last interactions forward.
+    INSERT INTO insight_collab_months AS r (tenant_id, customer_id, month, rep_days, manager_days, admin_days)
+    SELECT n.tenant_id, n.customer_id, date_trunc('month', n.occurred_at AT TIME ZONE tz.time_zone)::date,
+      coalesce(bit_or(CASE WHEN u.role = 'rep' THEN 1 << (extract(day FROM n.occurred_at AT TIME ZONE tz.time_zone)::int - 1) END), 0),
+      coalesce(bit_or(CASE WHEN u.role = 'manager' THEN 1 << (extract(day FROM n.occurred_at AT TIME ZONE tz.time_zone)::int - 1) END), 0),
+      coalesce(bit_or(CASE WHEN u.role = 'admin' THEN 1 << (extract(day FROM n.occurred_at AT TIME ZONE tz.time_zone)::int - 1) END), 0)
+    FROM new_rows n JOIN tenants tz ON tz.tenant_id = n.tenant_id JOIN users u ON u.id = n.author_id AND u.tenant_id = n.tenant_id
+    GROUP BY 1, 2, 3
+    ON CONFLICT (tenant_id, month, customer_id) DO UPDATE SET rep_days = r.rep_days | excluded.rep_days,
+      manager_days = r.manager_days | excluded.manager_days, admin_days = r.admin_days | excluded.admin_days;
+    INSERT INTO insight_customer_state AS s (tenant_id, customer_id, product_messages, last_interaction_at)
+    SELECT n.tenant_id, n.customer_id, count(*) FILTER (WHERE (n.entities -> 'products') <> '[]'::jsonb), max(n.occurred_at)
+    FROM new_rows n GROUP BY 1, 2
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET product_messages = s.product_messages + excluded.product_messages,
+      last_interaction_at = greatest(s.last_interaction_at, excluded.last_interaction_at);
+    UPDATE insight_lead_state s SET heard = true
+    FROM new_rows n JOIN leads l ON l.tenant_id = n.tenant_id AND l.customer_id = n.customer_id
+    WHERE s.lead_id = l.id AND NOT s.heard
+      AND n.occurred_at > (l.created_at + interval '7 days') - interval '3 days' AND n.occurred_at <= l.created_at + interval '7 days';
+    RETURN NULL;
+  END IF;
+  -- An update or a delete (a merge moves messages, an undo removes one): recompute what the old and new rows touch.
+  IF TG_OP = 'UPDATE' THEN
+    SELECT array_agg(x.tenant_id), array_agg(x.customer_id), array_agg(x.month) INTO t, c, m FROM (
+      SELECT o.tenant_id, o.customer_id, date_trunc('month', o.occurred_at AT TIME ZONE tz.time_zone)::date AS month
+      FROM old_rows o JOIN tenants tz ON tz.tenant_id = o.tenant_id
+      UNION SELECT n.tenant_id, n.customer_id, date_trunc('month', n.occurred_at AT TIME ZONE tz.time_zone)::date
+      FROM new_rows n JOIN tenants tz ON tz.tenant_id = n.tenant_id) x;
+  ELSE
+    SELECT array_agg(x.tenant_id), array_agg(x.customer_id), array_agg(x.month) INTO t, c, m FROM (
+      SELECT DISTINCT o.tenant_id, o.customer_id, date_trunc('month', o.occurred_at AT TIME ZONE tz.time_zone)::date AS month
+      FROM old_rows o JOIN tenants tz ON tz.tenant_id = o.tenant_id) x;
+  END IF;
+  IF t IS NULL THEN RETURN NULL; END IF;
+  PERFORM insight_collab_refresh(t, c, m);
+  PERFORM insight_customer_refresh(t, c);
+  PERFORM insight_heard_refresh(t, c);
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "insight_interactions_insert" AFTER INSERT ON "interactions" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_interactions_changed();
+--> statement-breakpoint
+CREATE TRIGGER "insight_interactions_update" AFTER UPDATE ON "interactions" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_interactions_changed();
+--> statement-breakpoint
+CREATE TRIGGER "insight_interactions_delete" AFTER DELETE ON "interactions" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_interactions_changed();
+--> statement-breakpoint
+CREATE FUNCTION "insight_identities_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  t text[]; c uuid[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(n.tenant_id), array_agg(n.customer_id) INTO t, c FROM new_rows n WHERE n.kind = 'phone';
+  ELSIF TG_OP = 'UPDATE' THEN
+    SELECT array_agg(x.tenant_id), array_agg(x.customer_id) INTO t, c FROM (
+      SELECT o.tenant_id, o.customer_id FROM old_rows o WHERE o.kind = 'phone' UNION SELECT n.tenant_id, n.customer_id FROM new_rows n WHERE n.kind = 'phone') x;
+  ELSE
+    SELECT array_agg(o.tenant_id), array_agg(o.customer_id) INTO t, c FROM old_rows o WHERE o.kind = 'phone';
+  END IF;
+  IF t IS NOT NULL THEN PERFORM insight_customer_refresh(t, c); END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "insight_identities_insert" AFTER INSERT ON "customer_identities" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_identities_changed();
+--> statement-breakpoint
+CREATE TRIGGER "insight_identities_update" AFTER UPDATE ON "customer_identities" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_identities_changed();
+--> statement-breakpoint
+CREATE TRIGGER "insight_identities_delete" AFTER DELETE ON "customer_identities" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_identities_changed();
+--> statement-breakpoint
+CREATE FUNCTION "insight_leads_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  ids uuid[];
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM insight_lead_state s USING old_rows o WHERE s.lead_id = o.id;
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(n.id) INTO ids FROM new_rows n;
+  ELSE
+    -- Only what the state reads: most lead updates (assignment, first response) change none of it.
+    SELECT array_agg(n.id) INTO ids FROM new_rows n JOIN old_rows o ON o.id = n.id
+    WHERE (n.tenant_id, n.customer_id, n.created_at, n.status_history) IS DISTINCT FROM (o.tenant_id, o.customer_id, o.created_at, o.status_history);
+  END IF;
+  IF ids IS NOT NULL THEN PERFORM insight_lead_refresh(ids); END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "insight_leads_insert" AFTER INSERT ON "leads" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_leads_changed();
+--> statement-breakpoint
+CREATE TRIGGER "insight_leads_update" AFTER UPDATE ON "leads" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_leads_changed();
+--> statement-breakpoint
+CREATE TRIGGER "insight_leads_delete" AFTER DELETE ON "leads" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_leads_changed();
+--> statement-breakpoint
+-- A user's role decides which role their records count for; a tenant's time zone decides the days.
+CREATE FUNCTION "insight_users_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  t text[]; c uuid[]; m date[];
+BEGIN
+  -- Most updates (on duty, working hours) change no role: nothing to read then.
+  IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE (n.role, n.tenant_id) IS DISTINCT FROM (o.role, o.tenant_id)) THEN
+    RETURN NULL;
+  END IF;
+  SELECT array_agg(x.tenant_id), array_agg(x.customer_id), array_agg(x.month) INTO t, c, m FROM (
+    SELECT DISTINCT i.tenant_id, i.customer_id, date_trunc('month', i.occurred_at AT TIME ZONE tz.time_zone)::date AS month
+    FROM new_rows n JOIN old_rows o ON o.id = n.id
+    JOIN interactions i ON i.author_id = n.id AND i.tenant_id IN (n.tenant_id, o.tenant_id)
+    JOIN tenants tz ON tz.tenant_id = i.tenant_id
+    WHERE (n.role, n.tenant_id) IS DISTINCT FROM (o.role, o.tenant_id)) x;
+  IF t IS NOT NULL THEN PERFORM insight_collab_refresh(t, c, m); END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "insight_users_update" AFTER UPDATE ON "users" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_users_changed();
+--> statement-breakpoint
+CREATE FUNCTION "insight_tenants_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT n.tenant_id FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id WHERE n.time_zone IS DISTINCT FROM o.time_zone LOOP
+    PERFORM insight_collab_rebuild(r.tenant_id);
+  END LOOP;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "insight_tenants_update" AFTER UPDATE ON "tenants" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION insight_tenants_changed();
+--> statement-breakpoint
+-- Backfill: the rows already written.
+SELECT insight_collab_rebuild(tenant_id) FROM tenants;
+--> statement-breakpoint
+INSERT INTO insight_customer_state (tenant_id, customer_id, phones, product_messages, last_interaction_at)
+SELECT coalesce(p.tenant_id, i.tenant_id), coalesce(p.customer_id, i.customer_id), coalesce(p.n, 0), coalesce(i.products, 0), i.last
+FROM (SELECT tenant_id, customer_id, count(*) AS n FROM customer_identities WHERE kind = 'phone' GROUP BY 1, 2) p
+FULL JOIN (SELECT tenant_id, customer_id, count(*) FILTER (WHERE (entities -> 'products') <> '[]'::jsonb) AS products, max(occurred_at) AS last
+  FROM interactions GROUP BY 1, 2) i ON i.tenant_id = p.tenant_id AND i.customer_id = p.customer_id;
+--> statement-breakpoint
+INSERT INTO insight_lead_state (tenant_id, lead_id, heard, won_at, lost_at)
+SELECT l.tenant_id, l.id,
+  EXISTS (SELECT 1 FROM interactions i WHERE i.tenant_id = l.tenant_id AND i.customer_id = l.customer_id
+    AND i.occurred_at > (l.created_at + interval '7 days') - interval '3 days' AND i.occurred_at <= l.created_at + interval '7 days'),
+  (SELECT min((e ->> 'at')::timestamptz) FROM jsonb_array_elements(l.status_history) e WHERE e ->> 'status' = 'won'),
+  (SELECT min((e ->> 'at')::timestamptz) FROM jsonb_array_elements(l.status_history) e WHERE e ->> 'status' = 'lost')
+FROM leads l;

@@ -15,6 +15,8 @@ CREATE TABLE "insight_collab_months" (
 	"rep_days" integer DEFAULT 0 NOT NULL,
 	"manager_days" integer DEFAULT 0 NOT NULL,
 	"admin_days" integer DEFAULT 0 NOT NULL,
+	-- How many roles left a record in the month: a period holding the whole month sums this, no masks.
+	"roles" smallint GENERATED ALWAYS AS ((("rep_days" <> 0)::int + ("manager_days" <> 0)::int + ("admin_days" <> 0)::int)) STORED NOT NULL,
 	CONSTRAINT "insight_collab_months_pk" PRIMARY KEY ("tenant_id", "month", "customer_id")
 );
 --> statement-breakpoint
@@ -43,6 +45,9 @@ CREATE TABLE "insight_lead_state" (
 ALTER TABLE "insight_collab_months" ADD CONSTRAINT "insight_collab_months_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "insight_customer_state" ADD CONSTRAINT "insight_customer_state_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "insight_lead_state" ADD CONSTRAINT "insight_lead_state_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+-- The heat maps read every lead of a period, a few columns each: from the index alone.
+CREATE INDEX "leads_insight_assigned_idx" ON "leads" USING btree ("tenant_id","assigned_at") INCLUDE ("assignee_id") WHERE "assignee_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "leads_insight_created_idx" ON "leads" USING btree ("tenant_id","created_at") INCLUDE ("assignee_id","first_response_at");--> statement-breakpoint
 -- Recomputes the collaboration rows of these (tenant, customer, month) keys from the interactions.
 CREATE FUNCTION "insight_collab_refresh"(p_tenant text[], p_customer uuid[], p_month date[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN

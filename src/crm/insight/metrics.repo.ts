@@ -49,13 +49,17 @@ export async function completenessCounts(tx: Tx, tenantId: string, p: Period, s:
   return { total: Number(r!.total), complete: Number(r!.complete), phone: Number(r!.phone), company: Number(r!.company), need: Number(r!.need) };
 }
 
-/** Each month the period touches, with a bit for each of its local days inside the period (bit d - 1 for day d). */
-export function monthMasks(p: Period): { month: string; mask: number }[] {
-  const out: { month: string; mask: number }[] = [];
+/** Each month the period touches, with a bit for each of its local days inside the period (bit d - 1 for day d); whole when all its days are. */
+export function monthMasks(p: Period): { month: string; mask: number; whole: boolean }[] {
+  const out: { month: string; mask: number; whole: boolean }[] = [];
   for (let day = p.from; day <= p.to; day = addDays(day, 1)) {
     const month = `${day.slice(0, 7)}-01`;
-    if (out.at(-1)?.month !== month) out.push({ month, mask: 0 });
+    if (out.at(-1)?.month !== month) out.push({ month, mask: 0, whole: false });
     out.at(-1)!.mask |= 1 << (Number(day.slice(8)) - 1);
+  }
+  for (const m of out) {
+    const days = new Date(Date.UTC(Number(m.month.slice(0, 4)), Number(m.month.slice(5, 7)), 0)).getUTCDate();
+    m.whole = m.mask === 2 ** days - 1;
   }
   return out;
 }
@@ -65,17 +69,26 @@ export async function collaborationCounts(tx: Tx, tenantId: string, p: Period, s
   const [t] = await rows<{ tz: string }>(tx, sql`select time_zone as tz from tenants where tenant_id = ${tenantId}`);
   if (t?.tz !== p.timeZone) return rawCollaborationCounts(tx, tenantId, p, s);
   const w = monthMasks(p);
-  if (w.length === 0) return { customerMonths: 0, roleSum: 0 };
-  const scoped = s.ownerIds === null
-    ? sql``
-    : sql`and r.customer_id in (select c.id from customers c where c.tenant_id = ${tenantId} and ${inScope(sql`c.owner_id`, s)})`;
-  // A customer-month counts when any role's days meet the period's; each role whose days do adds one.
+  const whole = w.filter((x) => x.whole);
+  const part = w.filter((x) => !x.whole);
+  // The scope's customers, hashed once (a probe per rollup row into customers was the slow plan).
+  const scope = s.ownerIds === null
+    ? { cte: sql``, join: sql`` }
+    : { cte: sql`with sc as materialized (select c.id from customers c where c.tenant_id = ${tenantId} and ${inScope(sql`c.owner_id`, s)})`, join: sql`join sc on sc.id = r.customer_id` };
+  const none = sql`select 0::bigint as customer_months, 0::bigint as role_sum`;
+  // Whole months: every row counts, with its number of roles. Edge months: only the days in the period.
+  const wholeQ = whole.length === 0 ? none : sql`
+    select count(*) as customer_months, coalesce(sum(r.roles), 0) as role_sum from insight_collab_months r ${scope.join}
+    where r.tenant_id = ${tenantId} and r.month in (${sql.join(whole.map((x) => sql`${x.month}::date`), sql`, `)})`;
+  const partQ = part.length === 0 ? none : sql`
+    select count(*) filter (where (r.rep_days | r.manager_days | r.admin_days) & x.mask <> 0) as customer_months,
+      coalesce(sum(((r.rep_days & x.mask) <> 0)::int + ((r.manager_days & x.mask) <> 0)::int + ((r.admin_days & x.mask) <> 0)::int), 0) as role_sum
+    from insight_collab_months r ${scope.join}
+    cross join lateral (select case r.month ${sql.join(part.map((x) => sql`when ${x.month}::date then ${x.mask}::int`), sql` `)} end as mask) x
+    where r.tenant_id = ${tenantId} and r.month in (${sql.join(part.map((x) => sql`${x.month}::date`), sql`, `)})`;
   const [r] = await analytic<Record<string, unknown>>(tx, sql`
-    select count(*) filter (where (r.rep_days | r.manager_days | r.admin_days) & w.mask <> 0)::int as customer_months,
-      coalesce(sum(((r.rep_days & w.mask) <> 0)::int + ((r.manager_days & w.mask) <> 0)::int + ((r.admin_days & w.mask) <> 0)::int), 0)::int as role_sum
-    from insight_collab_months r
-    join (values ${sql.join(w.map((x) => sql`(${x.month}::date, ${x.mask}::int)`), sql`, `)}) as w(month, mask) on w.month = r.month
-    where r.tenant_id = ${tenantId} and r.month >= ${w[0]!.month}::date and r.month <= ${w.at(-1)!.month}::date ${scoped}`);
+    ${scope.cte} select (a.customer_months + b.customer_months)::int as customer_months, (a.role_sum + b.role_sum)::int as role_sum
+    from (${wholeQ}) a, (${partQ}) b`);
   return { customerMonths: Number(r!.customer_months), roleSum: Number(r!.role_sum) };
 }
 

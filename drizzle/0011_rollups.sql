@@ -42,6 +42,21 @@ CREATE TABLE "insight_lead_state" (
 	CONSTRAINT "insight_lead_state_pkey" PRIMARY KEY ("lead_id")
 );
 --> statement-breakpoint
+-- Heat maps: per rep, local month and local hour, leads assigned (by assigned_at), leads created (by
+-- created_at) and the response times of those answered. A period reads its whole months here and its
+-- edge days from leads.
+CREATE TABLE "insight_heat_months" (
+	"tenant_id" text NOT NULL,
+	"assignee_id" uuid NOT NULL,
+	"month" date NOT NULL,
+	"hour" smallint NOT NULL,
+	"assigned" integer DEFAULT 0 NOT NULL,
+	"created" integer DEFAULT 0 NOT NULL,
+	"response_secs" double precision[] DEFAULT '{}' NOT NULL,
+	CONSTRAINT "insight_heat_months_pk" PRIMARY KEY ("tenant_id", "month", "assignee_id", "hour")
+);
+--> statement-breakpoint
+ALTER TABLE "insight_heat_months" ADD CONSTRAINT "insight_heat_months_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "insight_collab_months" ADD CONSTRAINT "insight_collab_months_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "insight_customer_state" ADD CONSTRAINT "insight_customer_state_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "insight_lead_state" ADD CONSTRAINT "insight_lead_state_tenant_id_tenants_tenant_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("tenant_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -205,8 +220,29 @@ CREATE TRIGGER "insight_identities_delete" AFTER DELETE ON "customer_identities"
 --> statement-breakpoint
 CREATE FUNCTION "insight_leads_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  ids uuid[];
+  ids uuid[]; t text[]; a uuid[]; m date[];
 BEGIN
+  -- Heat rows: the (tenant, rep, month) keys the old and new rows sit in, by assigned_at and by created_at.
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(x.tenant_id), array_agg(x.assignee_id), array_agg(x.month) INTO t, a, m FROM (
+      SELECT DISTINCT n.tenant_id, n.assignee_id, date_trunc('month', v.at AT TIME ZONE tz.time_zone)::date AS month
+      FROM new_rows n JOIN tenants tz ON tz.tenant_id = n.tenant_id CROSS JOIN LATERAL (VALUES (n.assigned_at), (n.created_at)) v(at)
+      WHERE n.assignee_id IS NOT NULL AND v.at IS NOT NULL) x;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT array_agg(x.tenant_id), array_agg(x.assignee_id), array_agg(x.month) INTO t, a, m FROM (
+      SELECT DISTINCT o.tenant_id, o.assignee_id, date_trunc('month', v.at AT TIME ZONE tz.time_zone)::date AS month
+      FROM old_rows o JOIN tenants tz ON tz.tenant_id = o.tenant_id CROSS JOIN LATERAL (VALUES (o.assigned_at), (o.created_at)) v(at)
+      WHERE o.assignee_id IS NOT NULL AND v.at IS NOT NULL) x;
+  ELSE
+    SELECT array_agg(x.tenant_id), array_agg(x.assignee_id), array_agg(x.month) INTO t, a, m FROM (
+      SELECT DISTINCT r.tenant_id, r.assignee_id, date_trunc('month', v.at AT TIME ZONE tz.time_zone)::date AS month
+      FROM new_rows n JOIN old_rows o ON o.id = n.id
+      CROSS JOIN LATERAL (VALUES (n.tenant_id, n.assignee_id, n.assigned_at, n.created_at), (o.tenant_id, o.assignee_id, o.assigned_at, o.created_at)) r(tenant_id, assignee_id, assigned_at, created_at)
+      JOIN tenants tz ON tz.tenant_id = r.tenant_id CROSS JOIN LATERAL (VALUES (r.assigned_at), (r.created_at)) v(at)
+      WHERE (n.tenant_id, n.assignee_id, n.assigned_at, n.created_at, n.first_response_at) IS DISTINCT FROM (o.tenant_id, o.assignee_id, o.assigned_at, o.created_at, o.first_response_at)
+        AND r.assignee_id IS NOT NULL AND v.at IS NOT NULL) x;
+  END IF;
+  IF t IS NOT NULL THEN PERFORM insight_heat_refresh(t, a, m); END IF;
   IF TG_OP = 'DELETE' THEN
     DELETE FROM insight_lead_state s USING old_rows o WHERE s.lead_id = o.id;
     RETURN NULL;
@@ -253,12 +289,48 @@ END $$;
 CREATE TRIGGER "insight_users_update" AFTER UPDATE ON "users" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION insight_users_changed();
 --> statement-breakpoint
+-- The leads a heat row counts, by local month and hour: assigned (by assigned_at) or created (by created_at).
+CREATE FUNCTION "insight_heat_source"(p_tenant text[], p_assignee uuid[]) RETURNS TABLE (tenant_id text, assignee_id uuid, month date, hour int, a int, c int, secs float8)
+LANGUAGE sql STABLE AS $$
+  SELECT l.tenant_id, l.assignee_id, date_trunc('month', l.assigned_at AT TIME ZONE t.time_zone)::date,
+    date_part('hour', l.assigned_at AT TIME ZONE t.time_zone)::int, 1, 0, NULL::float8
+  FROM leads l JOIN tenants t ON t.tenant_id = l.tenant_id
+  WHERE l.tenant_id = ANY (p_tenant) AND l.assignee_id IS NOT NULL AND l.assigned_at IS NOT NULL
+    AND l.assignee_id = ANY (p_assignee)
+  UNION ALL
+  SELECT l.tenant_id, l.assignee_id, date_trunc('month', l.created_at AT TIME ZONE t.time_zone)::date,
+    date_part('hour', l.created_at AT TIME ZONE t.time_zone)::int, 0, 1, extract(epoch FROM (l.first_response_at - l.created_at))::float8
+  FROM leads l JOIN tenants t ON t.tenant_id = l.tenant_id
+  WHERE l.tenant_id = ANY (p_tenant) AND l.assignee_id IS NOT NULL
+    AND l.assignee_id = ANY (p_assignee)
+$$;
+--> statement-breakpoint
+-- Recomputes the heat rows of these (tenant, rep, month) keys from the leads (p_assignee null: every row of the tenants).
+CREATE FUNCTION "insight_heat_refresh"(p_tenant text[], p_assignee uuid[], p_month date[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF p_assignee IS NULL THEN
+    DELETE FROM insight_heat_months WHERE tenant_id = ANY (p_tenant);
+    INSERT INTO insight_heat_months (tenant_id, assignee_id, month, hour, assigned, created, response_secs)
+    SELECT x.tenant_id, x.assignee_id, x.month, x.hour, sum(x.a), sum(x.c), coalesce(array_agg(x.secs) FILTER (WHERE x.secs IS NOT NULL), '{}')
+    FROM insight_heat_source(p_tenant, (SELECT array_agg(id) FROM users)) x GROUP BY 1, 2, 3, 4;
+    RETURN;
+  END IF;
+  DELETE FROM insight_heat_months h USING unnest(p_tenant, p_assignee, p_month) AS k(tenant_id, assignee_id, month)
+    WHERE h.tenant_id = k.tenant_id AND h.month = k.month AND h.assignee_id = k.assignee_id;
+  INSERT INTO insight_heat_months (tenant_id, assignee_id, month, hour, assigned, created, response_secs)
+  SELECT x.tenant_id, x.assignee_id, x.month, x.hour, sum(x.a), sum(x.c), coalesce(array_agg(x.secs) FILTER (WHERE x.secs IS NOT NULL), '{}')
+  FROM insight_heat_source(p_tenant, p_assignee) x
+  WHERE (x.tenant_id, x.assignee_id, x.month) IN (SELECT * FROM unnest(p_tenant, p_assignee, p_month))
+  GROUP BY 1, 2, 3, 4;
+END $$;
+--> statement-breakpoint
 CREATE FUNCTION "insight_tenants_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   r record;
 BEGIN
   FOR r IN SELECT n.tenant_id FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id WHERE n.time_zone IS DISTINCT FROM o.time_zone LOOP
     PERFORM insight_collab_rebuild(r.tenant_id);
+    PERFORM insight_heat_refresh(ARRAY[r.tenant_id], NULL, NULL);
   END LOOP;
   RETURN NULL;
 END $$;
@@ -268,6 +340,8 @@ CREATE TRIGGER "insight_tenants_update" AFTER UPDATE ON "tenants" REFERENCING OL
 --> statement-breakpoint
 -- Backfill: the rows already written.
 SELECT insight_collab_rebuild(tenant_id) FROM tenants;
+--> statement-breakpoint
+SELECT insight_heat_refresh(ARRAY[tenant_id], NULL, NULL) FROM tenants;
 --> statement-breakpoint
 INSERT INTO insight_customer_state (tenant_id, customer_id, phones, product_messages, last_interaction_at)
 SELECT coalesce(p.tenant_id, i.tenant_id), coalesce(p.customer_id, i.customer_id), coalesce(p.n, 0), coalesce(i.products, 0), i.last

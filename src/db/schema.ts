@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid,
+  bigserial, boolean, check, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 // Every table carries tenant_id; every query filters on it. Timestamps are timestamptz.
@@ -491,3 +491,14 @@ export const insightLeadState = pgTable('insight_lead_state', {
   wonAt: timestamp('won_at', { withTimezone: true, mode: 'date' }),
   lostAt: timestamp('lost_at', { withTimezone: true, mode: 'date' }),
 });
+
+/** Per rep, local month and local hour: leads assigned, leads created, and the created ones' response times (s). */
+export const insightHeatMonths = pgTable('insight_heat_months', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  assigneeId: uuid('assignee_id').notNull(),
+  month: date('month', { mode: 'string' }).notNull(),
+  hour: smallint('hour').notNull(),
+  assigned: integer('assigned').notNull().default(0),
+  created: integer('created').notNull().default(0),
+  responseSecs: doublePrecision('response_secs').array().notNull().default(sql`'{}'`),
+}, (t) => [primaryKey({ name: 'insight_heat_months_pk', columns: [t.tenantId, t.month, t.assigneeId, t.hour] })]);

@@ -14,6 +14,7 @@ import { addDays, localDay, period } from '../../../src/crm/insight/period.js';
 import { resolveScope, rows, TENANT_SCOPE, type Scope } from '../../../src/crm/insight/scope.js';
 import { collaborationCounts, completenessCounts, monthMasks, survivalCounts } from '../../../src/crm/insight/metrics.repo.js';
 import { rawCollaborationCounts, rawCompletenessCounts, rawSurvivalCounts } from '../../../src/crm/insight/metrics.raw.js';
+import { assignmentHeat, rawAssignmentHeat, rawResponseHeat, responseHeat, splitPeriod } from '../../../src/crm/insight/funnel.repo.js';
 
 // The rollups of 0011 against the raw rows after random writes through the app's own write paths
 // (capture-style inserts, bulk inserts, edits, deletes, merges, status changes, a role change, a
@@ -92,6 +93,27 @@ function expectedLeads(r: Raw): Record<string, string> {
   }));
 }
 
+const hourIn = (at: Date, timeZone: string) => Number(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: '2-digit' }).format(at));
+
+async function expectedHeat(db: Db, tz: Map<string, string>): Promise<Record<string, string>> {
+  const out: Record<string, { a: number; c: number; secs: number[] }> = {};
+  const cell = (t: string, rep: string, at: Date) => (out[`${t}|${rep}|${localDay(at, tz.get(t)!).slice(0, 7)}-01|${hourIn(at, tz.get(t)!)}`] ??= { a: 0, c: 0, secs: [] });
+  for (const l of await db.select().from(leads)) {
+    if (!l.assigneeId) continue;
+    if (l.assignedAt) cell(l.tenantId, l.assigneeId, l.assignedAt).a++;
+    const x = cell(l.tenantId, l.assigneeId, l.createdAt);
+    x.c++;
+    if (l.firstResponseAt) x.secs.push((l.firstResponseAt.getTime() - l.createdAt.getTime()) / 1000);
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, `${v.a}/${v.c}/${v.secs.sort((x, y) => x - y).join(',')}`]));
+}
+
+async function readHeat(db: Db): Promise<Record<string, string>> {
+  return Object.fromEntries((await rows<Row>(db, sql`select tenant_id, assignee_id, month::text as month, hour, assigned, created,
+      array_to_string(array(select unnest(response_secs) order by 1), ',') as secs from insight_heat_months`))
+    .map((r) => [`${r.tenant_id}|${r.assignee_id}|${r.month}|${r.hour}`, `${r.assigned}/${r.created}/${r.secs}`]));
+}
+
 async function readRollups(db: Db) {
   const iso = (v: unknown) => (v === null ? '' : new Date(v as string).toISOString());
   const collab = Object.fromEntries((await rows<Row>(db, sql`select tenant_id, customer_id, month::text as month, rep_days, manager_days, admin_days, roles from insight_collab_months`))
@@ -113,6 +135,20 @@ describe('monthMasks', () => {
     ]);
     expect(monthMasks(period('2024-02-01', '2024-02-29', 'UTC'))).toEqual([{ month: '2024-02-01', mask: 2 ** 29 - 1, whole: true }]);
     expect(monthMasks(period('2026-05-02', '2026-05-01', 'UTC'))).toEqual([]);
+  });
+});
+
+describe('splitPeriod', () => {
+  it('reads whole local months from the rollup and the edge days from the leads', () => {
+    const p = period('2026-01-30', '2026-04-02', 'Asia/Shanghai');
+    expect(splitPeriod(p)).toEqual({
+      whole: ['2026-02-01', '2026-03-01'],
+      edges: [{ start: p.start, end: new Date('2026-01-31T16:00:00Z') }, { start: new Date('2026-03-31T16:00:00Z'), end: p.end }],
+    });
+    const q = period('2026-02-01', '2026-02-28', 'UTC');
+    expect(splitPeriod(q)).toEqual({ whole: ['2026-02-01'], edges: [] });
+    const r = period('2026-02-03', '2026-02-27', 'UTC');
+    expect(splitPeriod(r)).toEqual({ whole: [], edges: [{ start: r.start, end: r.end }] });
   });
 });
 
@@ -161,6 +197,18 @@ describe.each(backends)('insight rollups agree with the raw rows on %s', (backen
     return c!.id;
   }
 
+  async function newLead(cs: string[]): Promise<void> {
+    const created = when();
+    const history: LeadStatusChange[] = [{ status: 'assigned', at: created.toISOString() }];
+    for (const s of ['won', 'lost'] as const) if (rnd() < 0.3) history.push({ status: s, at: new Date(created.getTime() + Math.floor(rnd() * 10 * DAY)).toISOString() });
+    const assignee = pick([...people, null]);
+    await db.insert(leads).values({
+      tenantId: 'r', customerId: pick(cs), assigneeId: assignee?.id ?? null, createdAt: created, status: assignee ? 'assigned' : 'new', statusHistory: history,
+      assignedAt: assignee && rnd() < 0.9 ? new Date(created.getTime() + Math.floor(rnd() * 2 * DAY)) : null,
+      firstResponseAt: rnd() < 0.7 ? new Date(created.getTime() + pick([0, 30 * 60_000, 30 * 60_000 + 1, Math.floor(rnd() * DAY)])) : null,
+    });
+  }
+
   async function randomWrite(): Promise<void> {
     const cs = await customerIds();
     const x = rnd();
@@ -183,10 +231,11 @@ describe.each(backends)('insight rollups agree with the raw rows on %s', (backen
     } else if (x < 0.6) {
       await db.execute(sql`delete from interactions where id = (select id from interactions where tenant_id = 'r' order by random() limit 1)`);
     } else if (x < 0.7) {
-      const created = when();
-      const history: LeadStatusChange[] = [{ status: 'assigned', at: created.toISOString() }];
-      for (const s of ['won', 'lost'] as const) if (rnd() < 0.3) history.push({ status: s, at: new Date(created.getTime() + Math.floor(rnd() * 10 * DAY)).toISOString() });
-      await db.insert(leads).values({ tenantId: 'r', customerId: pick(cs), assigneeId: pick(people).id, createdAt: created, status: 'assigned', statusHistory: history });
+      await newLead(cs);
+    } else if (x < 0.74) {
+      // Assignment and first response: a lead reassigned, answered, or moved in time.
+      const [l] = await db.select().from(leads).where(eq(leads.tenantId, 'r')).orderBy(sql`random()`).limit(1);
+      if (l) await db.update(leads).set(pick([{ assigneeId: pick(people).id, assignedAt: when() }, { firstResponseAt: when() }, { createdAt: when() }, { assigneeId: null }])).where(eq(leads.id, l.id));
     } else if (x < 0.78) {
       const [l] = await db.select().from(leads).where(eq(leads.tenantId, 'r')).orderBy(sql`random()`).limit(1);
       if (l) await changeLeadStatus(db, 'r', l.id, { status: pick(['won', 'lost', 'contacted'] as const), by: 'test' }, new Date(l.createdAt.getTime() + Math.floor(rnd() * 10 * DAY)));
@@ -229,12 +278,19 @@ describe.each(backends)('insight rollups agree with the raw rows on %s', (backen
     expect(got.rolesOk).toBe(0);
     expect(got.cust).toEqual(expectedCustomers(raw));
     expect(got.lead).toEqual(expectedLeads(raw));
+    expect(await readHeat(db)).toEqual(await expectedHeat(db, raw.tz));
     const tz = raw.tz.get('r')!;
     const scopes: Scope[] = [TENANT_SCOPE, await resolveScope(db, 'r', { team: '华东' }, { ownerIds: null }), await resolveScope(db, 'r', { rep: people[1]!.id }, { ownerIds: null })];
+    const periods = [period('2026-02-01', '2026-03-31', tz), period('2026-01-15', '2026-04-20', tz)];
     for (let k = 0; k < 8; k++) {
       const from = addDays('2025-12-30', Math.floor(rnd() * 120));
-      const p = period(from, addDays(from, pick([0, 1, 6, 29, 45, 89, 125])), tz);
+      periods.push(period(from, addDays(from, pick([0, 1, 6, 29, 45, 89, 125])), tz));
+    }
+    for (const p of periods) {
       for (const s of scopes) {
+        const at = `${p.from}..${p.to} ${s.kind}`;
+        expect({ at, h: await assignmentHeat(db, 'r', p, s) }).toEqual({ at, h: await rawAssignmentHeat(db, 'r', p, s) });
+        expect({ at, h: await responseHeat(db, 'r', p, s, 30) }).toEqual({ at, h: await rawResponseHeat(db, 'r', p, s, 30) });
         const where = `${p.from}..${p.to} ${s.kind}`;
         expect({ where, c: await collaborationCounts(db, 'r', p, s) }).toEqual({ where, c: await rawCollaborationCounts(db, 'r', p, s) });
         expect({ where, c: await completenessCounts(db, 'r', p, s) }).toEqual({ where, c: await rawCompletenessCounts(db, 'r', p, s) });
@@ -247,12 +303,15 @@ describe.each(backends)('insight rollups agree with the raw rows on %s', (backen
     // The other tenant's rows must stay out of 'r' (and keep their own rollups).
     const oc = await newCustomer('o');
     await addInteraction(db, 'o', { customerId: oc, channel: 'chat', direction: 'out', authorId: stranger.id, platform: 'test', platformMessageId: 'o1', occurredAt: when(), entities: { products: [{ id: 'x' }] } });
+    for (let i = 0; i < 8; i++) await newCustomer();
+    for (let i = 0; i < 15; i++) await newLead(await customerIds());
     for (let i = 0; i < 120; i++) await randomWrite();
     await expectAgreement();
     const counts = await readRollups(db);
     // The random writes reached every rollup (a test on empty tables would prove nothing).
     expect(Object.keys(counts.collab).length).toBeGreaterThan(10);
     expect(Object.keys(counts.lead).length).toBeGreaterThan(5);
+    expect((await rows<Row>(db, sql`select count(*)::int as n from insight_heat_months where tenant_id = 'r' and cardinality(response_secs) > 0`))[0]!.n).toBeGreaterThan(3);
 
     await upsertTenant(db, { tenantId: 'r', name: '汇总', timeZone: 'America/New_York' }, 'test');
     await changeRole(db, 'r', people[2]!.id, 'rep', 'test');

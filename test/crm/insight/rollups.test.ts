@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
 import { customers, customerIdentities, interactions, leads, type LeadStatusChange } from '../../../src/db/schema.js';
 import type { Db } from '../../../src/db/database.js';
+import { loadMigrations } from '../../../src/db/migrate.js';
 import { upsertTenant } from '../../../src/crm/tenants.repo.js';
 import { createUser, type User } from '../../../src/crm/users.repo.js';
 import { addIdentity } from '../../../src/crm/customers.repo.js';
@@ -319,6 +320,15 @@ describe.each(backends)('insight rollups agree with the raw rows on %s', (backen
     await deactivateUser(db, 'r', people[0]!.id, people[1]!.id, 'test', new Date('2026-05-01T00:00:00Z'));
     await expectAgreement();
   }, 240_000);
+
+  it('the migration\'s backfill writes the same rollups from the rows already there', async () => {
+    const before = { ...(await readRollups(db)), heat: await readHeat(db) };
+    expect(Object.keys(before.heat).length).toBeGreaterThan(3);
+    for (const table of ['insight_collab_months', 'insight_customer_state', 'insight_lead_state', 'insight_heat_months']) await t.database.query(sql.raw(`delete from ${table}`));
+    const m = loadMigrations().find((x) => x.name === '0011_rollups')!;
+    for (const stmt of m.sql.slice(m.sql.indexOf('-- Backfill')).split('--> statement-breakpoint')) await t.database.query(sql.raw(stmt));
+    expect({ ...(await readRollups(db)), heat: await readHeat(db) }).toEqual(before);
+  });
 
   it('collaboration read in another time zone than the tenant\'s falls back to the raw rows', async () => {
     const p = period('2026-02-01', '2026-03-15', 'Asia/Tokyo');

@@ -100,6 +100,90 @@ async function load() {
   document.body.dataset.loaded = body.generatedAt;
 }
 
+// Thresholds and automation rules: GET for managers and admins, PUT for admins (the API decides; the page
+// only hides the save buttons for a manager). What each rule does, in words, from its own fields.
+const KINDS = { silence: '沉默客户', revisit: '成交回访', satisfaction: '满意度关怀', priceSensitive: '价格敏感', keywords: '关键词', churnRisk: '流失风险' };
+const words = (w) => w.slice(0, 6).join('、') + (w.length > 6 ? ' 等' : '');
+function ruleText(r) {
+  switch (r.kind) {
+    case 'silence': return `客户 ${r.when.silentDays} 天没有往来 → 给负责人待办；再过 ${r.then.escalateAfterDays} 天仍沉默 → 给经理`;
+    case 'revisit': return `成交 ${r.when.monthsAfterWon} 个月后 → 给负责人回访任务「${r.then.title}」`;
+    case 'satisfaction': return `满意度 ≤ ${r.if.scoreAtMost} 分 → 给所在区域的服务经理关怀工单`;
+    case 'priceSensitive': return `问到价格（${words(r.when.words)}）后 ${r.if.noReplyDays} 天没回复 → 打标签「${r.then.tag}」，给负责人待办并附「${r.then.material}」`;
+    case 'keywords': return `消息提到 ${words(r.when.words)} → 打标签「${r.then.tag}」，进区域经理看板`;
+    case 'churnRisk': return `${r.when.signals.silentDays} 天没往来、满意度 ≤ ${r.when.signals.lowSatisfaction} 分、提到 ${words(r.when.signals.words)}：满足 ${r.if.minSignals} 项 → 打标签「${r.then.tag}」，给负责人待办`;
+    default: return '';
+  }
+}
+const settings = { insight: null, automation: null };
+const TH = ['responseRate', 'completeness', 'survival'];
+
+async function call(method, url, body) {
+  const res = await fetch(url, { method, headers: { 'x-kelu-csrf': data.csrf, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const out = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${out.error?.message ?? '保存失败'}${out.error?.code ? `（${out.error.code}）` : ''}`);
+  return out;
+}
+const status = (id, text, ok) => Object.assign($(id), { textContent: text, className: `small ${ok ? 'ok' : 'err'}` });
+
+function showSettings() {
+  const s = settings.insight;
+  $('th-responseMinutes').value = s.responseMinutes;
+  for (const k of TH) $(`th-${k}`).value = Math.round(s.thresholds[k] * 1000) / 10;
+  $('th-collaboration').value = s.thresholds.collaboration;
+  $('th-alertAfterDays').value = s.alertAfterDays;
+  $('th-alerts').checked = s.alerts;
+  $('th-weeklyReport').checked = s.weeklyReport;
+  $('rules').replaceChildren(...settings.automation.rules.map((r) => el('li', { class: 'rule', 'data-rule': r.id },
+    el('div', { class: 'what' }, el('strong', { text: r.name || KINDS[r.kind] || r.id }), el('p', { text: ruleText(r) })),
+    el('label', { class: 'check' }, el('input', { type: 'checkbox', 'aria-label': `启用 ${r.name || r.id}`, ...(r.enabled ? { checked: '' } : {}), ...(data.user.role === 'admin' ? {} : { disabled: '' }) }), el('span', { class: 'on', text: r.enabled ? '已开启' : '已关闭' })))));
+  for (const i of document.querySelectorAll('#thresholds input')) i.disabled = data.user.role !== 'admin';
+}
+
+async function loadSettings() {
+  const admin = data.user.role === 'admin';
+  $('settings').classList.toggle('readonly', !admin);
+  $('settings-note').textContent = admin ? '修改后保存，健康指标按新阈值判断是否达标。' : '只有管理员可以修改；这里是当前的设置。';
+  try {
+    [settings.insight, settings.automation] = await Promise.all([call('GET', '/api/v1/settings/insight'), call('GET', '/api/v1/settings/automation')]);
+    showSettings();
+  } catch (e) {
+    status('rules-status', e.message, false);
+  }
+}
+
+$('thresholds').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const n = (id) => Number($(`th-${id}`).value);
+  const next = {
+    ...settings.insight, responseMinutes: n('responseMinutes'), alertAfterDays: n('alertAfterDays'), alerts: $('th-alerts').checked, weeklyReport: $('th-weeklyReport').checked,
+    thresholds: { ...Object.fromEntries(TH.map((k) => [k, Math.round(n(k) * 10) / 1000])), collaboration: n('collaboration') },
+  };
+  try {
+    settings.insight = await call('PUT', '/api/v1/settings/insight', next);
+    status('thresholds-status', '已保存', true);
+    load();
+  } catch (err) {
+    status('thresholds-status', err.message, false);
+  }
+});
+
+$('rules').addEventListener('change', (e) => {
+  const li = e.target.closest('[data-rule]');
+  if (li) li.querySelector('.on').textContent = e.target.checked ? '开启（未保存）' : '关闭（未保存）';
+});
+
+$('rules-save').addEventListener('click', async () => {
+  const on = new Map([...document.querySelectorAll('#rules [data-rule]')].map((li) => [li.dataset.rule, li.querySelector('input').checked]));
+  try {
+    settings.automation = await call('PUT', '/api/v1/settings/automation', { ...settings.automation, rules: settings.automation.rules.map((r) => ({ ...r, enabled: on.get(r.id) ?? r.enabled })) });
+    showSettings();
+    status('rules-status', '已保存', true);
+  } catch (err) {
+    status('rules-status', err.message, false);
+  }
+});
+
 $('filters').addEventListener('submit', (e) => {
   e.preventDefault();
   history.replaceState(null, '', `?${query()}`);
@@ -107,3 +191,4 @@ $('filters').addEventListener('submit', (e) => {
 });
 addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
 load();
+loadSettings();

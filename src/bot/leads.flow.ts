@@ -10,6 +10,7 @@ import { createTask } from '../crm/tasks.repo.js';
 import { getCustomer, type Identity } from '../crm/customers.repo.js';
 import type { User } from '../crm/users.repo.js';
 import { getLead, type Lead } from '../crm/leads.repo.js';
+import { byQueueOrder } from '../crm/lead-queue.service.js';
 import type { TenantInfo } from './tenant-info.js';
 import { customerOf } from './customer-of.js';
 
@@ -186,9 +187,14 @@ export async function rerouteLeads(tx: Tx, deps: FlowDeps, tenantId: string, lea
   const out: OutboundMessage[] = [];
   if (leadIds.length === 0) return out;
   const tenant = await deps.tenantInfo.get(tx, tenantId);
+  // In queue order (source weight, then oldest): when reps are scarce the weightier lead gets one first.
+  const waiting: Lead[] = [];
   for (const id of leadIds) {
     const lead = await getLead(tx, tenantId, id);
-    if (!lead || lead.assigneeId) continue;
+    if (lead && !lead.assigneeId) waiting.push(lead);
+  }
+  waiting.sort(byQueueOrder);
+  for (const lead of waiting) {
     const customer = await getCustomer(tx, tenantId, lead.customerId);
     const facts: LeadFacts = { sourceChannel: lead.sourceChannel, region: customer?.region ?? null, products: [], intent: lead.intentLevel };
     const routed = await routeLead(tx, deps, tenantId, lead, customer ? customerLabel(customer) : '客户', [], facts, tenant);

@@ -17,6 +17,11 @@ export async function listQueue(tx: Tx, tenantId: string, limit = 50): Promise<L
     .limit(limit);
 }
 
+/** listQueue's order for leads already in hand: highest priority, then oldest, then id. */
+export function byQueueOrder(a: Lead, b: Lead): number {
+  return b.priority - a.priority || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /**
  * Offers queued leads to reps in queue order, so when reps are scarce the weightier lead gets the
  * rep first (a 老客转介 lead at 2.0 before an older 展会 lead at 1.2). Stops at the first lead no rep

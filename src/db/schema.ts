@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, check, customType, date, index, integer, jsonb, numeric, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
+  bigserial, boolean, check, customType, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 // Every table carries tenant_id; every query filters on it. Timestamps are timestamptz.
@@ -153,6 +153,9 @@ export const leads = pgTable('leads', {
   index('leads_tenant_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
   // The unassigned queue: highest source weight first, then oldest.
   index('leads_queue_idx').on(t.tenantId, t.priority.desc(), t.createdAt, t.id).where(sql`assignee_id is null and status = 'new'`),
+  // The heat maps (0011): a period's leads from the index alone (drizzle-kit cannot write INCLUDE; the SQL has it).
+  index('leads_insight_assigned_idx').on(t.tenantId, t.assignedAt).where(sql`assignee_id is not null`),
+  index('leads_insight_created_idx').on(t.tenantId, t.createdAt),
   check('leads_status_ck', sql`${t.status} in ('new', 'assigned', 'claimed', 'contacted', 'qualified', 'won', 'lost')`),
 ]);
 
@@ -641,3 +644,45 @@ export const intakeUnknownFields = pgTable('intake_unknown_fields', {
   lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
   resolvedAt: ts('resolved_at'),
 }, (t) => [primaryKey({ name: 'intake_unknown_fields_pk', columns: [t.tenantId, t.sourceId, t.field] })]);
+// Rollups behind the health metrics (0011_rollups.sql): written only by database triggers on interactions,
+// customer_identities, leads, users and tenants, in the writing statement's transaction; the app only reads them.
+
+/** Per customer and local month: a bit per local day of the month on which each role left a record. */
+export const insightCollabMonths = pgTable('insight_collab_months', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull(),
+  month: date('month', { mode: 'string' }).notNull(),
+  repDays: integer('rep_days').notNull().default(0),
+  managerDays: integer('manager_days').notNull().default(0),
+  adminDays: integer('admin_days').notNull().default(0),
+  roles: smallint('roles').notNull().generatedAlwaysAs(sql`((rep_days <> 0)::int + (manager_days <> 0)::int + (admin_days <> 0)::int)`),
+}, (t) => [primaryKey({ name: 'insight_collab_months_pk', columns: [t.tenantId, t.month, t.customerId] })]);
+
+/** Per customer: phone identities, product-naming messages, the last interaction. */
+export const insightCustomerState = pgTable('insight_customer_state', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  customerId: uuid('customer_id').notNull(),
+  phones: integer('phones').notNull().default(0),
+  productMessages: integer('product_messages').notNull().default(0),
+  lastInteractionAt: ts('last_interaction_at'),
+}, (t) => [primaryKey({ name: 'insight_customer_state_pk', columns: [t.tenantId, t.customerId] })]);
+
+/** Per lead: heard from in days 4-7 after creation; when its history first says won, lost. */
+export const insightLeadState = pgTable('insight_lead_state', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  leadId: uuid('lead_id').primaryKey(),
+  heard: boolean('heard').notNull().default(false),
+  wonAt: timestamp('won_at', { withTimezone: true, mode: 'date' }),
+  lostAt: timestamp('lost_at', { withTimezone: true, mode: 'date' }),
+});
+
+/** Per rep, local month and local hour: leads assigned, leads created, and the created ones' response times (s). */
+export const insightHeatMonths = pgTable('insight_heat_months', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  assigneeId: uuid('assignee_id').notNull(),
+  month: date('month', { mode: 'string' }).notNull(),
+  hour: smallint('hour').notNull(),
+  assigned: integer('assigned').notNull().default(0),
+  created: integer('created').notNull().default(0),
+  responseSecs: doublePrecision('response_secs').array().notNull().default(sql`'{}'`),
+}, (t) => [primaryKey({ name: 'insight_heat_months_pk', columns: [t.tenantId, t.month, t.assigneeId, t.hour] })]);

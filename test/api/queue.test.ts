@@ -56,6 +56,29 @@ describe.each(backends)('source weights order the unassigned queue and assignmen
     expect(more.assigned.map((a: { leadId: string }) => a.leadId)).toEqual([expo.leadId, site.leadId]);
   });
 
+  it('hands a leaving rep\'s leads back in queue order: the 老客转介 lead gets the one free rep, the older 展会 lead waits', async () => {
+    const on = (tenant: string) => (p: string, init: { method?: string; body?: unknown } = {}) =>
+      fetch(`${h.server.url}${p}`, { method: init.method ?? 'GET', headers: { authorization: `Bearer ${OPERATOR}`, 'x-kelu-tenant': tenant, ...(init.body ? { 'content-type': 'application/json' } : {}) }, body: init.body ? JSON.stringify(init.body) : undefined });
+    const hop = on('h');
+    await upsertTenant(t.database.db, { tenantId: 'h', name: '交接公司' }, 'test');
+    await createUser(t.database.db, 'h', { name: '经理', role: 'manager', accounts: [{ platform: 'wecom', kind: 'userid', value: 'h-mgr' }] }, 'test');
+    const leaving = await createUser(t.database.db, 'h', { name: '要走的销售', role: 'rep', accounts: [{ platform: 'wecom', kind: 'userid', value: 'h-go' }] }, 'test');
+    expect((await hop('/api/v1/settings/assignment', { method: 'PUT', body: { sourceWeights: { 老客转介: 2.0, 展会: 1.2 } } })).status).toBe(200);
+    const expo = await json(await hop('/api/v1/leads', { method: 'POST', body: { name: '钱', phone: '13900000011', sourceChannel: '展会' } }));
+    clock.advance(60 * 60_000);
+    const referral = await json(await hop('/api/v1/leads', { method: 'POST', body: { name: '孙', phone: '13900000012', sourceChannel: '老客转介' } }));
+    expect([expo.assigneeId, referral.assigneeId]).toEqual([leaving.id, leaving.id]);
+
+    const stays = await createUser(t.database.db, 'h', { name: '留下的销售', role: 'rep', capacity: 1, accounts: [{ platform: 'wecom', kind: 'userid', value: 'h-stay' }] }, 'test');
+    h.runtime.tenantInfo.invalidate('h');
+    const res = await hop(`/api/v1/users/${leaving.id}/deactivate`, { method: 'POST', body: { handoverTo: null } });
+    expect(res.status).toBe(200);
+    const lead = async (id: string) => (await t.database.query<{ assignee_id: string | null; status: string }>((await import('drizzle-orm')).sql`select assignee_id, status from leads where id = ${id}`))[0]!;
+    expect(await lead(referral.leadId)).toEqual({ assignee_id: stays.id, status: 'assigned' });
+    expect(await lead(expo.leadId)).toEqual({ assignee_id: null, status: 'new' });
+    expect((await json(await hop('/api/v1/leads/queue'))).items.map((l: { id: string }) => l.id)).toEqual([expo.leadId]);
+  });
+
   it('is for managers and admins', async () => {
     const rep = await createUser(t.database.db, 'q', { name: '张销售', role: 'rep' }, 'test');
     const s = h.runtime.auth.sessions.issue('q', rep.id);

@@ -116,4 +116,58 @@ describe.each(backends)('the dashboard in Chromium on %s', (backend) => {
     expect(anon.url()).toContain('/signin');
     await anon.context().close();
   }, 60_000);
+
+  it('shows a manager the thresholds and rules read-only, and lets an admin switch a rule on and move a threshold', async () => {
+    const mctx = await signedIn(f.manager, { width: 375, height: 740 });
+    const mp = await mctx.newPage();
+    await mp.goto(`${h.server.url}/dashboard?${Q}`);
+    await mp.locator('#rules [data-rule]').first().waitFor();
+    expect(await mp.locator('#settings-note').innerText()).toContain('只有管理员可以修改');
+    expect(await mp.locator('#rules-save').isVisible()).toBe(false);
+    expect(await mp.locator('#th-completeness').isDisabled()).toBe(true);
+    expect(await mp.locator('[data-rule=silence] input').isDisabled()).toBe(true);
+    await mctx.close();
+
+    for (const [label, viewport] of [['phone', { width: 375, height: 740 }], ['desktop', { width: 1280, height: 900 }]] as const) {
+      const ctx = await signedIn(f.admin, viewport);
+      const page = await ctx.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(String(e)));
+      await page.goto(`${h.server.url}/dashboard?${Q}`);
+      await page.waitForSelector('body[data-loaded]');
+      await page.locator('#rules [data-rule]').first().waitFor();
+      const api0 = await api('/api/v1/settings/automation');
+      // Every rule listed with its name and what it does, in the state the API holds.
+      expect(await page.locator('#rules [data-rule]').count()).toBe(api0.rules.length);
+      for (const r of api0.rules as { id: string; enabled: boolean }[]) expect(await page.locator(`[data-rule=${r.id}] input`).isChecked()).toBe(r.enabled);
+      expect(await page.locator('[data-rule=silence]').innerText()).toContain('客户 14 天没有往来');
+      expect(await page.locator('#th-completeness').inputValue()).toBe(label === 'phone' ? '92' : '40');
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(Number(overflow)).toBeLessThanOrEqual(0);
+      if (label === 'phone') {
+        // Switch the silence rule on and save: the API stores it (stamped enabledAt), nothing else changes.
+        await page.locator('[data-rule=silence] input').check();
+        await page.click('#rules-save');
+        await waitFor(async () => (await page.locator('#rules-status').innerText()) === '已保存', 10_000, 'rules saved');
+        const api1 = await api('/api/v1/settings/automation');
+        expect(api1.rules.find((r: { id: string }) => r.id === 'silence')).toMatchObject({ enabled: true, enabledAt: NOW.toISOString() });
+        expect(api1.rules.filter((r: { enabled: boolean }) => r.enabled).map((r: { id: string }) => r.id)).toEqual(['silence']);
+        // Completeness is 50% against 92%: broken. At a 40% threshold it is not, and the tile says so after the save.
+        expect(await page.locator('[data-metric=completeness]').getAttribute('class')).toBe('tile bad');
+        const loaded = await page.locator('body').getAttribute('data-loaded');
+        await page.fill('#th-completeness', '40');
+        await page.click('#thresholds button[type=submit]');
+        await waitFor(async () => (await page.locator('#thresholds-status').innerText()) === '已保存', 10_000, 'thresholds saved');
+        expect((await api('/api/v1/settings/insight')).thresholds.completeness).toBe(0.4);
+        await waitFor(async () => (await page.locator('[data-metric=completeness]').getAttribute('class')) === 'tile', 10_000, 'tile redrawn');
+        expect(await page.locator('[data-metric=completeness]').innerText()).toContain('阈值 40.0%');
+        expect(loaded).toBeTruthy();
+      } else {
+        expect(await page.locator('[data-rule=silence] .on').innerText()).toBe('已开启');
+      }
+      await page.locator('#settings').screenshot({ path: path.join(SHOTS, `${backend}-dashboard-settings-${label}.png`) });
+      expect(problems).toEqual([]);
+      await ctx.close();
+    }
+  }, 90_000);
 });

@@ -26,7 +26,7 @@ describe.each(backends)('storage on %s', (backend) => {
     expect(rows.map((r) => r.name)).toEqual(loadMigrations().map((m) => m.name));
     const tables = await t.database.query<{ table_name: string }>(sql`select table_name from information_schema.columns where column_name = 'tenant_id' and table_schema = 'public'`);
     expect(new Set(tables.map((r) => r.table_name))).toEqual(
-      new Set(['tenants', 'users', 'products', 'customers', 'customer_identities', 'leads', 'interactions', 'tasks', 'inbox_events', 'outbox_messages', 'audit_log', 'platform_tokens', 'timers', 'user_accounts', 'api_keys', 'binding_tokens', 'stage_models', 'stage_entries', 'stage_answers', 'quick_replies', 'insight_spend', 'automation_firings', 'insight_alerts', 'import_jobs', 'import_files', 'import_results', 'import_mappings', 'tracking_settings', 'tracked_links', 'link_clicks', 'tracking_visitors', 'behaviour_events', 'deal_credits', 'intake_sources', 'intake_deliveries', 'intake_unknown_fields']),
+      new Set(['tenants', 'users', 'products', 'customers', 'customer_identities', 'leads', 'interactions', 'tasks', 'inbox_events', 'outbox_messages', 'audit_log', 'platform_tokens', 'timers', 'user_accounts', 'api_keys', 'binding_tokens', 'stage_models', 'stage_entries', 'stage_answers', 'quick_replies', 'insight_spend', 'automation_firings', 'insight_alerts', 'import_jobs', 'import_files', 'import_results', 'import_mappings', 'tracking_settings', 'tracked_links', 'link_clicks', 'tracking_visitors', 'behaviour_events', 'deal_credits', 'intake_sources', 'intake_deliveries', 'intake_unknown_fields', 'insight_collab_months', 'insight_customer_state', 'insight_lead_state', 'insight_heat_months']),
     );
   });
 

@@ -29,6 +29,7 @@ export interface RiskLead {
 /**
  * Open leads of the last 30 days at risk of dying: no first response though the window has passed,
  * or no interaction with the customer for SURVIVAL_SILENT_DAYS days or more. Longest silence first.
+ * The customer's last interaction comes from the rollup (0011_rollups.sql), not a max over its messages.
  */
 export async function leadsAtRisk(tx: Tx, tenantId: string, s: Scope, minutes: number, now: Date, limit = 5): Promise<RiskLead[]> {
   const r = await analytic<Record<string, unknown>>(tx, sql`
@@ -36,7 +37,7 @@ export async function leadsAtRisk(tx: Tx, tenantId: string, s: Scope, minutes: n
       coalesce(c.name, '') || coalesce(c.title, '') as who, c.company,
       extract(epoch from (${now}::timestamptz - coalesce(t.last, l.created_at))) / 86400 as silent
     from leads l join customers c on c.id = l.customer_id
-    cross join lateral (select max(i.occurred_at) as last from interactions i where i.tenant_id = ${tenantId} and i.customer_id = l.customer_id) t
+    left join (select customer_id, last_interaction_at as last from insight_customer_state where tenant_id = ${tenantId}) t on t.customer_id = l.customer_id
     where l.tenant_id = ${tenantId} and l.status not in ('won', 'lost') and l.created_at >= ${new Date(now.getTime() - 30 * 86_400_000)}
       and ${inScope(sql`l.assignee_id`, s)}
       and ((l.first_response_at is null and l.created_at <= ${new Date(now.getTime() - minutes * 60_000)})

@@ -42,6 +42,8 @@ import { pagesRouter } from '../admin/pages.routes.js';
 import { sidebarPlatforms, sidebarRouters } from '../sidebar/index.js';
 import type { OutboundMessage } from '../channel/messages.js';
 import { insightRouters, startInsight } from './insight.js';
+import { Playground } from '../playground/playground.service.js';
+import { playgroundRouter } from '../playground/playground.routes.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -88,6 +90,8 @@ export interface Runtime {
   deliverers: DelivererRegistry;
   timers: TimerWorker;
   tenantInfo: TenantInfoCache;
+  /** The demo tenant's playground (fake platforms in this process), started per platform on first use. */
+  playground: Playground;
   /** Each opened adapter, by platform name (its deliverer, routes and connection). */
   platforms: Map<string, AdapterInstance>;
   /** Connection states for /readyz details, by platform. */
@@ -211,6 +215,12 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     return r;
   };
 
+  const playground = new Playground({
+    adapters: list, envOf: (name) => config.adapters[name]?.env, tenantId: DEFAULT_TENANT_ID,
+    bodyLimitBytes: config.bodyLimitBytes, logger: logger.child({ playground: true }), store,
+  });
+  deliverers.routeBy((tenantId, platform) => playground.deliverer(tenantId, platform));
+
   const signIn = new SignInProviders();
   const platforms = new Map<string, AdapterInstance>();
   for (const a of list) {
@@ -220,7 +230,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       bodyLimitBytes: config.bodyLimitBytes,
       logger: logger.child({ platform: a.name }),
       tokens,
-      credentials: async (tenantId) => (await channels.get(tenantId, a.name))?.creds ?? null,
+      // The demo tenant's playground credentials (while it runs) only where the tenant has none of its own.
+      credentials: async (tenantId) => (await channels.get(tenantId, a.name))?.creds ?? playground.credentials(tenantId, a.name),
       tenantsWithCredentials: () => listTenantsWithChannel(database.db, a.name),
       store,
       ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}),
@@ -228,7 +239,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     platforms.set(a.name, instance);
     deliverers.register(a.name, instance.deliverer);
     if (instance.fetchContactProfile) contactProfiles.set(a.name, instance.fetchContactProfile.bind(instance));
-    if (instance.signIn) signIn.register(instance.signIn);
+    if (instance.signIn) {
+      // Nobody signs in through a playground's fake platform: only stored credentials count.
+      const provider = instance.signIn;
+      const configured = provider.configured.bind(provider);
+      provider.configured = async (tenantId) => !!(await channels.get(tenantId, a.name)) && configured(tenantId);
+      signIn.register(provider);
+    }
   }
   const connections = [...platforms.entries()].filter(([, p]) => p.connection).map(([name, p]) => ({ name, c: p.connection! }));
 
@@ -239,6 +256,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   // New credentials: drop what was cached under the old ones, tokens included (else "test connection"
   // and sends would go on with the old app's token until it expired), and reopen connections.
   const onChannelChange = async (tenantId: string, platform?: string) => {
+    // Real credentials end the playground: its deliverer must not take the tenant's rows any more.
+    if (tenantId === playground.tenantId) await playground.stop();
     channels.invalidate(tenantId);
     tenantInfo.invalidate(tenantId);
     for (const a of list) {
@@ -270,12 +289,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     }),
     leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
     stagesRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, flow, afterCommit: () => outbox.notify() }),
+    playgroundRouter({ database, playground, flow, bodyLimitBytes: config.bodyLimitBytes, afterCommit: () => outbox.notify() }),
     ...sidebarRouters({ database, auth, flow, providers: signIn, platforms: sidebarPlatforms(list, platforms), publicUrl: config.publicUrl, afterCommit: () => outbox.notify() }),
     ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];
 
   return {
-    routers, auth, signIn, inbox, outbox, channels, tokens, deliverers, timers, tenantInfo, platforms, store,
+    routers, auth, signIn, inbox, outbox, channels, tokens, deliverers, timers, tenantInfo, platforms, store, playground,
     status: () => Object.fromEntries(connections.map(({ name, c }) => [name, c.status()])),
     setLoadGauge(pressure) {
       gauge = pressure;
@@ -294,6 +314,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     async stop() {
       // Stop taking platform traffic first: whatever is not acknowledged stays with the platform for the next start.
       for (const { c } of connections) await c.stop();
+      await playground.stop();
       await inbox.stop();
       await timers.stop();
       await outbox.stop();

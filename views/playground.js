@@ -32,7 +32,7 @@
     var btns = h('div', { class: 'btns' });
     var press = function (key) { return function (ev) { ev.target.disabled = true; api('POST', '/press', { platform: st.platform, as: as, bubble: b.id, key: key }).then(show, function () { ev.target.disabled = false; }); }; };
     if (!c.done) {
-      c.buttons.forEach(function (x) { btns.appendChild(h('button', { text: x.text, 'data-key': x.key, onclick: press(x.key) })); });
+      c.buttons.forEach(function (x) { btns.appendChild(h('button', { text: x.text, 'data-key': x.key, class: x.primary ? 'primary' : '', onclick: press(x.key) })); });
       if (c.choice) c.choice.options.forEach(function (o) { btns.appendChild(h('button', { text: o.text, 'data-key': o.id, onclick: press(o.id) })); });
     }
     return h('div', { class: 'kcard', 'data-id': b.id },
@@ -111,13 +111,13 @@
     });
   }
   data.scenarios.forEach(function (sc) {
-    $('scenarios').appendChild(h('button', { text: '▶ ' + sc.label, 'data-scenario': sc.name, onclick: function (ev) {
+    $('scenarios').appendChild(h('button', { text: sc.label, 'data-scenario': sc.name, onclick: function (ev) {
       $('hint').textContent = sc.hint;
       ev.target.disabled = true;
       api('POST', '/scenario', { platform: st.platform, name: sc.name, as: st.rep }).then(show).then(function () { ev.target.disabled = false; }, function () { ev.target.disabled = false; });
     } }));
   });
-  $('scenarios').appendChild(h('button', { text: '⏩ 快进 15 分钟', title: '只快进演示公司的时钟（待认领超时、提醒）', onclick: function () {
+  $('scenarios').appendChild(h('button', { text: '快进 15 分钟', title: '只快进演示公司的时钟（待认领超时、提醒）', onclick: function () {
     api('POST', '/clock', { minutes: 15 }).then(function (r) { $('hint').textContent = '演示时钟已快进 15 分钟（' + r.moved + ' 个定时任务提前）。'; });
   } }));
 

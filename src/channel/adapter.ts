@@ -197,7 +197,7 @@ export interface PlaygroundBubble {
     title: string;
     description?: string;
     fields: { label: string; value: string }[];
-    buttons: { key: string; text: string }[];
+    buttons: { key: string; text: string; primary?: boolean }[];
     /** A one-answer question (its options are pressed like buttons, with the option as the key). */
     choice?: { title: string; options: { id: string; text: string }[] };
     /** What the card says after an action (its buttons are gone): e.g. 已确认. */

@@ -29,7 +29,7 @@ function cardOf(c: Card): PlaygroundBubble['card'] {
     title: String(c.main_title?.title ?? ''),
     ...(desc ? { description: desc } : {}),
     fields: (c.horizontal_content_list ?? []).map((f: Card) => ({ label: String(f.keyname), value: String(f.value ?? '') })),
-    buttons: (c.button_list ?? []).map((b: Card) => ({ key: String(b.key), text: String(b.text) })),
+    buttons: (c.button_list ?? []).map((b: Card) => ({ key: String(b.key), text: String(b.text), ...(b.style === 1 ? { primary: true } : {}) })),
     ...(select ? { choice: { title: String(select.title ?? c.main_title?.title ?? ''), options: (select.option_list ?? []).map((o: Card) => ({ id: String(o.id), text: String(o.text) })) } } : {}),
   };
 }

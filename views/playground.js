@@ -117,8 +117,8 @@
       api('POST', '/scenario', { platform: st.platform, name: sc.name, as: st.rep }).then(show).then(function () { ev.target.disabled = false; }, function () { ev.target.disabled = false; });
     } }));
   });
-  $('scenarios').appendChild(h('button', { text: '快进 15 分钟', title: '只快进演示公司的时钟（待认领超时、提醒）', onclick: function () {
-    api('POST', '/clock', { minutes: 15 }).then(function (r) { $('hint').textContent = '演示时钟已快进 15 分钟（' + r.moved + ' 个定时任务提前）。'; });
+  $('scenarios').appendChild(h('button', { text: '快进 30 分钟', title: '只快进演示公司的时钟（待认领超时、提醒）', onclick: function () {
+    api('POST', '/clock', { minutes: 30 }).then(function (r) { $('hint').textContent = '演示时钟已快进 30 分钟（' + r.moved + ' 个定时任务提前）。'; });
   } }));
 
   $('f-customer').addEventListener('submit', function (ev) {

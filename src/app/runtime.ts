@@ -118,11 +118,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const tenantInfo = new TenantInfoCache();
   // How to reach a CRM user in chat: an account of the kind its platform addresses messages to,
   // preferring the platform a lead came from.
+  // On the demo tenant with nothing preferred (a timer, a web lead), the platform being played.
   const addressOf = (user: User, preferred?: string): Address | null => {
     const all: Address[] = user.accounts
       .filter((a) => byName.get(a.platform)?.accountKinds[0] === a.kind)
       .map((a) => ({ platform: a.platform, userId: a.value }));
-    return all.find((a) => a.platform === preferred) ?? all[0] ?? null;
+    const want = preferred ?? playground.playing(user.tenantId);
+    return all.find((a) => a.platform === want) ?? all[0] ?? null;
   };
   const flow: FlowDeps = { tenantInfo, addressOf, now: clock };
   const bot = createBot({

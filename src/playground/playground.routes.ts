@@ -144,6 +144,10 @@ export function playgroundRouter(deps: PlaygroundRouteDeps): Router {
   api.post('/press', async (ctx) => {
     const b = await body(ctx, pressBody);
     const run = await pg.get(b.platform);
+    // Only a card this person was shown, and one of its buttons or options.
+    const card = run.driver.shown().find((x) => x.id === b.bubble && x.to === b.as)?.card;
+    const keys = [...(card?.buttons ?? []).map((x) => x.key), ...(card?.choice?.options ?? []).map((o) => o.id)];
+    if (!card || !keys.includes(b.key)) throw new AppError('card_not_found', 'no such card or button for this person', 404, { expose: true });
     await run.driver.press(b.as, b.bubble, b.key);
     ctx.body = await stateOf(b.platform);
   });

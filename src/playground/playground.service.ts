@@ -49,6 +49,7 @@ export class Playground {
   private readonly running = new Map<string, Promise<Running>>();
   private readonly live = new Map<string, Running>();
   private origin = '';
+  private last?: string;
   private stopped = false;
 
   constructor(private readonly deps: PlaygroundDeps) {}
@@ -84,9 +85,15 @@ export class Playground {
     return tenantId === this.deps.tenantId ? this.live.get(platform)?.deliverer : undefined;
   }
 
+  /** The platform last played on this tenant (where a message with no platform of its own should go), if any. */
+  playing(tenantId: string): string | undefined {
+    return tenantId === this.deps.tenantId && this.last && this.live.has(this.last) ? this.last : undefined;
+  }
+
   /** Starts (once) and answers a platform's playground. */
   async get(platform: string): Promise<Running> {
     if (this.stopped) throw new AppError('playground_stopped', 'the playground is stopped', 503);
+    this.last = platform;
     let r = this.running.get(platform);
     if (!r) {
       r = this.start(platform);

@@ -53,8 +53,9 @@ export function playgroundRouter(deps: PlaygroundRouteDeps): Router {
   };
   const demoOnly = async (ctx: Context, next: Next) => {
     if (!(await isOn())) throw new AppError('not_found', 'no such route', 404, { expose: true });
-    // The playground posts callbacks to this server: to the port this request came in on.
-    pg.setOrigin(`http://127.0.0.1:${ctx.req.socket.localPort}`);
+    // The playground posts callbacks to this server: to the address and port this request came in on.
+    const local = (ctx.req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    pg.setOrigin(`http://${local.includes(':') ? `[${local}]` : local}:${ctx.req.socket.localPort}`);
     await next();
   };
   const team = async (platform: string) => {

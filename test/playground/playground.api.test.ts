@@ -48,7 +48,7 @@ describe('the playground API (PGlite, demo tenant)', () => {
     const rep = s0.reps[0]!.account;
     const mgr = s0.managers[0]!.account;
     expect(s0.reps[0]!.name).toBe('李销售');
-    const s1 = await waitFor(async () => { const s = await state('dingtalk'); return cardIn(s, rep, '已建客户：周明') && cardIn(s, mgr, '待办：周明') && s.customerId ? s : null; }, 20_000, 'the cards');
+    const s1 = await waitFor(async () => { const s = await state('dingtalk'); return cardIn(s, rep, '已建客户：周明') && cardIn(s, mgr, '待办：周明') && s.customerId ? s : null; }, 30_000, 'the cards');
     const card = cardIn(s1, rep, '已建客户：周明')!;
     expect(card.card!.fields).toEqual(expect.arrayContaining([{ label: '电话', value: '139****5678' }, { label: '单位', value: '杭州市第一人民医院' }]));
     expect(card.card!.buttons.map((b) => b.text)).toEqual(['确认', '不是客户']);
@@ -59,7 +59,7 @@ describe('the playground API (PGlite, demo tenant)', () => {
     const todo = cardIn(s1, mgr, '待办：周明')!;
     expect(todo.card!.buttons.map((b) => b.text)).toEqual(['我来跟进', '指派', '忽略']);
     await call('POST', '/press', { platform: 'dingtalk', as: mgr, bubble: todo.id, key: 'take' });
-    const s2 = await waitFor(async () => { const s = await state('dingtalk'); return cardIn(s, rep, '已建客户：周明')?.card?.done && cardIn(s, mgr, '待办：周明')?.card?.done ? s : null; }, 20_000, 'both cards updated');
+    const s2 = await waitFor(async () => { const s = await state('dingtalk'); return cardIn(s, rep, '已建客户：周明')?.card?.done && cardIn(s, mgr, '待办：周明')?.card?.done ? s : null; }, 30_000, 'both cards updated');
     expect(cardIn(s2, rep, '已建客户：周明')!.card!.done).toContain('已确认');
     expect(cardIn(s2, mgr, '待办：周明')!.card!.done).toContain('陈经理');
     const cards = await q<{ kind: string }>(sql`select kind from inbox_events where platform = 'dingtalk' and kind = 'cardAction'`);

@@ -121,5 +121,23 @@ describe('the playground in Chromium (npm start on a fresh data dir, WeCom)', ()
       await ctx.close();
     }, 90_000);
   }
+
+  it('switches to DingTalk and plays the forwarded-lead scenario with one click (1280 px)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${url}/`);
+    await page.locator('#platforms button', { hasText: '钉钉' }).click();
+    await textIn(page.locator('#platforms button.on'), '钉钉');
+    await page.locator('#scenarios button', { hasText: '转发一条线索' }).click();
+    await textIn(page.locator('#hint'), '客户发来需求');
+    // 周明 is already a customer (the phone case made him on WeCom): the DingTalk card says so.
+    const card = page.locator('#chat-rep .kcard', { hasText: '周明' });
+    await textIn(card, '已归档到老客户');
+    await card.locator('button', { hasText: '确认' }).click();
+    await textIn(card.locator('.done'), '已确认');
+    await textIn(page.frameLocator('#side').locator('#c-name'), '周明');
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-dingtalk.png') });
+    await ctx.close();
+  }, 90_000);
 });
 

@@ -316,7 +316,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     async stop() {
       // Stop taking platform traffic first: whatever is not acknowledged stays with the platform for the next start.
       for (const { c } of connections) await c.stop();
-      await playground.stop();
+      await playground.close();
       await inbox.stop();
       await timers.stop();
       await outbox.stop();

@@ -143,8 +143,14 @@ export class Playground {
     return [...shown, ...mine].sort((a, b) => a.at.localeCompare(b.at));
   }
 
-  async stop(): Promise<void> {
+  /** For good (the process stops). */
+  async close(): Promise<void> {
     this.stopped = true;
+    await this.stop();
+  }
+
+  /** Stops every platform's playground; a later request starts it again (e.g. the tenant's credentials went away). */
+  async stop(): Promise<void> {
     const all = [...this.running.values()];
     this.running.clear();
     this.live.clear();

@@ -71,13 +71,16 @@ async function main(): Promise<void> {
   runtime.setLoadGauge(server.pressure);
   phase('listening');
 
+  // A newcomer's first stop first: the playground (demo tenant only), then the pages, then the API and callbacks.
   const lines = [
     `Kelu 客路 is running on ${database.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${path.resolve(config.dataDir)}` : 'PostgreSQL server'}${demo ? ' with the demo tenant' : ''}`,
-    `  health      ${server.url}/healthz`,
-    `  readiness   ${server.url}/readyz`,
-    `  admin API   ${server.url}/api/v1/customers   (Authorization: Bearer <token>${admin.file ? ` from ${admin.file}` : admin.token ? ' = KELU_ADMIN_TOKEN' : '; set KELU_ADMIN_TOKEN to enable'})`,
+    ...(demo ? [`  playground  ${server.url}/   (体验场: type as a customer, forward as the rep, press the cards; ${runtime.playground.platforms().map((p) => p.label).join(' / ')}, no credentials)`] : []),
+    `  sign in     ${server.url}/signin   (${demo ? 'pick a demo user' : 'inside the chat platform'})`,
+    `  sidebar     ${server.url}/sidebar   (the chat side panel${demo ? '; in the playground it opens on the customer in view' : ''})`,
+    `  admin       ${server.url}/admin   (people, channels, keys, rules, audit); dashboard ${server.url}/dashboard`,
+    `  API         ${server.url}/api/v1/customers   (Authorization: Bearer <token>${admin.file ? ` from ${admin.file}` : admin.token ? ' = KELU_ADMIN_TOKEN' : '; set KELU_ADMIN_TOKEN to enable'})`,
     ...[...runtime.platforms.values()].flatMap((p) => p.describe?.(server.url) ?? []).map((l) => `  ${l}`),
-    `  sign in     ${server.url}/signin   (${demo ? 'pick a demo user' : 'inside the chat platform'}); admin console ${server.url}/admin`,
+    `  health      ${server.url}/healthz   readiness ${server.url}/readyz`,
   ];
   if (cluster.isPrimary || cluster.worker?.id === 1) process.stdout.write(`${lines.join('\n')}\n`);
 

@@ -15,6 +15,9 @@ import { addInteraction } from '../crm/interactions.repo.js';
 import { createLead } from '../crm/leads.repo.js';
 
 export const DEFAULT_TENANT_ID = 'default';
+/** The demo tenant's rep and manager accounts (the same id on every platform): the playground writes as them. */
+export const DEMO_REP_ACCOUNT = 'demo-rep-li';
+export const DEMO_MANAGER_ACCOUNT = 'demo-manager';
 const SEED_CATALOG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seed/demo-catalog.json');
 
 export function loadSeedCatalog(): Product[] {
@@ -57,8 +60,8 @@ export async function seedDemoTenant(database: Database, tenantId = DEFAULT_TENA
     const hours = { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' };
     const accounts = (id: string) => demoAccounts(id, adapters);
     await createUser(tx, tenantId, { name: '王管理', role: 'admin', accounts: accounts('demo-admin') }, 'bootstrap');
-    await createUser(tx, tenantId, { name: '陈经理', role: 'manager', region: '华东', accounts: accounts('demo-manager') }, 'bootstrap');
-    const li = await createUser(tx, tenantId, { name: '李销售', role: 'rep', region: '华东', accounts: accounts('demo-rep-li'), workingHours: hours, capacity: 50 }, 'bootstrap');
+    await createUser(tx, tenantId, { name: '陈经理', role: 'manager', region: '华东', accounts: accounts(DEMO_MANAGER_ACCOUNT) }, 'bootstrap');
+    const li = await createUser(tx, tenantId, { name: '李销售', role: 'rep', region: '华东', accounts: accounts(DEMO_REP_ACCOUNT), workingHours: hours, capacity: 50 }, 'bootstrap');
     await createUser(tx, tenantId, { name: '张销售', role: 'rep', region: '华北', accounts: accounts('demo-rep-zhang'), workingHours: hours, capacity: 50, onDuty: true }, 'bootstrap');
     const c = await createCustomer(tx, tenantId, {
       name: '孙', title: '主任', company: '上海市第六人民医院', ownerId: li.id, sourceChannel: '展会', tags: ['医院'],

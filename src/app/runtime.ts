@@ -45,6 +45,8 @@ import { insightRouters, startInsight } from './insight.js';
 import { createImports } from './imports.js';
 import { trackingRouters } from './tracking.js';
 import { DEFAULT_TRACKING_LIMITS } from '../api/tracking.routes.js';
+import { Playground } from '../playground/playground.service.js';
+import { playgroundRouter } from '../playground/playground.routes.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -96,6 +98,8 @@ export interface Runtime {
   deliverers: DelivererRegistry;
   timers: TimerWorker;
   tenantInfo: TenantInfoCache;
+  /** The demo tenant's playground (fake platforms in this process), started per platform on first use. */
+  playground: Playground;
   /** Each opened adapter, by platform name (its deliverer, routes and connection). */
   platforms: Map<string, AdapterInstance>;
   /** Connection states for /readyz details, by platform. */
@@ -122,11 +126,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const tenantInfo = new TenantInfoCache();
   // How to reach a CRM user in chat: an account of the kind its platform addresses messages to,
   // preferring the platform a lead came from.
+  // On the demo tenant with nothing preferred (a timer, a web lead), the platform being played.
   const addressOf = (user: User, preferred?: string): Address | null => {
     const all: Address[] = user.accounts
       .filter((a) => byName.get(a.platform)?.accountKinds[0] === a.kind)
       .map((a) => ({ platform: a.platform, userId: a.value }));
-    return all.find((a) => a.platform === preferred) ?? all[0] ?? null;
+    const want = preferred ?? playground.playing(user.tenantId);
+    return all.find((a) => a.platform === want) ?? all[0] ?? null;
   };
   const flow: FlowDeps = { tenantInfo, addressOf, now: clock };
   const bot = createBot({
@@ -219,6 +225,12 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     return r;
   };
 
+  const playground = new Playground({
+    adapters: list, envOf: (name) => config.adapters[name]?.env, tenantId: DEFAULT_TENANT_ID,
+    bodyLimitBytes: config.bodyLimitBytes, logger: logger.child({ playground: true }), store,
+  });
+  deliverers.routeBy((tenantId, platform) => playground.deliverer(tenantId, platform));
+
   const signIn = new SignInProviders();
   const platforms = new Map<string, AdapterInstance>();
   for (const a of list) {
@@ -228,7 +240,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       bodyLimitBytes: config.bodyLimitBytes,
       logger: logger.child({ platform: a.name }),
       tokens,
-      credentials: async (tenantId) => (await channels.get(tenantId, a.name))?.creds ?? null,
+      // The demo tenant's playground credentials (while it runs) only where the tenant has none of its own.
+      credentials: async (tenantId) => (await channels.get(tenantId, a.name))?.creds ?? playground.credentials(tenantId, a.name),
       tenantsWithCredentials: () => listTenantsWithChannel(database.db, a.name),
       store,
       ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}),
@@ -236,7 +249,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     platforms.set(a.name, instance);
     deliverers.register(a.name, instance.deliverer);
     if (instance.fetchContactProfile) contactProfiles.set(a.name, instance.fetchContactProfile.bind(instance));
-    if (instance.signIn) signIn.register(instance.signIn);
+    if (instance.signIn) {
+      // Nobody signs in through a playground's fake platform: only stored credentials count.
+      const provider = instance.signIn;
+      const configured = provider.configured.bind(provider);
+      provider.configured = async (tenantId) => !!(await channels.get(tenantId, a.name)) && configured(tenantId);
+      signIn.register(provider);
+    }
   }
   const connections = [...platforms.entries()].filter(([, p]) => p.connection).map(([name, p]) => ({ name, c: p.connection! }));
 
@@ -247,6 +266,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   // New credentials: drop what was cached under the old ones, tokens included (else "test connection"
   // and sends would go on with the old app's token until it expired), and reopen connections.
   const onChannelChange = async (tenantId: string, platform?: string) => {
+    // Real credentials end the playground: its deliverer must not take the tenant's rows any more.
+    if (tenantId === playground.tenantId) await playground.stop();
     channels.invalidate(tenantId);
     tenantInfo.invalidate(tenantId);
     for (const a of list) {
@@ -281,12 +302,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     leadsRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, limiter, intakeLimits: { perKey: limits.intakePerKey, perAddress: limits.intakePerAddress }, flow, logger, afterCommit: () => outbox.notify() }),
     stagesRouter({ database, auth, bodyLimitBytes: config.bodyLimitBytes, flow, afterCommit: () => outbox.notify() }),
     ...trackingRouters({ database, auth, box: o.box, bodyLimitBytes: config.bodyLimitBytes, limiter, trackingLimits: { clicksPerAddress: limits.clicksPerAddress, eventsPerAddress: limits.eventsPerAddress, eventsPerKey: limits.eventsPerKey }, flow, logger, publicUrl: config.publicUrl, afterCommit: () => outbox.notify() }),
+    playgroundRouter({ database, playground, flow, bodyLimitBytes: config.bodyLimitBytes, afterCommit: () => outbox.notify() }),
     ...sidebarRouters({ database, auth, flow, providers: signIn, platforms: sidebarPlatforms(list, platforms), publicUrl: config.publicUrl, afterCommit: () => outbox.notify() }),
     ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];
 
   return {
-    routers, auth, signIn, inbox, outbox, channels, tokens, deliverers, timers, tenantInfo, platforms, store,
+    routers, auth, signIn, inbox, outbox, channels, tokens, deliverers, timers, tenantInfo, platforms, store, playground,
     status: () => Object.fromEntries(connections.map(({ name, c }) => [name, c.status()])),
     setLoadGauge(pressure) {
       gauge = pressure;
@@ -306,6 +328,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     async stop() {
       // Stop taking platform traffic first: whatever is not acknowledged stays with the platform for the next start.
       for (const { c } of connections) await c.stop();
+      await playground.close();
       await inbox.stop();
       await imports.runner.stop();
       await timers.stop();

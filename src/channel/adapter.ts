@@ -178,6 +178,61 @@ export interface PlatformAdapter<Env = unknown, Creds = unknown> {
   /** The customer identity kind its contacts' ids are stored as ('<platform>_<id name>', or 'wechat_id'). */
   readonly contactIdentity: `${string}_${string}`;
   open(ctx: AdapterContext<Env, Creds>): AdapterInstance;
+  /** Optional capability: the platform, faked in process, for the demo tenant's playground. */
+  readonly playground?: PlaygroundKit<Env, Creds>;
+}
+
+/**
+ * What one platform showed a person in the playground, platform-free: a text, or a card with its
+ * buttons (or a choice), and what became of it once someone acted on it.
+ */
+export interface PlaygroundBubble {
+  /** Stable for the life of the playground: a press names the bubble by it. */
+  id: string;
+  /** The account the platform delivered it to (the first of the adapter's accountKinds). */
+  to: string;
+  at: string;
+  text?: string;
+  card?: {
+    title: string;
+    description?: string;
+    fields: { label: string; value: string }[];
+    buttons: { key: string; text: string; primary?: boolean }[];
+    /** A one-answer question (its options are pressed like buttons, with the option as the key). */
+    choice?: { title: string; options: { id: string; text: string }[] };
+    /** What the card says after an action (its buttons are gone): e.g. 已确认. */
+    done?: string;
+  };
+}
+
+/** How a playground reaches this server's own routes: the real, signed callback path. */
+export interface PlaygroundIo {
+  tenantId: string;
+  /** POSTs to a route of this server (e.g. the adapter's callback) and answers its status and body. */
+  post(pathAndQuery: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }>;
+}
+
+/** One platform's playground, running: people write to the app and press buttons; what they were shown. */
+export interface PlaygroundDriver {
+  /** A person (by account id) writes to the app, bot or assistant; answers the event id the platform gave it. */
+  say(from: string, text: string): Promise<{ eventId: string }>;
+  /** A person presses a button (or picks an option) of a card they were shown. */
+  press(from: string, bubbleId: string, key: string): Promise<void>;
+  /** Everything the platform delivered, oldest first, with card updates applied. */
+  shown(): PlaygroundBubble[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The demo tenant's playground for one platform: a fake of the platform's servers in this process,
+ * the adapter opened against it, and a driver that sends what the platform would send (signed,
+ * encrypted) to the adapter's real routes or connection.
+ */
+export interface PlaygroundKit<Env, Creds> {
+  /** Credentials the fake accepts (never a real app's). */
+  readonly credentials: Creds;
+  /** Starts the fake; answers the adapter's settings pointed at it, and the driver to make once the adapter is open on them. */
+  start(env: Env, io: PlaygroundIo): Promise<{ env: Env; driver(instance: AdapterInstance): Promise<PlaygroundDriver> }>;
 }
 
 /** A list of adapters of differing settings types. */

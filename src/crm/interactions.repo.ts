@@ -45,3 +45,10 @@ export async function interactionHeatmap(tx: Tx, tenantId: string, customerId: s
     .groupBy(sql`1`, sql`2`);
   return rows.map((r) => ({ weekday: Number(r.weekday), hour: Number(r.hour), count: Number(r.count) }));
 }
+
+/** The customer a platform message was archived on, if it was. */
+export async function customerOfMessage(tx: Tx, tenantId: string, platform: string, platformMessageId: string): Promise<string | null> {
+  const [row] = await tx.select({ customerId: interactions.customerId }).from(interactions)
+    .where(and(eq(interactions.tenantId, tenantId), eq(interactions.platform, platform), eq(interactions.platformMessageId, platformMessageId))).limit(1);
+  return row?.customerId ?? null;
+}

@@ -15,3 +15,16 @@ export async function cancelTimers(tx: Tx, tenantId: string, kind: string, refPr
     .set({ status: 'cancelled' })
     .where(and(eq(timers.tenantId, tenantId), eq(timers.kind, kind), eq(timers.status, 'pending'), sql`${timers.refId} like ${`${refPrefix.replace(/[\\%_]/g, '\\$&')}%`}`));
 }
+
+/**
+ * Moves a tenant's pending timers earlier by ms: that tenant's clock jumps ahead (the playground's
+ * sped-up clock), no other tenant's timer moves. Answers how many moved.
+ */
+export async function advanceTimers(tx: Tx, tenantId: string, ms: number): Promise<number> {
+  const rows = await tx
+    .update(timers)
+    .set({ fireAt: sql`${timers.fireAt} - make_interval(secs => ${ms / 1000})` })
+    .where(and(eq(timers.tenantId, tenantId), eq(timers.status, 'pending')))
+    .returning({ id: timers.id });
+  return rows.length;
+}

@@ -27,14 +27,21 @@ export function outboundRows(messages: OutboundMessage[], keyPrefix: string): Ou
 export class DelivererRegistry {
   private readonly byPlatform = new Map<string, Deliverer>();
 
+  private override?: (tenantId: string, platform: string) => Deliverer | undefined;
+
   register(platform: string, d: Deliverer): void {
     this.byPlatform.set(platform, d);
+  }
+
+  /** A deliverer for some tenants' rows in place of the platform's (the demo tenant's playground). */
+  routeBy(fn: (tenantId: string, platform: string) => Deliverer | undefined): void {
+    this.override = fn;
   }
 
   /** The outbox worker's network step, outside any transaction. */
   async send(row: QueueRow): Promise<Outcome & { result?: Record<string, unknown> }> {
     const msg = row.payload as OutboundMessage;
-    const d = this.byPlatform.get(msg.platform);
+    const d = this.override?.(msg.tenantId, msg.platform) ?? this.byPlatform.get(msg.platform);
     if (!d) return { ok: false, error: `no deliverer for platform ${msg.platform}`, retryable: true };
     try {
       // attempts counts claims: above 1, an earlier claim may have sent it (see DeliveryAttempt).

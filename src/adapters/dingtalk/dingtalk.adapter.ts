@@ -5,6 +5,7 @@ import { createDingtalkDeliverer } from './dingtalk.deliver.js';
 import { createDingtalkStreams } from './dingtalk.channel.js';
 import { dingtalkSignIn } from './dingtalk.signin.js';
 import { signInMembers } from '../../channel/sign-in.js';
+import { dingtalkPlayground } from './dingtalk.playground.js';
 
 export const DINGTALK = 'dingtalk';
 
@@ -24,6 +25,7 @@ export const dingtalkAdapter: PlatformAdapter<DingtalkSettings, DingtalkEnv> = {
     return null;
   },
   contactIdentity: 'dingtalk_unionid',
+  playground: dingtalkPlayground,
   open(ctx) {
     const deliverer = createDingtalkDeliverer({ apiBase: ctx.env.apiBase, oapiBase: ctx.env.oapiBase, tokens: ctx.tokens, channel: ctx.credentials, fetchImpl: ctx.fetchImpl, logger: ctx.logger });
     const streams = createDingtalkStreams({

@@ -3,6 +3,7 @@ import { wechatyCredentialFields, wechatyCredentials, wechatyEnvShape, wechatySe
 import { createWechatySessions, sessionState } from './wechaty.channel.js';
 import { createWechatyDeliverer } from './wechaty.deliver.js';
 import { WECHATY } from './wechaty.mapper.js';
+import { wechatyPlayground } from './wechaty.playground.js';
 
 /** Personal WeChat through Wechaty: a logged-in account (puppet) is the tenant's Kelu assistant. */
 export const wechatyAdapter: PlatformAdapter<WechatySettings, WechatyEnv> = {
@@ -16,6 +17,7 @@ export const wechatyAdapter: PlatformAdapter<WechatySettings, WechatyEnv> = {
   accountKinds: ['userid'],
   accountOf: (sender) => (sender.userId ? { platform: WECHATY, kind: 'userid', value: sender.userId } : null),
   contactIdentity: 'wechat_id',
+  playground: wechatyPlayground,
   open(ctx) {
     const sessions = createWechatySessions({
       tenants: ctx.tenantsWithCredentials,

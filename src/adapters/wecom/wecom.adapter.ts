@@ -8,6 +8,7 @@ import { signInMembers } from '../../channel/sign-in.js';
 import { jsSdkSignature } from './wecom.client.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import { randomBytes } from 'node:crypto';
+import { wecomPlayground } from './wecom.playground.js';
 
 export const WECOM = 'wecom';
 
@@ -22,6 +23,7 @@ export const wecomAdapter: PlatformAdapter<WecomSettings, WecomEnv> = {
   accountKinds: ['userid'],
   accountOf: (sender) => (sender.userId ? { platform: WECOM, kind: 'userid', value: sender.userId } : null),
   contactIdentity: 'wecom_external_userid',
+  playground: wecomPlayground,
   open(ctx) {
     const deliverer = createWecomDeliverer({ apiBase: ctx.env.apiBase, tokens: ctx.tokens, channel: ctx.credentials, fetchImpl: ctx.fetchImpl });
     const signIn = wecomSignIn({ channel: ctx.credentials, client: (t) => deliverer.client(t) });

@@ -48,6 +48,14 @@ export interface WorkerOptions {
    * anyway, and the backlog is finished no later for having let the acknowledgements go first.
    */
   yieldMaxMs?: number;
+  /**
+   * While this holds, claim nothing at all (unbounded): a fresh process leaves the backlog to warm
+   * instances while it is acknowledging callbacks, so its first acknowledgements never wait behind
+   * cold processing.
+   */
+  holdWhile?: () => boolean;
+  /** While this holds, claim one row at a time (a fresh process: one cold message per event-loop turn). */
+  singleWhile?: () => boolean;
 }
 
 export const defaultBackoff = (attempts: number) => Math.min(5 * 60_000, 500 * 2 ** Math.min(attempts, 12)) * (0.75 + Math.random() * 0.5);
@@ -82,6 +90,8 @@ export class QueueWorker {
       onDone: () => undefined,
       yieldWhile: () => false,
       yieldMaxMs: 2000,
+      holdWhile: () => false,
+      singleWhile: () => false,
       ...opts,
     };
   }
@@ -111,8 +121,8 @@ export class QueueWorker {
   }
 
   /** Claims and processes at most one batch; returns how many rows it handled. For tests and drains. */
-  async runOnce(): Promise<number> {
-    const rows = await this.claim();
+  async runOnce(limit = this.opts.batchSize): Promise<number> {
+    const rows = await this.claim(limit);
     if (rows.length === 1) await this.process(rows[0]!);
     else if (rows.length > 1) await this.processBatch(rows);
     return rows.length;
@@ -177,11 +187,12 @@ export class QueueWorker {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      while (this.running && this.opts.holdWhile()) await new Promise((r) => setTimeout(r, 20));
       // A bounded pause per batch, so a long burst slows processing but never starves it.
       for (let waited = 0; waited < this.opts.yieldMaxMs && this.running && this.opts.yieldWhile(); waited += 20) await new Promise((r) => setTimeout(r, 20));
       let n = 0;
       try {
-        n = await this.runOnce();
+        n = await this.runOnce(this.opts.singleWhile() ? 1 : this.opts.batchSize);
       } catch (err) {
         this.logger.error({ err, queue: this.opts.name }, 'queue poll failed');
       }
@@ -203,7 +214,7 @@ export class QueueWorker {
     }
   }
 
-  private async claim(): Promise<QueueRow[]> {
+  private async claim(limit: number): Promise<QueueRow[]> {
     const t = this.opts.table;
     // Two index-ordered reads (due rows; expired leases) instead of one OR: an OR with ORDER BY
     // reads and sorts the whole backlog on every claim, which slows claims as the backlog grows.
@@ -217,7 +228,7 @@ export class QueueWorker {
       )
       update ${t} set status = 'processing', attempts = attempts + 1, locked_until = now() + $1::interval
       where id in (select id from due union all select id from expired)
-      returning id, tenant_id as "tenantId", attempts, platform, kind, payload`, [`${Math.ceil(this.opts.leaseMs)} milliseconds`, this.opts.batchSize]);
+      returning id, tenant_id as "tenantId", attempts, platform, kind, payload`, [`${Math.ceil(this.opts.leaseMs)} milliseconds`, limit]);
     // Oldest first within the batch, as they arrived.
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }

@@ -250,18 +250,32 @@ export class QueueWorker {
 
   /** The row's transaction after its outside step succeeded: the handler's writes and the ack commit together. */
   private async finish(row: QueueRow, outcome: OutsideResult): Promise<void> {
-    try {
-      await this.database.db.transaction(async (tx) => {
-        const outbound = (await this.handle(tx, row, outcome)) ?? [];
-        await this.markDone(tx, [{ row, outcome }], outbound);
-      });
-      this.opts.onDone(row);
-    } catch (err) {
-      if (err instanceof LeaseLost) {
-        this.logger.warn({ queue: this.opts.name, id: row.id }, 'lease lost: another worker owns this item now; rolled back');
+    // After an outside step (a platform send) the row is done as far as the user can see: a commit
+    // that fails (the database restarting, a dropped connection) is tried again for a while, not
+    // turned into a second send. Only then is it failed, and its next attempt is a retry that
+    // carries the platform's duplicate suppression where there is one (bench:chaos: a PostgreSQL
+    // restart right after a batch of DingTalk session replies sent 2 of them twice).
+    const delays = this.handleOutside ? [250, 500, 1000, 2000, 4000].filter((_, i, a) => a.slice(0, i + 1).reduce((x, y) => x + y, 0) < this.opts.leaseMs / 2) : [];
+    for (let k = 0; ; k++) {
+      try {
+        await this.database.db.transaction(async (tx) => {
+          const outbound = (await this.handle(tx, row, outcome)) ?? [];
+          await this.markDone(tx, [{ row, outcome }], outbound);
+        });
+        this.opts.onDone(row);
+        return;
+      } catch (err) {
+        if (err instanceof LeaseLost) {
+          this.logger.warn({ queue: this.opts.name, id: row.id }, 'lease lost: another worker owns this item now; rolled back');
+          return;
+        }
+        if (k < delays.length && this.running) {
+          await new Promise((r) => setTimeout(r, delays[k]));
+          continue;
+        }
+        await this.fail(row, errText(err), (err as { retryable?: boolean }).retryable !== false);
         return;
       }
-      await this.fail(row, errText(err), (err as { retryable?: boolean }).retryable !== false);
     }
   }
 

@@ -129,9 +129,10 @@ export class QueueWorker {
   }
 
   /**
-   * Several rows in one transaction, each inside its own savepoint: one durable commit for the
-   * batch instead of one per row. A row whose handler throws is rolled back to its savepoint and
-   * failed on its own; if the batch as a whole cannot commit, every row is finished on its own.
+   * Rows without an outside step (inbox): several rows in one transaction, one durable commit for
+   * the batch instead of one per row; if the batch as a whole cannot commit, every row is finished
+   * on its own. Rows with one (outbox sends): one claim for the batch, then each row's send and its
+   * own commit, one after the other.
    */
   private async processBatch(rows: QueueRow[]): Promise<void> {
     this.active += rows.length;
@@ -145,20 +146,25 @@ export class QueueWorker {
       let ours = new Set(rows.map((r) => String(r.id)));
       for (const row of rows) {
         if (this.handleOutside && Date.now() - leaseFrom > this.opts.leaseMs / 2) {
-          // The rows already sent as well: they are marked done only when the batch commits.
-          const held = [...ready.map((r) => r.row), ...rows.slice(rows.indexOf(row)).filter((r) => ours.has(String(r.id)))];
+          // The rows still to send (each sent row was marked done on its own).
+          const held = rows.slice(rows.indexOf(row)).filter((r) => ours.has(String(r.id)));
           leaseFrom = Date.now();
           ours = new Set(await this.renewLease(held));
         }
         if (!ours.has(String(row.id))) continue;
-        let outcome: OutsideResult = { ok: true };
-        if (this.handleOutside) outcome = await this.handleOutside(row).catch((e: unknown) => ({ ok: false as const, error: errText(e), retryable: true }));
-        if (outcome.ok) ready.push({ row, outcome });
-        else await this.fail(row, outcome.error, outcome.retryable);
-      }
-      if (this.handleOutside && ready.length && Date.now() - leaseFrom > this.opts.leaseMs / 2) {
-        const still = new Set(await this.renewLease(ready.map((r) => r.row)));
-        ready.splice(0, ready.length, ...ready.filter((r) => still.has(String(r.row.id))));
+        if (this.handleOutside) {
+          // A send is marked sent in its own transaction right after it, not with the batch: a crash
+          // (kill -9) in the middle of a batch leaves at most this one row in doubt, not every row
+          // sent so far — they would all be sent again, and on a platform without duplicate
+          // suppression (DingTalk session replies) shown twice (bench:chaos with one commit per
+          // batch: 12 WeCom resends caught by the duplicate check and 2 DingTalk replies doubled in
+          // a run). One claim still serves the whole batch.
+          const outcome = await this.handleOutside(row).catch((e: unknown) => ({ ok: false as const, error: errText(e), retryable: true }));
+          if (outcome.ok) await this.finish(row, outcome);
+          else await this.fail(row, outcome.error, outcome.retryable);
+          continue;
+        }
+        ready.push({ row, outcome: { ok: true } });
       }
       if (ready.length === 0) return;
       let committed: QueueRow[] = [];

@@ -563,6 +563,18 @@ async function main() {
   const pass = lostWecom.length === 0 && lostDt.length === 0 && storedTwice === 0 && notProcessed === 0 && leadDup === 0
     && wecomReplies.every((n) => n === 1) && dtReplies.every((n) => n === 1) && outboxNotSent === 0
     && timersNotFired === 0 && remindersOff === 0 && givenUp.length === 0 && stored.size === ackedWecom.length + dtIds.length;
+  if (!pass) {
+    // What went wrong, from the outbox's own attempt log (first few of each kind).
+    const why = async (label: string, keyLike: string) => {
+      const rows = await q<{ dedupe_key: string; status: string; attempts: number; attempt_log: unknown }>(`select dedupe_key, status, attempts, attempt_log from outbox_messages where dedupe_key like $1`, [keyLike]);
+      console.log(`  ${label}: ${rows.map((r) => `${r.dedupe_key} ${r.status} attempts ${r.attempts} ${JSON.stringify(r.attempt_log)}`).join(' | ') || 'no outbox row'}`);
+    };
+    const dtIdOf = new Map([...dtSessions].map(([id, session]) => [session, id]));
+    for (const [session, n] of [...sessionCounts].filter(([, n]) => n > 1).slice(0, 5)) await why(`DingTalk ${session} answered ${n} times`, `in:dingtalk:${dtIdOf.get(session)}:%`);
+    for (const m of ackedWecom.filter((_, k) => wecomReplies[k] !== 1).slice(0, 5)) await why(`WeCom ${m.msgId} shown ${wecomReplies[ackedWecom.indexOf(m)]} times`, `in:wecom:${m.msgId}:%`);
+    const timerIds = await q<{ id: string; title: string }>(`select tm.id, t.title from timers tm join tasks t on t.id::text = tm.ref_id where t.title like '混沌提醒-%'`);
+    for (const r of timerIds.filter((x) => (remindersShown.get(x.title) ?? 0) !== 1).slice(0, 5)) await why(`reminder ${r.title} shown ${remindersShown.get(r.title) ?? 0} times`, `timer:${r.id}:%`);
+  }
   console.log(pass ? 'checks: OK (zero lost, zero doubled)' : 'checks: FAILED');
   console.log(`logs: ${work}`);
 

@@ -165,6 +165,9 @@ export async function startServer(deps: ServerDeps, port: number, host = '127.0.
       await Promise.race([idle(), new Promise((r) => setTimeout(r, Math.max(0, graceMs - (Date.now() - started))).unref())]);
       server.closeAllConnections();
       await closed;
+      // http.Server.close() on the stopped listener: a no-op but for clearing the server's
+      // connection-checking interval, which net.Server.close() leaves running.
+      server.close();
     },
   };
 }

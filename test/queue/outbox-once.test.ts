@@ -87,6 +87,36 @@ describe.each(backends)('the outbox sends each reply once on %s', (backend) => {
     }
   });
 
+  it('a send whose commit fails (the database restarting) commits again instead of sending again', async () => {
+    await settled(h);
+    await h.runtime.outbox.stop();
+    try {
+      await t.database.query(sql`
+        insert into outbox_messages (tenant_id, platform, dedupe_key, kind, payload)
+        values ('default', 'flaky', 'flaky-0', 'text', ${JSON.stringify({ tenantId: 'default', platform: 'flaky', to: { userIds: ['rep-li'] }, reply: { kind: 'text', text: '提交失败' } })}::jsonb)`);
+      let sends = 0;
+      let commits = 0;
+      const send = async () => {
+        sends++;
+        return { ok: true as const };
+      };
+      // The row's transaction fails twice (as while PostgreSQL restarts), then goes through.
+      const handle = async () => {
+        if (++commits <= 2) throw new Error('Connection terminated unexpectedly');
+      };
+      const { logger } = captureLogger('warn');
+      const w = new QueueWorker(t.database, handle, logger, { table: 'outbox_messages', name: 'flaky', idlePollMs: 20, backoff: () => 50 }, send);
+      w.start();
+      await waitFor(async () => (await t.database.query<{ status: string }>(sql`select status from outbox_messages where platform = 'flaky'`))[0]!.status === 'done', 10_000, 'the flaky row done');
+      await w.stop();
+      expect(commits).toBe(3);
+      expect(sends).toBe(1);
+    } finally {
+      await t.database.query(sql`delete from outbox_messages where platform = 'flaky'`);
+      h.runtime.outbox.start();
+    }
+  });
+
   it('a batch whose sends cannot be marked together still sends each once', async () => {
     await settled(h);
     await h.runtime.outbox.stop();

@@ -27,6 +27,8 @@ const coreShape = {
   KELU_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
   KELU_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   KELU_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  KELU_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(2000),
+  KELU_WARMUP_MS: z.coerce.number().int().min(0).max(120_000).default(3000),
 };
 
 export interface Config {
@@ -44,6 +46,13 @@ export interface Config {
   workers: number;
   /** Server processes sharing the port (node cluster); more than one needs a PostgreSQL server. */
   processes: number;
+  /**
+   * On SIGTERM: how long open keep-alive connections may still bring requests (answered with
+   * `Connection: close`) before the idle ones are closed.
+   */
+  drainMs: number;
+  /** After start: how long queue workers claim only while no callback is being acknowledged. */
+  warmupMs: number;
   /** Each adapter's settings, by adapter name (what its settings() made of its variables). */
   adapters: Record<string, AdapterSettings<unknown, unknown>>;
 }
@@ -91,6 +100,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.KELU_BODY_LIMIT_BYTES,
     workers: e.KELU_WORKERS,
     processes: e.KELU_PROCESSES,
+    drainMs: e.KELU_DRAIN_MS,
+    warmupMs: e.KELU_WARMUP_MS,
     adapters: settings,
   };
 }

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     const hard = setTimeout(() => process.exit(1), 30_000);
     hard.unref();
     try {
-      await server.close();
+      await server.close({ drainMs: config.drainMs });
       await runtime.stop();
       await database.close();
       logger.info('stopped cleanly');

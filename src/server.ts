@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from './lib/logger.js';
@@ -24,12 +25,20 @@ export interface RunningServer {
   inFlight(): number;
   /** The most requests in flight at once over the last half second or so. */
   pressure(): number;
-  /** Stops accepting, waits for in-flight requests (bounded), then resolves. */
-  close(graceMs?: number): Promise<void>;
+  /**
+   * Drains: stops accepting connections at once and answers /readyz 503; requests in flight and any
+   * that arrive on an open keep-alive connection within drainMs are served with `Connection: close`
+   * (the client closes that connection after the answer, nothing is reset under it); connections
+   * still idle after drainMs are closed; in-flight requests get graceMs in all.
+   */
+  close(opts?: { drainMs?: number; graceMs?: number }): Promise<void>;
+  /** True once close() began. */
+  draining(): boolean;
 }
 
-export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number; pressure: () => number; idle: () => Promise<void> } {
+export function createApp(deps: ServerDeps & { draining?: () => boolean }): { app: Koa; inFlight: () => number; pressure: () => number; idle: () => Promise<void> } {
   const app = new Koa({ proxy: true });
+  const draining = deps.draining ?? (() => false);
   let inflight = 0;
   const peak = new PeakGauge();
   let waiters: (() => void)[] = [];
@@ -83,6 +92,12 @@ export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number;
     ctx.body = { status: 'ok' };
   });
   health.get('/readyz', async (ctx) => {
+    if (draining()) {
+      // A load balancer stops sending here; the requests it still sends are served.
+      ctx.status = 503;
+      ctx.body = { error: { code: 'draining', message: 'shutting down' } };
+      return;
+    }
     try {
       await deps.database.ping();
       ctx.body = { status: 'ready', database: deps.database.kind, ...(deps.channels ? { channels: deps.channels() } : {}) };
@@ -103,11 +118,25 @@ export function createApp(deps: ServerDeps): { app: Koa; inFlight: () => number;
 }
 
 export async function startServer(deps: ServerDeps, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const { app, idle, inFlight, pressure } = createApp(deps);
-  const server = http.createServer(app.callback());
+  let draining = false;
+  const { app, idle, inFlight, pressure } = createApp({ ...deps, draining: () => draining });
+  const handler = app.callback();
+  // Responses not yet begun, so a drain can still mark them `Connection: close`.
+  const open = new Set<http.ServerResponse>();
+  const server = http.createServer((req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+    open.add(res);
+    res.once('close', () => open.delete(res));
+    void handler(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(port, host, () => res());
@@ -121,12 +150,24 @@ export async function startServer(deps: ServerDeps, port: number, host = '127.0.
     url: `http://${shownHost}:${boundPort}`,
     inFlight,
     pressure,
-    async close(graceMs = 10_000) {
-      const closed = new Promise<void>((res) => server.close(() => res()));
+    draining: () => draining,
+    async close({ drainMs = 2_000, graceMs = 10_000 } = {}) {
+      draining = true;
+      const started = Date.now();
+      for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
+      // Stop accepting, and only that: http.Server.close() would also destroy the idle keep-alive
+      // connections at once, and a request a client had just written on one would meet a reset.
+      const closed = new Promise<void>((res) => net.Server.prototype.close.call(server, () => res()));
+      // Each keep-alive connection closes after its next answer (Connection: close); wait for them
+      // within the drain window, then close the ones that stayed idle.
+      while (sockets.size > 0 && Date.now() - started < drainMs) await new Promise((r) => setTimeout(r, 20));
       server.closeIdleConnections();
-      await Promise.race([idle(), new Promise((r) => setTimeout(r, graceMs))]);
+      await Promise.race([idle(), new Promise((r) => setTimeout(r, Math.max(0, graceMs - (Date.now() - started))).unref())]);
       server.closeAllConnections();
       await closed;
+      // http.Server.close() on the stopped listener: a no-op but for clearing the server's
+      // connection-checking interval, which net.Server.close() leaves running.
+      server.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, afterAll, beforeAll } from '@jest/globals';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -123,4 +124,70 @@ describe('the built server (node dist/main.js, what npm start and production run
       await server.drop();
     }
   }, 60_000);
+});
+
+describe('SIGTERM drains keep-alive connections (node dist/main.js)', () => {
+  it('answers requests in flight and on open keep-alive connections with Connection: close, resets none, then exits 0', async () => {
+    const server = await createServerDatabase();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kelu-main-'));
+    dirs.push(dataDir);
+    try {
+      const s = await start({ KELU_DATA_DIR: dataDir, DATABASE_URL: server.url, KELU_MASTER_KEY: 'a-test-master-key-of-length', KELU_ADMIN_TOKEN: 'admin-token-for-the-drain', KELU_DRAIN_MS: '1500' });
+      const { hostname, port } = new URL(s.url);
+      // A load balancer's pool: 8 keep-alive connections, each sending one request after another.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+      const outcomes: { at: 'before' | 'after'; status?: number; connection?: string; error?: string }[] = [];
+      let signalled = false;
+      const one = () => new Promise<void>((resolve) => {
+        const at = signalled ? 'after' : 'before';
+        const req = http.request({ host: hostname, port, path: '/healthz', agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            outcomes.push({ at, status: res.statusCode, connection: String(res.headers.connection) });
+            resolve();
+          });
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          outcomes.push({ at, error: e.code ?? e.message });
+          resolve();
+        });
+        req.end();
+      });
+      // All 8 connections open and idle-in-between before the signal.
+      await Promise.all(Array.from({ length: 8 }, one));
+      expect(Object.values(agent.freeSockets).flat().length).toBe(8);
+      let stopAt = 0;
+      const exited = new Promise<number | null>((res) => s.child.once('exit', (code) => res(code)));
+      const loops = Array.from({ length: 8 }, async () => {
+        // Each connection keeps sending until it has been refused after the signal (the listener is gone).
+        for (;;) {
+          await one();
+          const last = outcomes.at(-1)!;
+          if (stopAt && Date.now() > stopAt) return;
+          if (last.at === 'after' && last.error === 'ECONNREFUSED') return;
+        }
+      });
+      // Let the loops run with requests in flight, then signal in the middle of them.
+      while (outcomes.length < 200) await new Promise((r) => setImmediate(r));
+      s.child.kill('SIGTERM');
+      signalled = true;
+      stopAt = Date.now() + 5000;
+      await Promise.all(loops);
+      expect(await exited).toBe(0);
+      agent.destroy();
+      const after = outcomes.filter((o) => o.at === 'after');
+      const errors = outcomes.filter((o) => o.error).map((o) => o.error);
+      // Nothing reset or cut: the only failure a client meets is a refused new connection, which a
+      // load balancer retries on another instance.
+      expect(errors.filter((e) => e !== 'ECONNREFUSED')).toEqual([]);
+      // Every one of the 8 connections ended with an answer that told the client to close it (sent on
+      // it after the server saw the signal), not with a cut; then the client's next connection was refused.
+      expect(outcomes.filter((o) => o.connection === 'close')).toHaveLength(8);
+      expect(outcomes.filter((o) => o.error === 'ECONNREFUSED')).toHaveLength(8);
+      expect(after.filter((o) => o.status === 200).length).toBeGreaterThanOrEqual(8);
+      expect(s.output()).toContain('stopped cleanly');
+    } finally {
+      await server.drop();
+    }
+  }, 90_000);
 });

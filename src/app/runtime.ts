@@ -57,6 +57,8 @@ export interface RuntimeOptions {
   handlers?: EventHandler[];
   /** Worker tuning (tests shorten leases and polls). */
   worker?: { leaseMs?: number; idlePollMs?: number; maxAttempts?: number; backoff?: (n: number) => number; yieldMaxMs?: number };
+  /** The clock the warm-up is timed on (performance.now() by default; tests move it). */
+  uptimeMs?: () => number;
   /** The clock for timers and lead timestamps (tests move it). */
   clock?: () => Date;
   timerPollMs?: number;
@@ -110,6 +112,8 @@ export interface Runtime {
    * (RunningServer.pressure). Above BUSY_IN_FLIGHT they yield to acknowledgements.
    */
   setLoadGauge(pressure: () => number): void;
+  /** True during the warm-up after start() (see config.warmupMs). */
+  warming(): boolean;
   start(): void;
   stop(): Promise<void>;
 }
@@ -181,13 +185,22 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   // through bursts (bench:wecom: 240 messages/s processed during the load, acks 1,530-1,810/s,
   // p99 61-62 ms; with the peak and pauses of up to 2 s: 80-100/s processed, 2,210-2,840/s, p99 36-40 ms).
   const BUSY_IN_FLIGHT = 24;
+  // A fresh process (a restart, a deploy) took up the backlog with cold code before its own
+  // acknowledgements and answered WeCom in up to 4 s for its first seconds (issue 19, while the warm
+  // instance answered in 40-110 ms). For config.warmupMs after start its workers claim nothing while
+  // any callback was in flight lately (the warm instances take the backlog) and one row per claim
+  // otherwise; a single instance with no traffic still processes from its first second.
+  const uptime = o.uptimeMs ?? (() => performance.now());
+  let warmUntil = Number.POSITIVE_INFINITY;
+  const warming = () => uptime() < warmUntil;
+  const holdWhile = () => warming() && gauge() > 0;
   const outbox: QueueWorker = new QueueWorker(
     database,
     async (tx, row: QueueRow, outside: OutsideResult) => {
       await rememberCard(tx, row.tenantId, row.payload as unknown as OutboundMessage, outside.result ?? {});
     },
     logger,
-    { table: 'outbox_messages', name: 'outbox', concurrency: Math.max(1, config.workers), yieldWhile: () => gauge() > BUSY_IN_FLIGHT, ...w },
+    { table: 'outbox_messages', name: 'outbox', concurrency: Math.max(1, config.workers), yieldWhile: () => gauge() > BUSY_IN_FLIGHT, holdWhile, singleWhile: warming, ...w },
     (row) => deliverers.send(row),
   );
   const inbox: QueueWorker = new QueueWorker(
@@ -199,7 +212,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       return outboundRows(replies, `in:${event.platform}:${event.eventId}`);
     },
     logger,
-    { table: 'inbox_events', name: 'inbox', concurrency: Math.max(1, config.workers), onDone: () => outbox.notify(), yieldWhile: () => gauge() > BUSY_IN_FLIGHT, ...w },
+    { table: 'inbox_events', name: 'inbox', concurrency: Math.max(1, config.workers), onDone: () => outbox.notify(), yieldWhile: () => gauge() > BUSY_IN_FLIGHT, holdWhile, singleWhile: warming, ...w },
     async (row) => {
       const r = await prepare(row);
       if (r.ok && r.result) (row as { prepared?: unknown }).prepared = r.result.profile;
@@ -310,10 +323,12 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   return {
     routers, auth, signIn, inbox, outbox, channels, tokens, deliverers, timers, tenantInfo, platforms, store, playground,
     status: () => Object.fromEntries(connections.map(({ name, c }) => [name, c.status()])),
+    warming,
     setLoadGauge(pressure) {
       gauge = pressure;
     },
     start() {
+      warmUntil = uptime() + config.warmupMs;
       if (config.workers > 0) {
         inbox.start();
         outbox.start();

@@ -31,6 +31,12 @@ export interface DeliveryAttempt {
 /** Sends one message on its platform; throws PlatformApiError (retryable or not) on failure. */
 export interface Deliverer {
   deliver(msg: OutboundMessage, attempt?: DeliveryAttempt): Promise<Record<string, unknown> | void>;
+  /**
+   * True when every send of this platform is safe to repeat with DeliveryAttempt.retry (the platform
+   * suppresses the duplicate). Otherwise each send is committed as sent right after it, not with its
+   * batch, so a crash leaves one send in doubt rather than a batch.
+   */
+  readonly suppressesDuplicates?: boolean;
 }
 
 /** What an adapter could learn about an external contact before the handler runs. */

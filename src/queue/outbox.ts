@@ -1,7 +1,7 @@
 import { runPrepared, type Tx } from '../db/database.js';
 import type { OutboundMessage } from '../channel/messages.js';
 import type { Deliverer } from '../channel/adapter.js';
-import type { Outbound, Outcome, QueueRow } from './worker.js';
+import type { Outbound, OutsideResult, QueueRow } from './worker.js';
 import { PlatformApiError } from '../lib/platform-error.js';
 
 
@@ -39,14 +39,14 @@ export class DelivererRegistry {
   }
 
   /** The outbox worker's network step, outside any transaction. */
-  async send(row: QueueRow): Promise<Outcome & { result?: Record<string, unknown> }> {
+  async send(row: QueueRow): Promise<OutsideResult> {
     const msg = row.payload as OutboundMessage;
     const d = this.override?.(msg.tenantId, msg.platform) ?? this.byPlatform.get(msg.platform);
     if (!d) return { ok: false, error: `no deliverer for platform ${msg.platform}`, retryable: true };
     try {
       // attempts counts claims: above 1, an earlier claim may have sent it (see DeliveryAttempt).
       const result = (await d.deliver(msg, { key: `kelu-${row.id}`, retry: row.attempts > 1 })) ?? {};
-      return { ok: true, result };
+      return { ok: true, result, commitAlone: !d.suppressesDuplicates };
     } catch (e) {
       if (e instanceof PlatformApiError) return { ok: false, error: `${e.message}${e.code !== undefined ? ` (code ${e.code})` : ''}`, retryable: e.retryable };
       // Unknown failures are treated as transient: retried with backoff, then parked as dead.

@@ -24,7 +24,14 @@ export interface Outbound {
   dedupeKey: string;
   payload: unknown;
 }
-export type OutsideResult = Outcome & { result?: Record<string, unknown> };
+export type OutsideResult = Outcome & {
+  result?: Record<string, unknown>;
+  /**
+   * Commit this row as done right after its outside step instead of with its batch: a send the
+   * platform would not recognise as a duplicate, so a crash must leave as few of them in doubt as it can.
+   */
+  commitAlone?: boolean;
+};
 
 export interface WorkerOptions {
   table: 'inbox_events' | 'outbox_messages';
@@ -48,6 +55,14 @@ export interface WorkerOptions {
    * anyway, and the backlog is finished no later for having let the acknowledgements go first.
    */
   yieldMaxMs?: number;
+  /**
+   * While this holds, claim nothing at all (unbounded): a fresh process leaves the backlog to warm
+   * instances while it is acknowledging callbacks, so its first acknowledgements never wait behind
+   * cold processing.
+   */
+  holdWhile?: () => boolean;
+  /** While this holds, claim one row at a time (a fresh process: one cold message per event-loop turn). */
+  singleWhile?: () => boolean;
 }
 
 export const defaultBackoff = (attempts: number) => Math.min(5 * 60_000, 500 * 2 ** Math.min(attempts, 12)) * (0.75 + Math.random() * 0.5);
@@ -82,6 +97,8 @@ export class QueueWorker {
       onDone: () => undefined,
       yieldWhile: () => false,
       yieldMaxMs: 2000,
+      holdWhile: () => false,
+      singleWhile: () => false,
       ...opts,
     };
   }
@@ -111,17 +128,18 @@ export class QueueWorker {
   }
 
   /** Claims and processes at most one batch; returns how many rows it handled. For tests and drains. */
-  async runOnce(): Promise<number> {
-    const rows = await this.claim();
+  async runOnce(limit = this.opts.batchSize): Promise<number> {
+    const rows = await this.claim(limit);
     if (rows.length === 1) await this.process(rows[0]!);
     else if (rows.length > 1) await this.processBatch(rows);
     return rows.length;
   }
 
   /**
-   * Several rows in one transaction, each inside its own savepoint: one durable commit for the
-   * batch instead of one per row. A row whose handler throws is rolled back to its savepoint and
-   * failed on its own; if the batch as a whole cannot commit, every row is finished on its own.
+   * Rows without an outside step (inbox): several rows in one transaction, one durable commit for
+   * the batch instead of one per row; if the batch as a whole cannot commit, every row is finished
+   * on its own. Rows with one (outbox sends): one claim for the batch, the sends one after the
+   * other, then one commit, except sends whose outcome says commitAlone (each committed at once).
    */
   private async processBatch(rows: QueueRow[]): Promise<void> {
     this.active += rows.length;
@@ -135,7 +153,7 @@ export class QueueWorker {
       let ours = new Set(rows.map((r) => String(r.id)));
       for (const row of rows) {
         if (this.handleOutside && Date.now() - leaseFrom > this.opts.leaseMs / 2) {
-          // The rows already sent as well: they are marked done only when the batch commits.
+          // The rows sent but not yet committed as well: they are marked done when the batch commits.
           const held = [...ready.map((r) => r.row), ...rows.slice(rows.indexOf(row)).filter((r) => ours.has(String(r.id)))];
           leaseFrom = Date.now();
           ours = new Set(await this.renewLease(held));
@@ -143,8 +161,17 @@ export class QueueWorker {
         if (!ours.has(String(row.id))) continue;
         let outcome: OutsideResult = { ok: true };
         if (this.handleOutside) outcome = await this.handleOutside(row).catch((e: unknown) => ({ ok: false as const, error: errText(e), retryable: true }));
-        if (outcome.ok) ready.push({ row, outcome });
-        else await this.fail(row, outcome.error, outcome.retryable);
+        if (!outcome.ok) await this.fail(row, outcome.error, outcome.retryable);
+        else if (outcome.commitAlone) {
+          // Marked sent in its own transaction right after the send, not with the batch: a crash
+          // (kill -9) mid-batch then leaves at most this one row in doubt, not every row sent so far
+          // — on a platform without duplicate suppression (DingTalk session replies) they would all
+          // be shown twice (bench:chaos, one commit per batch: 2, 2 and 1 doubled in three runs).
+          // Platforms that suppress duplicates keep the batch's single commit (bench:pipeline with
+          // one commit per send for every platform: 93-104 messages/s against 122, acknowledge->lead
+          // p50 13-15 s against 0.7 s, on a loaded machine).
+          await this.finish(row, outcome);
+        } else ready.push({ row, outcome });
       }
       if (this.handleOutside && ready.length && Date.now() - leaseFrom > this.opts.leaseMs / 2) {
         const still = new Set(await this.renewLease(ready.map((r) => r.row)));
@@ -177,11 +204,12 @@ export class QueueWorker {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      while (this.running && this.opts.holdWhile()) await new Promise((r) => setTimeout(r, 20));
       // A bounded pause per batch, so a long burst slows processing but never starves it.
       for (let waited = 0; waited < this.opts.yieldMaxMs && this.running && this.opts.yieldWhile(); waited += 20) await new Promise((r) => setTimeout(r, 20));
       let n = 0;
       try {
-        n = await this.runOnce();
+        n = await this.runOnce(this.opts.singleWhile() ? 1 : this.opts.batchSize);
       } catch (err) {
         this.logger.error({ err, queue: this.opts.name }, 'queue poll failed');
       }
@@ -203,7 +231,7 @@ export class QueueWorker {
     }
   }
 
-  private async claim(): Promise<QueueRow[]> {
+  private async claim(limit: number): Promise<QueueRow[]> {
     const t = this.opts.table;
     // Two index-ordered reads (due rows; expired leases) instead of one OR: an OR with ORDER BY
     // reads and sorts the whole backlog on every claim, which slows claims as the backlog grows.
@@ -217,7 +245,7 @@ export class QueueWorker {
       )
       update ${t} set status = 'processing', attempts = attempts + 1, locked_until = now() + $1::interval
       where id in (select id from due union all select id from expired)
-      returning id, tenant_id as "tenantId", attempts, platform, kind, payload`, [`${Math.ceil(this.opts.leaseMs)} milliseconds`, this.opts.batchSize]);
+      returning id, tenant_id as "tenantId", attempts, platform, kind, payload`, [`${Math.ceil(this.opts.leaseMs)} milliseconds`, limit]);
     // Oldest first within the batch, as they arrived.
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
@@ -239,18 +267,32 @@ export class QueueWorker {
 
   /** The row's transaction after its outside step succeeded: the handler's writes and the ack commit together. */
   private async finish(row: QueueRow, outcome: OutsideResult): Promise<void> {
-    try {
-      await this.database.db.transaction(async (tx) => {
-        const outbound = (await this.handle(tx, row, outcome)) ?? [];
-        await this.markDone(tx, [{ row, outcome }], outbound);
-      });
-      this.opts.onDone(row);
-    } catch (err) {
-      if (err instanceof LeaseLost) {
-        this.logger.warn({ queue: this.opts.name, id: row.id }, 'lease lost: another worker owns this item now; rolled back');
+    // After an outside step (a platform send) the row is done as far as the user can see: a commit
+    // that fails (the database restarting, a dropped connection) is tried again for a while, not
+    // turned into a second send. Only then is it failed, and its next attempt is a retry that
+    // carries the platform's duplicate suppression where there is one (bench:chaos: a PostgreSQL
+    // restart right after a batch of DingTalk session replies sent 2 of them twice).
+    const delays = this.handleOutside ? [250, 500, 1000, 2000, 4000].filter((_, i, a) => a.slice(0, i + 1).reduce((x, y) => x + y, 0) < this.opts.leaseMs / 2) : [];
+    for (let k = 0; ; k++) {
+      try {
+        await this.database.db.transaction(async (tx) => {
+          const outbound = (await this.handle(tx, row, outcome)) ?? [];
+          await this.markDone(tx, [{ row, outcome }], outbound);
+        });
+        this.opts.onDone(row);
+        return;
+      } catch (err) {
+        if (err instanceof LeaseLost) {
+          this.logger.warn({ queue: this.opts.name, id: row.id }, 'lease lost: another worker owns this item now; rolled back');
+          return;
+        }
+        if (k < delays.length && this.running) {
+          await new Promise((r) => setTimeout(r, delays[k]));
+          continue;
+        }
+        await this.fail(row, errText(err), (err as { retryable?: boolean }).retryable !== false);
         return;
       }
-      await this.fail(row, errText(err), (err as { retryable?: boolean }).retryable !== false);
     }
   }
 

@@ -72,7 +72,7 @@ export async function startHarness(
   const dingtalk = opts.dingtalk ?? new FakeDingtalkServer({ redeliverDelayMs: 50 });
   if (!opts.dingtalk) await dingtalk.start();
   const dt = { DINGTALK_API_BASE: dingtalk.url, DINGTALK_OAPI_BASE: dingtalk.url, DINGTALK_GATEWAY_URL: `${dingtalk.url}/v1.0/gateway/connections/open` };
-  const config = loadConfig({ ...dt, WECOM_API_BASE: url, KELU_WORKERS: '2', KELU_ADMIN_TOKEN: 'harness-admin-token-0123', ...(opts.env ?? {}) });
+  const config = loadConfig({ ...dt, WECOM_API_BASE: url, KELU_WORKERS: '2', KELU_ADMIN_TOKEN: 'harness-admin-token-0123', KELU_WARMUP_MS: '0', ...(opts.env ?? {}) });
   const { logger, lines } = captureLogger('info');
   const runtime = createRuntime({
     config,
@@ -82,6 +82,7 @@ export async function startHarness(
     worker: { leaseMs: 1000, idlePollMs: 20, backoff: () => 50, ...(opts.worker ?? {}) },
     ...(opts.handlers ? { handlers: opts.handlers } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.uptimeMs ? { uptimeMs: opts.uptimeMs } : {}),
     ...(opts.sessions ? { sessions: opts.sessions } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
     timerPollMs: opts.timerPollMs ?? 50,
@@ -97,7 +98,7 @@ export async function startHarness(
     database,
     logs: lines,
     async close() {
-      await server.close(1000);
+      await server.close({ drainMs: 0, graceMs: 1000 });
       await runtime.stop();
       if (!opts.wecom) await wecom.stop();
       if (!opts.dingtalk) await dingtalk.stop();

@@ -32,6 +32,8 @@ export function createWecomDeliverer(deps: WecomDelivererDeps): Deliverer & { cl
   };
   return {
     client,
+    // A retry carries enable_duplicate_check (message/send); card updates are idempotent.
+    suppressesDuplicates: true,
     async deliver(msg: OutboundMessage, attempt?: DeliveryAttempt) {
       const c = await client(msg.tenantId);
       const env = (await deps.channel(msg.tenantId))!;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { runPrepared, type Tx } from '../db/database.js';
 import type { OutboundMessage } from '../channel/messages.js';
 import type { Deliverer } from '../channel/adapter.js';
@@ -24,6 +25,15 @@ export function outboundRows(messages: OutboundMessage[], keyPrefix: string): Ou
   return messages.map((m, i) => ({ tenantId: m.tenantId, platform: m.platform, kind: m.reply.kind, dedupeKey: `${keyPrefix}:${i}`, payload: m }));
 }
 
+/**
+ * A message's idempotency key on its platform (DingTalk's cardBizId, say): the same on every attempt of one
+ * outbox row, and not the same for two rows, also across databases (a reset one counts its ids from 1 again,
+ * so the id alone could make DingTalk drop a new message as a repeat of an old one).
+ */
+export function deliveryKey(id: number | string, payload: unknown): string {
+  return `kelu${createHash('sha256').update(`${String(id)}\u0000${JSON.stringify(payload)}`).digest('hex').slice(0, 28)}`;
+}
+
 export class DelivererRegistry {
   private readonly byPlatform = new Map<string, Deliverer>();
 
@@ -45,7 +55,7 @@ export class DelivererRegistry {
     if (!d) return { ok: false, error: `no deliverer for platform ${msg.platform}`, retryable: true };
     try {
       // attempts counts claims: above 1, an earlier claim may have sent it (see DeliveryAttempt).
-      const result = (await d.deliver(msg, { key: `kelu-${row.id}`, retry: row.attempts > 1 })) ?? {};
+      const result = (await d.deliver(msg, { key: deliveryKey(row.id, row.payload), retry: row.attempts > 1 })) ?? {};
       return { ok: true, result, commitAlone: !d.suppressesDuplicates };
     } catch (e) {
       if (e instanceof PlatformApiError) return { ok: false, error: `${e.message}${e.code !== undefined ? ` (code ${e.code})` : ''}`, retryable: e.retryable };

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { cardEventXml, inboxRows, outboxRows, postWecom, settled, seedTenant, startHarness, textMessageXml, waitFor, wecomCallback, WECOM, type Harness } from '../helpers/harness.js';
+import { cardEventXml, dingtalkAnswers, inboxRows, nonEmpty, outboxRows, postWecom, settled, seedTenant, startHarness, textMessageXml, waitFor, wecomCallback, WECOM, type Harness } from '../helpers/harness.js';
 import { postRobot, robotMessage } from '../adapters/dingtalk/dingtalk.helpers.js';
 import { json } from '../helpers/test-app.js';
 import { createUser } from '../../src/crm/users.repo.js';
@@ -120,9 +120,8 @@ describe.each(backends)('lead capture from chat on %s', (backend) => {
     const c = await waitFor(async () => (await customers()).find((x) => x.name === '周总'), 10_000, 'customer from the contact');
     expect(c.owner_id).toBe(users.zhang.id);
     expect(c.company).toBe('周氏医疗');
-    const before = h.dingtalk.requestsTo('/robot/sendBySession').length;
     expect((await postRobot(h.server, robotMessage({ msgId: 'dt-5003', text: '周总 13900001111 邮箱 zhou@zhoumed.cn 想要血压计报价', staffId: 'dt-rep-li', fakeUrl: h.dingtalk.url }))).status).toBe(200);
-    await waitFor(async () => h.dingtalk.requestsTo('/robot/sendBySession').length > before, 10_000, 'DingTalk answer');
+    await waitFor(async () => nonEmpty(await dingtalkAnswers(h, t.database, 'dt-5003')), 10_000, 'DingTalk answer');
     const matches = (await customers()).filter((x) => x.name === '周总' && !x.merged_into);
     expect(matches).toHaveLength(1);
     expect(await identitiesOf(matches[0]!.id)).toEqual([

@@ -39,7 +39,8 @@ describe('the stage questionnaire in DingTalk (PostgreSQL)', () => {
   const cardsTo = (user: string) => h.dingtalk.requestsTo('/v1.0/card/instances/createAndDeliver').map((r) => r.body as any).filter((b) => b.openSpaceId === `dtv1.card//IM_ROBOT.${user}`);
   const nextCard = async (user: string, n: number) => (await waitFor(async () => cardsTo(user).length > n && cardsTo(user), 10_000, `card ${n + 1} to ${user}`))[n];
   const updates = () => h.dingtalk.requestsTo('/v1.0/card/instances').filter((r) => r.method === 'PUT').map((r) => r.body as any);
-  const robotTo = (user: string) => h.dingtalk.requestsTo('/v1.0/robot/oToMessages/batchSend').map((r) => r.body as any).filter((b) => b.userIds.includes(user)).map((b) => JSON.parse(b.msgParam));
+  // What a user was told outside cards (robot messages, or the robot's keyed ordinary cards), as text.
+  const robotTo = (user: string) => h.dingtalk.shown.filter((m) => m.to === user && (m.via === 'robot' || m.via === 'standardCard')).map((m) => m.text);
   const stageOf = async () => (await t.database.query<{ stage_key: string }>(sql`select stage_key from stage_entries where customer_id = ${customerId} and left_at is null`))[0]?.stage_key;
   const answer = (user: string, card: any, params: Record<string, unknown>) => h.dingtalk.pushCardCallback({
     outTrackId: card.outTrackId, userId: user, corpId: 'ding0123', type: 'actionCallback', spaceType: 'IM_ROBOT', spaceId: user,
@@ -60,7 +61,7 @@ describe('the stage questionnaire in DingTalk (PostgreSQL)', () => {
     const budget = await nextCard('dt-rep-li', 2);
     expect(await stageOf()).toBe('needs');
     answer('dt-rep-li', budget, { actionKey: 'yes' });
-    await waitFor(async () => robotTo('dt-rep-li').some((p) => String(p.text).includes('国产替代方案对比模板')), 10_000, 'the template');
+    await waitFor(async () => robotTo('dt-rep-li').some((text) => text.includes('国产替代方案对比模板')), 10_000, 'the template');
     expect(await stageOf()).toBe('solution');
 
     const tech = await nextCard('dt-rep-li', 3);
@@ -72,7 +73,7 @@ describe('the stage questionnaire in DingTalk (PostgreSQL)', () => {
     expect(todoBody.dueTime).toBe(clock.now().getTime() + 2 * 3600_000);
 
     clock.advance(2 * 3600_000 + 60_000);
-    await waitFor(async () => robotTo('dt-mgr-chen').some((p) => String(p.content).startsWith('逾期未完成：提交技术参数：钱院长')), 10_000, 'escalation to the manager');
+    await waitFor(async () => robotTo('dt-mgr-chen').some((text) => text.startsWith('逾期未完成：提交技术参数：钱院长')), 10_000, 'escalation to the manager');
     expect(await t.database.query(sql`select * from stage_entries where customer_id = ${customerId}`)).toHaveLength(4);
     // 完成 on the todo card closes the task, updates the card and completes the DingTalk todo.
     await waitFor(async () => (await t.database.query<{ n: number }>(sql`select jsonb_array_length(card_refs) as n from tasks where id = ${todo.outTrackId}`))[0]!.n === 1, 10_000, 'todo card remembered');

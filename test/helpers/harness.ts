@@ -14,6 +14,8 @@ import { FakeDingtalkServer } from '../fakes/fake-dingtalk-server.js';
 import { WecomCrypto } from '../../src/adapters/wecom/wecom.crypto.js';
 import { captureLogger } from './test-app.js';
 import type { DingtalkStreams } from '../../src/adapters/dingtalk/dingtalk.channel.js';
+import { deliveryKey } from '../../src/queue/outbox.js';
+import type { ShownDingtalk } from '../fakes/fake-dingtalk-server.js';
 
 export const WECOM = {
   corpId: 'ww0123456789abcdef',
@@ -172,6 +174,21 @@ export async function inboxRows(database: Database) {
 
 export async function outboxRows(database: Database) {
   return database.query<{ id: number; status: string; attempts: number; kind: string; payload: any; attempt_log: any[]; last_error: string | null }>(sql`select * from outbox_messages order by id`);
+}
+
+/** For waitFor: an empty list is no answer yet. */
+export function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length ? list : undefined;
+}
+
+/**
+ * What people in DingTalk saw in answer to one inbound message: the fake's shown messages sent with the
+ * idempotency id of one of that message's outbox rows (a row to several users has `<key>-<n>` ids).
+ */
+export async function dingtalkAnswers(h: Pick<Harness, 'dingtalk'>, database: Database, eventId: string): Promise<ShownDingtalk[]> {
+  const rows = await database.query<{ id: number; payload: unknown }>(sql`select id, payload from outbox_messages where platform = 'dingtalk' and dedupe_key like ${`in:dingtalk:${eventId}:%`}`);
+  const keys = rows.map((r) => deliveryKey(r.id, r.payload));
+  return h.dingtalk.shown.filter((m) => m.key !== undefined && keys.some((k) => m.key === k || m.key!.startsWith(`${k}-`)));
 }
 
 /** The default tenant's (or another's) DingTalk Stream connection in a runtime, if one is open. */

@@ -2,7 +2,9 @@ import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { captureLogger } from '../helpers/test-app.js';
-import { outboxRows, postWecom, seedTenant, settled, startHarness, textMessageXml, waitFor, wecomCallback, type Harness } from '../helpers/harness.js';
+import { dingtalkAnswers, nonEmpty, outboxRows, postWecom, seedTenant, settled, startHarness, textMessageXml, waitFor, wecomCallback, type Harness } from '../helpers/harness.js';
+import { postRobot, robotMessage } from '../adapters/dingtalk/dingtalk.helpers.js';
+import { deliveryKey } from '../../src/queue/outbox.js';
 import { QueueWorker, type QueueRow } from '../../src/queue/worker.js';
 
 // Exactly one reply as the rep sees it: a send whose answer was lost, a row re-claimed after its
@@ -59,6 +61,52 @@ describe.each(backends)('the outbox sends each reply once on %s', (backend) => {
     expect(callsTo('rep-li', '钱院长')).toHaveLength(2);
     expect(callsTo('rep-li', '钱院长')[1]!.body).toMatchObject({ enable_duplicate_check: 1 });
     expect(shownTo('rep-li', '钱院长')).toHaveLength(1);
+  });
+
+  const robotCardSends = (key: string) => h.dingtalk.requestsTo('/v1.0/im/v1.0/robot/interactiveCards/send').filter((r) => (r.body as { cardBizId?: string }).cardBizId === key);
+
+  it('a DingTalk answer that reached DingTalk but whose response was lost goes again with the same cardBizId, and is shown once', async () => {
+    await settled(h);
+    h.dingtalk.loseAnswerNext('/v1.0/im/v1.0/robot/interactiveCards/send', 1);
+    expect((await postRobot(h.server, robotMessage({ msgId: 'once-dt-1', text: '郑主任 13688880002 想看监护仪', fakeUrl: h.dingtalk.url }))).status).toBe(200);
+    const row = await waitFor(async () => (await outboxRows(t.database)).find((r) => r.payload.platform === 'dingtalk' && JSON.stringify(r.payload).includes('136****0002') && r.status === 'done'), 10_000, 'the answer row done');
+    const key = deliveryKey(row.id, row.payload);
+    expect(robotCardSends(key)).toHaveLength(2);
+    expect(row.attempt_log.map((a: { ok: boolean }) => a.ok)).toEqual([false, true]);
+    expect(await dingtalkAnswers(h, t.database, 'once-dt-1')).toHaveLength(1);
+    expect(h.dingtalk.shown.filter((m) => m.key === key)).toHaveLength(1);
+  });
+
+  it('a DingTalk row left in flight by an instance killed after the send is sent again with its key, not shown again', async () => {
+    await settled(h);
+    await h.runtime.outbox.stop();
+    const payload = { tenantId: 'default', platform: 'dingtalk', to: { userIds: ['dt-rep-li'], conversationId: 'cidAbCdEf==', conversationType: 'single' }, reply: { kind: 'text', text: '已记录：冯院长' } };
+    const [{ id }] = (await t.database.query<{ id: number }>(sql`
+      insert into outbox_messages (tenant_id, platform, dedupe_key, kind, payload, status, attempts, locked_until)
+      values ('default', 'dingtalk', 'crashed-dt-1', 'text', ${JSON.stringify(payload)}::jsonb, 'processing', 1, now() + interval '1 hour')
+      returning id`)) as [{ id: number }];
+    const stored = (await outboxRows(t.database)).find((r) => r.id === id)!.payload;
+    // The killed instance's send: it reached DingTalk, the row was never marked.
+    await h.runtime.deliverers.send({ id, tenantId: 'default', attempts: 1, payload: stored });
+    const shown = () => h.dingtalk.shown.filter((m) => m.text === '已记录：冯院长');
+    expect(shown()).toHaveLength(1);
+    const repeatsBefore = h.dingtalk.repeatedIds;
+    await t.database.query(sql`update outbox_messages set locked_until = now() - interval '1 second' where id = ${id}`);
+    h.runtime.outbox.start();
+    await waitFor(async () => (await outboxRows(t.database)).find((r) => r.id === id)?.status === 'done', 10_000, 'the re-claimed row');
+    const key = deliveryKey(id, stored);
+    expect(robotCardSends(key)).toHaveLength(2);
+    expect(h.dingtalk.repeatedIds).toBe(repeatsBefore + 1);
+    expect(shown()).toHaveLength(1);
+    expect(nonEmpty(shown())?.[0]).toMatchObject({ via: 'standardCard', to: 'dt-rep-li', key });
+  });
+
+  it('the key is one per outbox row: the same on every attempt, another for another row or another database\'s row with the same id', () => {
+    const p = { tenantId: 'default', platform: 'dingtalk', to: { userIds: ['u'] }, reply: { kind: 'text', text: '你好' } };
+    expect(deliveryKey(7, p)).toBe(deliveryKey(7, JSON.parse(JSON.stringify(p))));
+    expect(deliveryKey(7, p)).toMatch(/^kelu[0-9a-f]{28}$/);
+    expect(deliveryKey(8, p)).not.toBe(deliveryKey(7, p));
+    expect(deliveryKey(7, { ...p, reply: { kind: 'text', text: '您好' } })).not.toBe(deliveryKey(7, p));
   });
 
   it('a claimed batch commits each send the platform would not recognise as a duplicate right after it, so a crash mid-batch leaves one in doubt at most', async () => {

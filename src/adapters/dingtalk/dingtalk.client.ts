@@ -2,8 +2,8 @@ import type { Recipient, Reply } from '../../channel/messages.js';
 import { nodeHttp, type HttpFetch, type HttpResponse } from '../../lib/http.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
 import type { TokenCache, TokenKey } from '../../lib/token-cache.js';
-import { renderCard, renderCardUpdate, renderRobotPayload, renderWebhookBody } from './dingtalk.render.js';
-import type { DingtalkCardPayload, DingtalkRobotPayload, DingtalkWebhookBody } from './dingtalk.types.js';
+import { renderCard, renderCardUpdate, renderRobotPayload, renderStandardCard, renderWebhookBody } from './dingtalk.render.js';
+import type { DingtalkCardPayload, DingtalkRobotPayload, DingtalkStandardCardData, DingtalkWebhookBody } from './dingtalk.types.js';
 
 export interface DingtalkClientOptions {
   tenantId: string;
@@ -44,6 +44,17 @@ const THROTTLE_CODE = /QpsLimit|QpmLimit|Throttl|FlowControl|LimitExceeded|Servi
 const RETRY_ERRCODES = new Set([-1, 90002, 90006, 90018, 90019, 130101]);
 
 type Base = 'api' | 'oapi' | 'none';
+
+/**
+ * DingTalk's answer to a card id (outTrackId / cardBizId) it already holds: the card exists, so the send
+ * that created it got through. Seen as codes and messages like "param.outTrackIdRepeat", "duplicated",
+ * "task existed"; an idempotent answer (200) needs no rule. "not exist" (a user, a robot) is no such answer.
+ */
+const DUPLICATE_ID = /dup|repeat|already|(?<!not[ _.-]?)exist(?:s|ed)?\b|重复|已存在/i;
+
+export function isDuplicateIdError(e: unknown): boolean {
+  return e instanceof PlatformApiError && !e.retryable && e.httpStatus !== undefined && e.httpStatus < 500 && DUPLICATE_ID.test(`${String(e.code ?? '')} ${e.message}`);
+}
 
 /**
  * One DingTalk app (appKey) for one tenant. Every call gets the token from the shared TokenCache,
@@ -112,6 +123,20 @@ export class DingtalkClient {
     });
   }
 
+  /**
+   * A robot's ordinary interactive card (StandardCard: no template) to a group or one user. `cardBizId` is
+   * DingTalk's idempotency id: a send repeated with the same id shows no second card.
+   */
+  sendRobotCard(cardBizId: string, data: DingtalkStandardCardData, to: { openConversationId: string } | { userId: string }): Promise<{ processQueryKey?: string }> {
+    return this.authed('POST', 'api', '/v1.0/im/v1.0/robot/interactiveCards/send', {
+      cardTemplateId: 'StandardCard',
+      cardBizId,
+      robotCode: this.opts.robotCode,
+      cardData: JSON.stringify(data),
+      ...('openConversationId' in to ? { openConversationId: to.openConversationId } : { singleChatReceiver: JSON.stringify({ userId: to.userId }) }),
+    });
+  }
+
   updateCard(card: DingtalkCardPayload): Promise<unknown> {
     return this.authed('PUT', 'api', '/v1.0/card/instances', {
       outTrackId: card.outTrackId,
@@ -154,18 +179,22 @@ export class DingtalkClient {
   }
 
   /**
-   * The one deliver(): picks the channel for a reply. A live sessionWebhook is cheapest (no token, no quota);
-   * otherwise robot sends to users or the group. Cards always go through the card API.
+   * The one deliver(): picks the channel for a reply. With a `key` (the outbox's id for this message, the same
+   * on every attempt) every send carries DingTalk's own idempotency id, so a send repeated after a crash shows
+   * nothing twice: cards by outTrackId, text and markdown as the robot's ordinary card by cardBizId. Without a
+   * key (no outbox behind the call), a live sessionWebhook is cheapest (no token, no quota); otherwise robot
+   * sends to users or the group.
    */
-  async deliver(to: Recipient, reply: Reply): Promise<void> {
+  async deliver(to: Recipient, reply: Reply, key?: string): Promise<void> {
     if (reply.kind === 'cardUpdate') return void (await this.updateCard(renderCardUpdate(reply)));
     if (reply.kind === 'card') {
       const card = renderCard(reply.card);
-      if (to.conversationType === 'group' && to.conversationId) return void (await this.sendCard(card, { openConversationId: to.conversationId }));
+      if (to.conversationType === 'group' && to.conversationId) return this.once(() => this.sendCard(card, { openConversationId: to.conversationId! }));
       if (!to.userIds?.length) throw new PlatformApiError('dingtalk deliver: card without a recipient', false);
-      for (const userId of to.userIds) await this.sendCard({ ...card, outTrackId: to.userIds.length > 1 ? `${card.outTrackId}:${userId}` : card.outTrackId }, { userId });
+      for (const userId of to.userIds) await this.once(() => this.sendCard({ ...card, outTrackId: to.userIds!.length > 1 ? `${card.outTrackId}:${userId}` : card.outTrackId }, { userId }));
       return;
     }
+    if (key && (await this.deliverKeyed(to, reply, key))) return;
     const webhookLive = to.replyUrl && (!to.replyUrlExpiresAt || Date.parse(to.replyUrlExpiresAt) - 5_000 > this.now());
     if (webhookLive) return this.replyViaSessionWebhook(to.replyUrl!, renderWebhookBody(reply));
     const payload = renderRobotPayload(reply);
@@ -175,6 +204,37 @@ export class DingtalkClient {
       return;
     }
     throw new PlatformApiError('dingtalk deliver: no recipient', false);
+  }
+
+  /**
+   * Text or markdown as keyed cards: to the group, or to each user (the key plus the user's place in the list,
+   * which the stored message keeps). False when DingTalk turned the first card down (a sender outside the
+   * organisation has no staff id to address): a refusal delivered nothing, so the unkeyed way may follow.
+   */
+  private async deliverKeyed(to: Recipient, reply: Extract<Reply, { kind: 'text' | 'markdown' }>, key: string): Promise<boolean> {
+    const data = renderStandardCard(reply);
+    const targets: ({ openConversationId: string } | { userId: string })[] =
+      to.conversationType === 'group' && to.conversationId ? [{ openConversationId: to.conversationId }] : (to.userIds ?? []).map((userId) => ({ userId }));
+    if (targets.length === 0) return false;
+    for (const [i, target] of targets.entries()) {
+      try {
+        await this.once(() => this.sendRobotCard(targets.length > 1 ? `${key}-${i}` : key, data, target));
+      } catch (e) {
+        const refused = e instanceof PlatformApiError && !e.retryable && e.httpStatus !== undefined && e.httpStatus >= 400 && e.httpStatus < 500;
+        if (i === 0 && refused && to.replyUrl) return false;
+        throw e;
+      }
+    }
+    return true;
+  }
+
+  /** A create under an id DingTalk already holds means an earlier attempt created it: done, not failed. */
+  private async once(send: () => Promise<unknown>): Promise<void> {
+    try {
+      await send();
+    } catch (e) {
+      if (!isDuplicateIdError(e)) throw e;
+    }
   }
 
   private async authed<T>(method: string, base: Base, path: string, body: unknown): Promise<T> {

@@ -1,7 +1,7 @@
 import type { DingtalkEnv } from './dingtalk.config.js';
 import type { HttpFetch } from '../../lib/http.js';
 import type { OutboundMessage, Reply } from '../../channel/messages.js';
-import type { Deliverer } from '../../channel/adapter.js';
+import type { Deliverer, DeliveryAttempt } from '../../channel/adapter.js';
 import type { TokenCache } from '../../lib/token-cache.js';
 import type { Logger } from '../../lib/logger.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
@@ -48,7 +48,7 @@ export function createDingtalkDeliverer(deps: DingtalkDelivererDeps): Deliverer 
   };
   return {
     client: async (tenantId) => (await open(tenantId)).client,
-    async deliver(msg: OutboundMessage) {
+    async deliver(msg: OutboundMessage, attempt?: DeliveryAttempt) {
       const { env, client } = await open(msg.tenantId);
       // Without a card template a card cannot be sent at all; the same content as markdown beats a dead message.
       // The todo still follows the original card: it is where a manager without the card sees the work.
@@ -59,7 +59,7 @@ export function createDingtalkDeliverer(deps: DingtalkDelivererDeps): Deliverer 
       if (original.kind === 'card' && original.card.todo && msg.to.userIds?.length) {
         // Look-ups before the card: a transient failure here retries the message with nothing sent yet.
         const { executors, errors } = await resolveExecutors(todo, msg.to.userIds);
-        await client.deliver(msg.to, reply);
+        await client.deliver(msg.to, reply, attempt?.key);
         // After the card: from here on nothing throws, or the outbox's retry would send the card twice.
         return todoResult(await createTodos(todo, original.card, executors, errors));
       }
@@ -70,7 +70,7 @@ export function createDingtalkDeliverer(deps: DingtalkDelivererDeps): Deliverer 
         await client.deliver(msg.to, reply);
         return done?.error ? { todoError: done.error } : undefined;
       }
-      await client.deliver(msg.to, reply);
+      await client.deliver(msg.to, reply, attempt?.key);
       return undefined;
     },
   };

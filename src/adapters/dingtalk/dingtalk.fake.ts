@@ -40,6 +40,18 @@ export interface StreamAck {
   connectionId: string;
 }
 
+/** One message as the people in DingTalk see it: every send the platform would show, repeats with a known id not counted. */
+export interface ShownDingtalk {
+  via: 'session' | 'robot' | 'group' | 'card' | 'standardCard';
+  /** A user id, a group's openConversationId, or a session (the session webhook's `session`). */
+  to: string;
+  text: string;
+  /** The idempotency id it was sent with (outTrackId / cardBizId), if any. */
+  key?: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
 export type Failure = '5xx' | '429' | 'throttle' | 'expiredToken' | 'timeout' | 'badRequest';
 
 interface Pending {
@@ -75,8 +87,26 @@ export class FakeDingtalkServer {
   private gatewayFailuresLeft = 0;
 
   constructor(
-    private readonly opts: { appKey?: string; appSecret?: string; redeliverDelayMs?: number; tokenTtlSeconds?: number } = {},
+    private readonly opts: {
+      appKey?: string;
+      appSecret?: string;
+      redeliverDelayMs?: number;
+      tokenTtlSeconds?: number;
+      /**
+       * How a create with an id DingTalk already holds (outTrackId, cardBizId) is answered: as the first one was
+       * (idempotent, the default) or turned down with a "repeat" error. Both show nothing new; Kelu must take
+       * both as sent.
+       */
+      repeatedIds?: 'idempotent' | 'reject';
+    } = {},
   ) {}
+
+  /** What users see, in order (see ShownDingtalk). */
+  readonly shown: ShownDingtalk[] = [];
+  /** Sends that came again with an id DingTalk already held (absorbed: idempotent, or turned down). */
+  repeatedIds = 0;
+  private readonly cardIds = new Map<string, { processQueryKey: string; data: string }>();
+  private readonly lostAnswers: { pathPrefix: string; times: number }[] = [];
 
   private readonly authCodes = new Map<string, { userId: string; unionId: string; appKey: string }>();
 
@@ -240,6 +270,14 @@ export class FakeDingtalkServer {
     this.validTokens.clear();
   }
 
+  /**
+   * The next `times` requests to `pathPrefix` are carried out, and then their answer is lost (the connection
+   * is cut before a byte of it): what a send looks like to a process killed while it waits.
+   */
+  loseAnswerNext(pathPrefix: string, times = 1): void {
+    this.lostAnswers.push({ pathPrefix, times });
+  }
+
   requestsTo(path: string): RecordedRequest[] {
     return this.requests.filter((r) => r.path === path);
   }
@@ -257,8 +295,14 @@ export class FakeDingtalkServer {
     }
     const path = u.pathname;
     this.requests.push({ method: req.method ?? '', path, query: Object.fromEntries(u.searchParams), headers: req.headers, body, at: Date.now() });
+    const lost = this.lostAnswers.find((x) => x.times > 0 && path.startsWith(x.pathPrefix) && path !== '/v1.0/oauth2/accessToken');
     const send = (status: number, json: unknown) => {
       if (res.headersSent || res.destroyed) return;
+      if (lost && lost.times > 0) {
+        lost.times--;
+        res.socket?.destroy();
+        return;
+      }
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
     };
     const b = (body ?? {}) as Record<string, unknown>;
@@ -286,7 +330,9 @@ export class FakeDingtalkServer {
       return send(200, { accessToken: token, expireIn: this.opts.tokenTtlSeconds ?? 7200 });
     }
     if (path === '/robot/sendBySession') {
-      if (!u.searchParams.get('session')) return send(200, { errcode: 300001, errmsg: 'session 不存在' });
+      const session = u.searchParams.get('session');
+      if (!session) return send(200, { errcode: 300001, errmsg: 'session 不存在' });
+      this.show('session', session, webhookText(b), undefined, b);
       return send(200, { errcode: 0, errmsg: 'ok' });
     }
     if (path === '/topapi/v2/user/getuserinfo') {
@@ -305,14 +351,55 @@ export class FakeDingtalkServer {
     const token = String(req.headers['x-acs-dingtalk-access-token'] ?? '');
     if (!this.validTokens.has(token)) return send(401, { code: 'InvalidAuthentication', message: '不合法的access_token', requestid: 'req-fake' });
 
-    if (path === '/v1.0/robot/oToMessages/batchSend' && req.method === 'POST') return send(200, { processQueryKey: `pqk-${++this.seq}`, invalidStaffIdList: [], flowControlledStaffIdList: [] });
-    if (path === '/v1.0/robot/groupMessages/send' && req.method === 'POST') return send(200, { processQueryKey: `pqk-${++this.seq}` });
-    if (path === '/v1.0/card/instances/createAndDeliver' && req.method === 'POST') return send(200, { success: true, result: { outTrackId: b.outTrackId, deliverResults: [{ success: true }] } });
+    if (path === '/v1.0/robot/oToMessages/batchSend' && req.method === 'POST') {
+      for (const userId of (b.userIds as string[] | undefined) ?? []) this.show('robot', userId, paramText(b.msgParam), undefined, b);
+      return send(200, { processQueryKey: `pqk-${++this.seq}`, invalidStaffIdList: [], flowControlledStaffIdList: [] });
+    }
+    if (path === '/v1.0/robot/groupMessages/send' && req.method === 'POST') {
+      this.show('group', String(b.openConversationId), paramText(b.msgParam), undefined, b);
+      return send(200, { processQueryKey: `pqk-${++this.seq}` });
+    }
+    if (path === '/v1.0/card/instances/createAndDeliver' && req.method === 'POST') {
+      const id = String(b.outTrackId ?? '');
+      if (!id) return send(400, { code: 'param.outTrackIdEmpty', message: 'param.outTrackIdEmpty' });
+      if (this.cardIds.has(`card:${id}`)) return this.repeated(send, { success: true, result: { outTrackId: id, deliverResults: [{ success: true }] } });
+      this.cardIds.set(`card:${id}`, { processQueryKey: id, data: JSON.stringify(b.cardData ?? {}) });
+      const to = String(b.openSpaceId ?? '').replace(/^dtv1\.card\/\/IM_(?:ROBOT|GROUP)\./, '');
+      const params = ((b.cardData as Record<string, unknown> | undefined)?.cardParamMap ?? {}) as Record<string, string>;
+      this.show('card', to, `${params.title ?? ''}\n${params.markdown ?? ''}`, id, b);
+      return send(200, { success: true, result: { outTrackId: id, deliverResults: [{ success: true }] } });
+    }
     if (path === '/v1.0/card/instances' && req.method === 'PUT') return send(200, { success: true, result: true });
+    if (path === '/v1.0/im/v1.0/robot/interactiveCards/send' && req.method === 'POST') {
+      const problem = standardCardProblem(b);
+      if (problem) return send(400, { code: 'param.invalid', message: problem });
+      const receiver = b.openConversationId ? undefined : (JSON.parse(String(b.singleChatReceiver)) as { userId?: string });
+      // A sender from outside the organisation has no staff id: DingTalk cannot address a card to it.
+      if (receiver && (!receiver.userId || receiver.userId.startsWith('$:'))) return send(400, { code: 'param.userIdNotExist', message: '用户 userId 不存在' });
+      const id = `robotCard:${String(b.cardBizId)}`;
+      const held = this.cardIds.get(id);
+      if (held) return this.repeated(send, { processQueryKey: held.processQueryKey });
+      const processQueryKey = `pqk-${++this.seq}`;
+      this.cardIds.set(id, { processQueryKey, data: String(b.cardData) });
+      const data = JSON.parse(String(b.cardData)) as { contents?: { text?: string }[] };
+      this.show('standardCard', String(b.openConversationId ?? receiver!.userId), (data.contents ?? []).map((c) => c.text ?? '').join('\n'), String(b.cardBizId), b);
+      return send(200, { processQueryKey });
+    }
+    if (path === '/v1.0/im/robots/interactiveCards' && req.method === 'PUT') {
+      const held = this.cardIds.get(`robotCard:${String(b.cardBizId)}`);
+      if (!held) return send(400, { code: 'param.cardBizIdNotExist', message: '卡片不存在' });
+      held.data = String(b.cardData);
+      return send(200, { success: true, result: true });
+    }
     const todo = /^\/v1\.0\/todo\/users\/([^/]+)\/tasks(?:\/([^/]+))?$/.exec(path);
     if (todo && req.method === 'POST' && !todo[2]) {
-      const id = `todo-${++this.seq}`;
       const creatorUnionId = decodeURIComponent(todo[1]!);
+      // As DingTalk answers a second todo with one creator's sourceId.
+      if ([...this.todos.values()].some((t) => t.creatorUnionId === creatorUnionId && t.sourceId === String(b.sourceId))) {
+        this.repeatedIds++;
+        return send(400, { code: 'todo.taskCreate.paramError', message: `task existed sourceId is ${String(b.sourceId)}` });
+      }
+      const id = `todo-${++this.seq}`;
       this.todos.set(id, { id, creatorUnionId, sourceId: String(b.sourceId), subject: String(b.subject), ...(typeof b.description === 'string' ? { description: b.description } : {}), executorIds: (b.executorIds as string[]) ?? [], done: false, body: b });
       return send(200, { id, subject: b.subject, sourceId: b.sourceId });
     }
@@ -323,6 +410,17 @@ export class FakeDingtalkServer {
       return send(200, { result: true });
     }
     return send(404, { code: 'InvalidAction.NotFound', message: 'Specified api is not found' });
+  }
+
+  private show(via: ShownDingtalk['via'], to: string, text: string, key: string | undefined, body: Record<string, unknown>): void {
+    this.shown.push({ via, to, text, ...(key ? { key } : {}), body, at: Date.now() });
+  }
+
+  /** A create with an id already held: nothing new is shown, and the answer is as configured. */
+  private repeated(send: (s: number, j: unknown) => void, idempotent: unknown): void {
+    this.repeatedIds++;
+    if (this.opts.repeatedIds === 'reject') return send(400, { code: 'param.outTrackIdRepeat', message: '卡片业务ID重复' });
+    return send(200, idempotent);
   }
 
   private checkCreds(key: unknown, secret: unknown): boolean {
@@ -354,4 +452,35 @@ export class FakeDingtalkServer {
         return;
     }
   }
+}
+
+function webhookText(b: Record<string, unknown>): string {
+  const t = b.text as { content?: string } | undefined;
+  const m = b.markdown as { text?: string } | undefined;
+  return String(t?.content ?? m?.text ?? '');
+}
+
+function paramText(msgParam: unknown): string {
+  try {
+    const p = JSON.parse(String(msgParam)) as { content?: string; text?: string };
+    return String(p.content ?? p.text ?? '');
+  } catch {
+    return '';
+  }
+}
+
+/** What DingTalk checks of a robot's ordinary card send before it shows anything. */
+function standardCardProblem(b: Record<string, unknown>): string | undefined {
+  if (b.cardTemplateId !== 'StandardCard') return 'cardTemplateId';
+  if (typeof b.cardBizId !== 'string' || !b.cardBizId) return 'cardBizId';
+  if (typeof b.robotCode !== 'string' || !b.robotCode) return 'robotCode';
+  if (!b.openConversationId === !b.singleChatReceiver) return 'one of openConversationId, singleChatReceiver';
+  try {
+    const data = JSON.parse(String(b.cardData)) as { contents?: unknown };
+    if (!Array.isArray(data.contents)) return 'cardData.contents';
+    if (b.singleChatReceiver) JSON.parse(String(b.singleChatReceiver));
+  } catch {
+    return 'cardData or singleChatReceiver is not JSON';
+  }
+  return undefined;
 }

@@ -106,6 +106,7 @@ function dingtalkDriver(fake: FakeDingtalkServer, io: PlaygroundIo): PlaygroundD
     shown() {
       const out: PlaygroundBubble[] = [];
       const cards = new Map<string, PlaygroundBubble>();
+      const robotCards = new Set<string>();
       fake.requests.forEach((r, i) => {
         const b = (r.body ?? {}) as Json;
         const at = new Date(r.at).toISOString();
@@ -115,6 +116,13 @@ function dingtalkDriver(fake: FakeDingtalkServer, io: PlaygroundIo): PlaygroundD
         } else if (r.path === '/robot/sendBySession') {
           const to = sessions.get(String(r.query.session));
           if (to) out.push({ id: `${i}:${to}`, to, at, text: String(b.text?.content ?? b.markdown?.text ?? '') });
+        } else if (r.path === '/v1.0/im/v1.0/robot/interactiveCards/send') {
+          // A reply as the robot's ordinary card, shown once per cardBizId however often it was sent.
+          const receiver = parse(b.singleChatReceiver);
+          const key = String(b.cardBizId);
+          if (!receiver?.userId || robotCards.has(key)) return;
+          robotCards.add(key);
+          out.push({ id: `${i}:${receiver.userId}`, to: String(receiver.userId), at, text: ((parse(b.cardData)?.contents ?? []) as Json[]).map((c) => String(c.text ?? '')).join('\n') });
         } else if (r.path === '/v1.0/card/instances/createAndDeliver') {
           const to = String(b.openSpaceId ?? '').split('IM_ROBOT.')[1];
           if (!to) return;

@@ -1,5 +1,5 @@
 import type { Card, Reply } from '../../channel/messages.js';
-import type { DingtalkCardPayload, DingtalkRobotPayload, DingtalkWebhookBody } from './dingtalk.types.js';
+import type { DingtalkCardPayload, DingtalkRobotPayload, DingtalkStandardCardData, DingtalkWebhookBody } from './dingtalk.types.js';
 
 // Pure: Reply -> DingTalk bodies. Cards render into the parameter map of OUR card template (built once in
 // the DingTalk card builder, id in config). The template contract, every value a string:
@@ -30,6 +30,15 @@ export function renderWebhookBody(reply: Reply): DingtalkWebhookBody {
   const p = renderRobotPayload(reply);
   if (p.msgKey === 'sampleText') return { msgtype: 'text', text: { content: String(p.msgParam.content) } };
   return { msgtype: 'markdown', markdown: { title: String(p.msgParam.title), text: String(p.msgParam.text) } };
+}
+
+/** Text and markdown as a robot's ordinary card (the keyed path of a reply): the same words, a card's frame. */
+export function renderStandardCard(reply: Reply): DingtalkStandardCardData {
+  const p = renderRobotPayload(reply);
+  const config = { autoLayout: true, enableForward: true };
+  if (p.msgKey === 'sampleText') return { config, contents: [{ type: 'text', text: String(p.msgParam.content), id: 'text_1' }] };
+  // No header: a markdown reply's first line already is its title.
+  return { config, contents: [{ type: 'markdown', text: String(p.msgParam.text), id: 'markdown_1' }] };
 }
 
 export function renderCard(card: Card): DingtalkCardPayload {

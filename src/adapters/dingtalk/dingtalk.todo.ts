@@ -2,7 +2,7 @@ import NodeCache from 'node-cache';
 import type { Card } from '../../channel/messages.js';
 import type { Logger } from '../../lib/logger.js';
 import { PlatformApiError } from '../../lib/platform-error.js';
-import type { DingtalkClient } from './dingtalk.client.js';
+import { isDuplicateIdError, type DingtalkClient } from './dingtalk.client.js';
 
 // DingTalk todos that mirror a tracked card. What deliver() returns as `cardRef` and gets back on the card's update:
 //   { todos: [{ unionId, todoId }] }   unionId is the todo's creator and executor (the recipient), todoId DingTalk's id.
@@ -97,7 +97,10 @@ export async function createTodos(d: TodoDeps, card: Card, executors: { userId: 
       );
       todos.push({ unionId, todoId: id });
     } catch (e) {
-      errors.push(`todo for ${unionId}: ${messageOf(e)}`);
+      // DingTalk turns a second create with our sourceId down: an earlier attempt of this message made the
+      // todo. Its id did not come back, so this todo is not marked done with the card; said, not hidden.
+      if (isDuplicateIdError(e)) errors.push(`todo for ${unionId}: made by an earlier attempt (its id is unknown, so it is not completed with the card)`);
+      else errors.push(`todo for ${unionId}: ${messageOf(e)}`);
     }
   }
   return finish(d, 'dingtalk_todo_create_failed', todos, errors);

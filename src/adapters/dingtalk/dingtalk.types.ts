@@ -90,3 +90,13 @@ export interface DingtalkCardPayload {
   outTrackId: string;
   cardParamMap: Record<string, string>;
 }
+
+/**
+ * The data of a robot's ordinary interactive card (cardTemplateId "StandardCard", no card-builder template):
+ * sent as a JSON string. Kelu uses it for text and markdown replies because its cardBizId is DingTalk's
+ * idempotency id, which a session webhook or a robot message does not have.
+ */
+export interface DingtalkStandardCardData {
+  config: { autoLayout: boolean; enableForward: boolean };
+  contents: { type: 'text' | 'markdown'; text: string; id: string }[];
+}

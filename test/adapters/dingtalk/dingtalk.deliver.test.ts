@@ -50,3 +50,60 @@ describe('DingTalk deliverer', () => {
     expect(await deliverer.client('no-cards')).not.toBe(a);
   });
 });
+
+// Exactly one message as people see it: every send of an outbox row carries DingTalk's own id, and a repeat
+// (after a crash, a lost answer) is taken as sent however DingTalk answers it: as the first time, or "repeat".
+describe.each(['idempotent', 'reject'] as const)('DingTalk deliverer, a send repeated with its key (DingTalk answering a repeat: %s)', (mode) => {
+  const fake = new FakeDingtalkServer({ repeatedIds: mode });
+  let deliverer: ReturnType<typeof createDingtalkDeliverer>;
+  beforeAll(async () => {
+    const { url } = await fake.start();
+    fake.unionIds.set('dt-mgr-chen', 'u-mgr-chen');
+    const env: DingtalkEnv = { appKey: 'fake-app-key', appSecret: 'fake-app-secret', robotCode: 'rc', cardTemplateId: 'tpl.schema' };
+    deliverer = createDingtalkDeliverer({ apiBase: url, oapiBase: url, tokens: new TokenCache(new DingtalkMemoryTokenStore()), channel: async () => env, todoRetryDelayMs: 10 });
+  });
+  afterAll(() => fake.stop());
+
+  const to = { userIds: ['dt-rep-li'], conversationType: 'single' as const, replyUrl: 'http://127.0.0.1:9/robot/sendBySession?session=x' };
+  const out = (reply: OutboundMessage['reply'], recipient: OutboundMessage['to'] = to): OutboundMessage => ({ platform: 'dingtalk', tenantId: 't', to: recipient, reply });
+
+  it('text and markdown go as the robot\'s ordinary card keyed by the attempt key, to the user or the group, and a repeat shows nothing new', async () => {
+    await deliverer.deliver(out({ kind: 'text', text: '已记录：王总' }), { key: 'kelu-text-1', retry: false });
+    await deliverer.deliver(out({ kind: 'text', text: '已记录：王总' }), { key: 'kelu-text-1', retry: true });
+    await deliverer.deliver(out({ kind: 'markdown', text: '**周报**' }, { conversationId: 'cidG==', conversationType: 'group' }), { key: 'kelu-md-1', retry: false });
+    await deliverer.deliver(out({ kind: 'markdown', text: '**周报**' }, { conversationId: 'cidG==', conversationType: 'group' }), { key: 'kelu-md-1', retry: true });
+    expect(fake.shown.map((m) => [m.via, m.to, m.text, m.key])).toEqual([
+      ['standardCard', 'dt-rep-li', '已记录：王总', 'kelu-text-1'],
+      ['standardCard', 'cidG==', '**周报**', 'kelu-md-1'],
+    ]);
+    expect(fake.repeatedIds).toBe(2);
+    const [first] = fake.requestsTo('/v1.0/im/v1.0/robot/interactiveCards/send');
+    expect(first!.body).toMatchObject({ cardTemplateId: 'StandardCard', cardBizId: 'kelu-text-1', robotCode: 'rc', singleChatReceiver: '{"userId":"dt-rep-li"}' });
+    expect(JSON.parse((first!.body as { cardData: string }).cardData)).toEqual({ config: { autoLayout: true, enableForward: true }, contents: [{ type: 'text', text: '已记录：王总', id: 'text_1' }] });
+    expect(fake.requestsTo('/robot/sendBySession')).toHaveLength(0);
+  });
+
+  it('several users: one card each, keyed by the key and their place in the list', async () => {
+    const three = { userIds: ['dt-a', 'dt-b', 'dt-c'], conversationType: 'single' as const };
+    await deliverer.deliver(out({ kind: 'text', text: '三人同知' }, three), { key: 'kelu-many', retry: false });
+    await deliverer.deliver(out({ kind: 'text', text: '三人同知' }, three), { key: 'kelu-many', retry: true });
+    expect(fake.shown.filter((m) => m.text === '三人同知').map((m) => [m.to, m.key])).toEqual([['dt-a', 'kelu-many-0'], ['dt-b', 'kelu-many-1'], ['dt-c', 'kelu-many-2']]);
+  });
+
+  it('a template card repeated with its outTrackId, and the todo behind it, show once; the todo made earlier is said, not hidden', async () => {
+    const card = { cardId: `task-rep-${mode}`, title: '待办：王总', buttons: [{ key: 'take', text: '我来跟进' }], todo: { subject: '跟进 王总' } };
+    const msg = out({ kind: 'card', card }, { userIds: ['dt-mgr-chen'], conversationType: 'single' });
+    const first = await deliverer.deliver(msg, { key: 'kelu-card-1', retry: false });
+    const again = await deliverer.deliver(msg, { key: 'kelu-card-1', retry: true });
+    expect(fake.shown.filter((m) => m.key === card.cardId)).toHaveLength(1);
+    expect([...fake.todos.values()].filter((t) => t.sourceId === card.cardId)).toHaveLength(1);
+    expect(first).toMatchObject({ cardRef: { todos: [{ unionId: 'u-mgr-chen' }] } });
+    expect(again).toEqual({ todoError: expect.stringContaining('made by an earlier attempt') });
+  });
+
+  it('a refusal that is not a repeat ("user does not exist") is not taken as sent', async () => {
+    const outside = { userIds: ['$:LWCP_v1:$outside=='], conversationType: 'single' as const };
+    await expect(deliverer.deliver(out({ kind: 'text', text: '外部' }, outside), { key: 'kelu-outside', retry: false })).rejects.toMatchObject({ retryable: false, code: 'param.userIdNotExist' });
+    expect(fake.shown.filter((m) => m.text === '外部')).toHaveLength(0);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll, jest } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
-import { DINGTALK, inboxRows, seedTenant, settled, startHarness, waitFor, type Harness, dingtalkStream } from '../../helpers/harness.js';
+import { DINGTALK, inboxRows, seedTenant, settled, startHarness, waitFor, type Harness, dingtalkStream, dingtalkAnswers } from '../../helpers/harness.js';
 import { robotMessage } from './dingtalk.helpers.js';
 
 describe.each(backends)('DingTalk Stream mode end to end on %s (real SDK, fake gateway)', (backend) => {
@@ -23,7 +23,7 @@ describe.each(backends)('DingTalk Stream mode end to end on %s (real SDK, fake g
     jest.restoreAllMocks();
   });
 
-  const replies = (session: string) => h.dingtalk.requestsTo('/robot/sendBySession').filter((r) => r.query.session === session);
+  const replies = (msgId: string) => dingtalkAnswers(h, t.database, msgId);
   const push = (msgId: string, text = '你好') => h.dingtalk.pushRobotMessage(robotMessage({ msgId, text, fakeUrl: h.dingtalk.url }));
 
   it('connects once, for the default tenant, with its sealed credentials', () => {
@@ -31,7 +31,7 @@ describe.each(backends)('DingTalk Stream mode end to end on %s (real SDK, fake g
     expect(h.dingtalk.gatewayOpens[0]!.clientId).toBe('fake-app-key');
   });
 
-  it('stores a robot message, acks only after the insert commits, and replies on the session webhook', async () => {
+  it('stores a robot message, acks only after the insert commits, and replies once, keyed', async () => {
     // Hold the inbox table: the insert must wait, and so must the ACK.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -56,9 +56,9 @@ describe.each(backends)('DingTalk Stream mode end to end on %s (real SDK, fake g
     }
     await waitFor(async () => h.dingtalk.successAcks(id) === 1, 5_000, 'ack');
     expect((await inboxRows(t.database)).filter((r) => r.event_id === 'st-1')).toHaveLength(1);
-    await waitFor(async () => replies('s-st-1').length === 1, 10_000, 'reply');
-    // What the bot says is the bot's business; this checks the DingTalk side: a webhook body of a kind DingTalk accepts.
-    expect(replies('s-st-1')[0]!.body).toMatchObject({ msgtype: expect.stringMatching(/^(text|markdown)$/) });
+    await waitFor(async () => (await replies('st-1')).length === 1, 10_000, 'reply');
+    // What the bot says is the bot's business; this checks the DingTalk side: the robot's ordinary card to the sender.
+    expect((await replies('st-1'))[0]).toMatchObject({ via: 'standardCard', to: 'dt-rep-li', body: { cardTemplateId: 'StandardCard' } });
   });
 
   it('a dropped WebSocket mid-stream: reconnects, loses nothing, doubles nothing', async () => {
@@ -76,9 +76,10 @@ describe.each(backends)('DingTalk Stream mode end to end on %s (real SDK, fake g
 
     const rows = (await inboxRows(t.database)).filter((r) => r.event_id.startsWith('drop-'));
     expect(rows.map((r) => r.event_id).sort()).toEqual([...ids].sort());
-    await waitFor(async () => ids.every((m) => replies(`s-${m}`).length >= 1), 15_000, 'every reply');
+    const counts = async () => Promise.all(ids.map(async (m) => (await replies(m)).length));
+    await waitFor(async () => (await counts()).every((n) => n >= 1), 15_000, 'every reply');
     await settled(h);
-    expect(ids.map((m) => replies(`s-${m}`).length)).toEqual(ids.map(() => 1));
+    expect(await counts()).toEqual(ids.map(() => 1));
     const processed = await waitFor(async () => {
       const now = (await inboxRows(t.database)).filter((r) => r.event_id.startsWith('drop-'));
       return now.every((r) => r.status === 'done') && now;

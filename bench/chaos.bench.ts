@@ -8,7 +8,8 @@
 //   answered 200 within 5 s is sent again, up to 3 times), and DingTalk robot messages pushed over the
 //   fake Stream gateway (unacknowledged pushes are delivered again on the next connection);
 // - reminder timers due during the load;
-// - faults: kill -9 of instance A (restarted at once), SIGTERM of instance B (a deploy: restarted when it
+// - faults: 5 WeCom and 5 DingTalk sends whose answer is lost after the platform carried them out (in doubt),
+//   kill -9 of instance A (restarted at once), SIGTERM of instance B (a deploy: restarted when it
 //   has exited), a PostgreSQL restart, the DingTalk stream connections cut.
 // At the end: every distinct message stored once and processed once, exactly one reply each as counted
 // at the in-process fake WeCom / DingTalk servers, every timer fired once and its reminder shown once.
@@ -26,6 +27,7 @@ import { WecomCrypto } from '../src/adapters/wecom/wecom.crypto.js';
 import { FakeWecomServer } from '../test/fakes/fake-wecom-server.js';
 import { FakeDingtalkServer, type StreamAck } from '../test/fakes/fake-dingtalk-server.js';
 import { fmt, summarize } from './stats.js';
+import { deliveryKey } from '../src/queue/outbox.js';
 
 const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
 const WECOM_RATE = Number(process.env.CHAOS_WECOM_RATE ?? 30);
@@ -363,8 +365,20 @@ async function main() {
   let lastEnd = 0;
   const at = (frac: number) => Math.max(loadStart + loadMs * frac, lastEnd + 6000);
   const chaos = (async () => {
+    // Sends that reach the platform and whose answer is lost (as to a process killed while it waits): each
+    // is in doubt, and its retry must be recognised as the same message. A kill -9 hits such a moment by chance.
+    await sleep(at(0.1) - now());
+    let f: Fault = { name: 'lose the answers of 5 WeCom and 5 DingTalk sends', start: now(), end: 0, detail: '' };
+    wecom.loseAnswerNext(5);
+    dingtalk.loseAnswerNext('/v1.0/im/v1.0/robot/interactiveCards/send', 5);
+    f.end = now();
+    f.detail = 'each carried out by the platform, its answer cut off';
+    faults.push(f);
+    lastEnd = f.end;
+    log(`${f.name}`);
+
     await sleep(at(0.2) - now());
-    let f: Fault = { name: 'kill -9 A, restart', start: now(), end: 0, detail: '' };
+    f = { name: 'kill -9 A, restart', start: now(), end: 0, detail: '' };
     await A.signal('SIGKILL');
     await A.start();
     f.end = now();
@@ -475,9 +489,10 @@ async function main() {
   const leadDup = leadsBySource.filter((r) => r.n > 1).length;
 
   // Replies as the platforms show them. WeCom: each message's card to its rep, by task_id (our card
-  // id, kept in the outbox row the message produced); DingTalk: the answer posted to the message's session.
-  const outRows = await q<{ dedupe_key: string; status: string; card_id: string | null; to_user: string | null }>(`
-    select dedupe_key, status, payload->'reply'->'card'->>'cardId' as card_id, payload->'to'->'userIds'->>0 as to_user
+  // id, kept in the outbox row the message produced); DingTalk: what DingTalk shows under the idempotency id
+  // of the message's outbox rows (a send repeated with the same id shows nothing new there).
+  const outRows = await q<{ id: string; payload: unknown; dedupe_key: string; status: string; card_id: string | null; to_user: string | null }>(`
+    select id, payload, dedupe_key, status, payload->'reply'->'card'->>'cardId' as card_id, payload->'to'->'userIds'->>0 as to_user
     from outbox_messages where tenant_id = 'default'`);
   const outboxNotSent = outRows.filter((r) => r.status !== 'done').length;
   const shownByTask = new Map<string, number>();
@@ -496,17 +511,25 @@ async function main() {
     cardsOfEvent.set(m[1]!, [...(cardsOfEvent.get(m[1]!) ?? []), r.card_id]);
   }
   const wecomReplies = ackedWecom.map((m) => (cardsOfEvent.get(m.msgId) ?? []).reduce((n, id) => n + (shownToByTask.get(id) === m.rep ? shownByTask.get(id) ?? 0 : 0), 0));
-  const sessionCounts = new Map<string, number>();
-  for (const r of dingtalk.requestsTo('/robot/sendBySession')) sessionCounts.set(r.query.session ?? '', (sessionCounts.get(r.query.session ?? '') ?? 0) + 1);
-  const dtReplies = [...dtSessions.values()].map((s) => sessionCounts.get(s) ?? 0);
+  const dtKeysOf = new Map<string, string[]>();
+  for (const r of outRows) {
+    const m = /^in:dingtalk:(chaos-dt-\d+):\d+$/.exec(r.dedupe_key);
+    if (m) dtKeysOf.set(m[1]!, [...(dtKeysOf.get(m[1]!) ?? []), deliveryKey(r.id, r.payload)]);
+  }
+  const shownByKey = new Map<string, number>();
+  for (const m of dingtalk.shown) if (m.key) shownByKey.set(m.key, (shownByKey.get(m.key) ?? 0) + 1);
+  const dtReplies = [...dtSessions.keys()].map((id) => (dtKeysOf.get(id) ?? []).reduce((n, k) => n + (shownByKey.get(k) ?? 0), 0));
+  // Answers that went another way than keyed (the session webhook), and sends DingTalk took as repeats.
+  const dtUnkeyed = dingtalk.shown.filter((m) => m.via === 'session').length;
+  const dtCardSends = dingtalk.requestsTo('/v1.0/im/v1.0/robot/interactiveCards/send').length;
   const sendCalls = wecom.calls('/cgi-bin/message/send').length;
   const suppressed = sendCalls - wecom.shown.length;
 
   const timerRows = await q<{ title: string; status: string }>(`select t.title, tm.status from timers tm join tasks t on t.id::text = tm.ref_id where tm.kind = 'task.remind' and t.title like '混沌提醒-%'`);
   // A reminder goes to the rep on one of their platforms: WeCom (after its duplicate check) or DingTalk.
   const remindersShown = new Map<string, number>();
-  for (const body of [...wecom.shown.map((r) => r.body), ...dingtalk.requestsTo('/v1.0/robot/oToMessages/batchSend').map((r) => r.body)]) {
-    const m = /提醒：(混沌提醒-\d+)/.exec(JSON.stringify(body));
+  for (const text of [...wecom.shown.map((r) => JSON.stringify(r.body)), ...dingtalk.shown.map((m) => m.text)]) {
+    const m = /提醒：(混沌提醒-\d+)/.exec(text);
     if (m) remindersShown.set(m[1]!, (remindersShown.get(m[1]!) ?? 0) + 1);
   }
   const timersNotFired = timerRows.filter((r) => r.status !== 'fired').length;
@@ -553,7 +576,7 @@ async function main() {
   console.log(`stored    ${stored.size} distinct events; stored twice ${storedTwice}; acknowledged but not stored: WeCom ${lostWecom.length}, DingTalk ${lostDt.length}`);
   console.log(`processed ${stored.size - notProcessed}/${stored.size} done; leads per message > 1: ${leadDup}; inbox rows retried ${[...stored.values()].filter((s) => s.attempts > 1).length}`);
   const hist = (xs: number[]) => `0: ${xs.filter((n) => n === 0).length}, 1: ${xs.filter((n) => n === 1).length}, 2+: ${xs.filter((n) => n > 1).length}`;
-  console.log(`replies   WeCom cards shown per acknowledged message (${hist(wecomReplies)}); DingTalk answers per message (${hist(dtReplies)}); outbox rows not sent ${outboxNotSent}; WeCom sends ${sendCalls}, of them suppressed by the duplicate check ${suppressed}`);
+  console.log(`replies   WeCom cards shown per acknowledged message (${hist(wecomReplies)}); DingTalk answers per message (${hist(dtReplies)}; card sends ${dtCardSends}, of them repeats DingTalk absorbed by their id ${dingtalk.repeatedIds}; unkeyed answers ${dtUnkeyed}); outbox rows not sent ${outboxNotSent}; WeCom sends ${sendCalls}, of them suppressed by the duplicate check ${suppressed}`);
   console.log(`timers    ${timerRows.length} reminders, not fired ${timersNotFired}, shown other than once ${remindersOff}`);
   console.log(`available longest gap between WeCom acknowledgements ${fmt(longestGap / 1000, 2)} s (at ${fmt((gapAt - loadStart) / 1000, 1)} s); longest a message waited for its acknowledgement across retries ${fmt(summarize(waited).max / 1000, 2)} s`);
   console.log(`latency   WeCom ack outside fault windows: p50 ${fmt(quiet.p50)} ms, p99 ${fmt(quiet.p99)} ms, max ${fmt(quiet.max)} ms (n ${quiet.n}); all: p99 ${fmt(all.p99)} ms, max ${fmt(all.max)} ms`);
@@ -561,7 +584,7 @@ async function main() {
   if (freshB) console.log(`          restarted B, its first 5 s: p50 ${fmt(freshB.p50)} ms, p99 ${fmt(freshB.p99)} ms, max ${fmt(freshB.max)} ms (n ${freshB.n})`);
   console.log(`          DingTalk push->ack outside fault windows: p50 ${fmt(dtLat.p50)} ms, p99 ${fmt(dtLat.p99)} ms (n ${dtLat.n})`);
   const pass = lostWecom.length === 0 && lostDt.length === 0 && storedTwice === 0 && notProcessed === 0 && leadDup === 0
-    && wecomReplies.every((n) => n === 1) && dtReplies.every((n) => n === 1) && outboxNotSent === 0
+    && wecomReplies.every((n) => n === 1) && dtReplies.every((n) => n === 1) && dtUnkeyed === 0 && outboxNotSent === 0
     && timersNotFired === 0 && remindersOff === 0 && givenUp.length === 0 && stored.size === ackedWecom.length + dtIds.length;
   if (!pass) {
     // What went wrong, from the outbox's own attempt log (first few of each kind).
@@ -569,8 +592,8 @@ async function main() {
       const rows = await q<{ dedupe_key: string; status: string; attempts: number; attempt_log: unknown }>(`select dedupe_key, status, attempts, attempt_log from outbox_messages where dedupe_key like $1`, [keyLike]);
       console.log(`  ${label}: ${rows.map((r) => `${r.dedupe_key} ${r.status} attempts ${r.attempts} ${JSON.stringify(r.attempt_log)}`).join(' | ') || 'no outbox row'}`);
     };
-    const dtIdOf = new Map([...dtSessions].map(([id, session]) => [session, id]));
-    for (const [session, n] of [...sessionCounts].filter(([, n]) => n > 1).slice(0, 5)) await why(`DingTalk ${session} answered ${n} times`, `in:dingtalk:${dtIdOf.get(session)}:%`);
+    const dtMsgIds = [...dtSessions.keys()];
+    for (const k of dtReplies.flatMap((n, i) => (n !== 1 ? [i] : [])).slice(0, 5)) await why(`DingTalk ${dtMsgIds[k]} answered ${dtReplies[k]} times`, `in:dingtalk:${dtMsgIds[k]}:%`);
     for (const m of ackedWecom.filter((_, k) => wecomReplies[k] !== 1).slice(0, 5)) await why(`WeCom ${m.msgId} shown ${wecomReplies[ackedWecom.indexOf(m)]} times`, `in:wecom:${m.msgId}:%`);
     const timerIds = await q<{ id: string; title: string }>(`select tm.id, t.title from timers tm join tasks t on t.id::text = tm.ref_id where t.title like '混沌提醒-%'`);
     for (const r of timerIds.filter((x) => (remindersShown.get(x.title) ?? 0) !== 1).slice(0, 5)) await why(`reminder ${r.title} shown ${remindersShown.get(r.title) ?? 0} times`, `timer:${r.id}:%`);

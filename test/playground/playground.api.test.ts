@@ -23,10 +23,17 @@ describe('the playground API (PGlite, demo tenant)', () => {
   const cardIn = (s: State, account: string, title: string) => s.chats[account]?.find((b) => b.card?.title.includes(title));
   const q = <T>(s: ReturnType<typeof sql>) => t.database.query<T>(s);
 
+  // Assignment reads the clock (the demo reps work 09:00–18:00 Mon–Fri, 张销售 is also on duty), so the
+  // file runs on a clock pinned to a Wednesday 10:00 in Shanghai, advancing in real time: the story the
+  // escalate scenario tells (the next rep, then the managers) does not depend on when CI runs.
+  const WEDNESDAY_10AM = Date.parse('2026-12-02T10:00:00+08:00');
+  const started = Date.now();
+  const clock = () => new Date(WEDNESDAY_10AM + (Date.now() - started));
+
   beforeAll(async () => {
     t = await openTestDatabase('pglite');
     await seedDemoTenant(t.database);
-    h = await startHarness(t.database);
+    h = await startHarness(t.database, { clock });
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -100,8 +107,12 @@ describe('the playground API (PGlite, demo tenant)', () => {
     expect(escalated.card!.buttons.map((b) => b.text)).toEqual(['我来跟进', '指派', '忽略']);
     const [after] = await q<{ status: string; assignee_id: string | null; status_history: unknown }>(sql`select status, assignee_id, status_history from leads where id = ${lead!.id}`);
     // Assigned to a rep first (their claim card), then, unclaimed past the timeout, handed to the managers.
-    const history = after!.status_history as { status: string; note?: string }[];
-    expect(history.map((x) => x.status)).toEqual(['new', 'assigned', 'new']);
+    // In working hours both reps are reachable: the on-duty 张销售 (fewer open leads) first, 李销售 next.
+    const history = after!.status_history as { status: string; note?: string; assigneeId?: string | null }[];
+    expect(history.map((x) => x.status)).toEqual(['new', 'assigned', 'assigned', 'new']);
+    const names = await q<{ id: string; name: string }>(sql`select id, name from users where tenant_id = ${DEFAULT_TENANT_ID}`);
+    const nameOf = (id?: string | null) => names.find((u) => u.id === id)?.name;
+    expect(history.filter((x) => x.status === 'assigned').map((x) => nameOf(x.assigneeId))).toEqual(['张销售', '李销售']);
     expect(history.at(-1)!.note).toMatch(/^escalated/);
     expect(after!.assignee_id).toBeNull();
     const s1 = await state('wecom');

@@ -176,7 +176,10 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   };
 
   const w = o.worker ?? {};
-  let gauge: () => number = () => 0;
+  // The HTTP server's recent peak of callbacks in flight; null until the server is listening.
+  let gauge: (() => number) | null = null;
+  let gaugeSince = 0;
+  const inFlight = () => gauge?.() ?? 0;
   // Workers pause while more acknowledgements than this were in flight at once lately. 4 (an earlier
   // value) is the normal in-flight count at 350 callbacks/s, so workers paused in steady traffic and
   // the inbox backlog grew (bench:pipeline p99 ack->lead 1.4 s); 24 is reached only in real bursts.
@@ -190,17 +193,21 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   // instance answered in 40-110 ms). For config.warmupMs after start its workers claim nothing while
   // any callback was in flight lately (the warm instances take the backlog) and one row per claim
   // otherwise; a single instance with no traffic still processes from its first second.
+  // Until the server listens, and for QUIET_MS after, a warming instance cannot know whether callbacks
+  // are coming, so it holds too: started before the server (main.ts), the workers used to read "no
+  // traffic" while the server was still starting and took up the backlog with cold code anyway.
+  const QUIET_MS = 500;
   const uptime = o.uptimeMs ?? (() => performance.now());
   let warmUntil = Number.POSITIVE_INFINITY;
   const warming = () => uptime() < warmUntil;
-  const holdWhile = () => warming() && gauge() > 0;
+  const holdWhile = () => warming() && (gauge === null || uptime() - gaugeSince < QUIET_MS || gauge() > 0);
   const outbox: QueueWorker = new QueueWorker(
     database,
     async (tx, row: QueueRow, outside: OutsideResult) => {
       await rememberCard(tx, row.tenantId, row.payload as unknown as OutboundMessage, outside.result ?? {});
     },
     logger,
-    { table: 'outbox_messages', name: 'outbox', concurrency: Math.max(1, config.workers), yieldWhile: () => gauge() > BUSY_IN_FLIGHT, holdWhile, singleWhile: warming, ...w },
+    { table: 'outbox_messages', name: 'outbox', concurrency: Math.max(1, config.workers), yieldWhile: () => inFlight() > BUSY_IN_FLIGHT, holdWhile, singleWhile: warming, ...w },
     (row) => deliverers.send(row),
   );
   const inbox: QueueWorker = new QueueWorker(
@@ -212,7 +219,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       return outboundRows(replies, `in:${event.platform}:${event.eventId}`);
     },
     logger,
-    { table: 'inbox_events', name: 'inbox', concurrency: Math.max(1, config.workers), onDone: () => outbox.notify(), yieldWhile: () => gauge() > BUSY_IN_FLIGHT, holdWhile, singleWhile: warming, ...w },
+    { table: 'inbox_events', name: 'inbox', concurrency: Math.max(1, config.workers), onDone: () => outbox.notify(), yieldWhile: () => inFlight() > BUSY_IN_FLIGHT, holdWhile, singleWhile: warming, ...w },
     async (row) => {
       const r = await prepare(row);
       if (r.ok && r.result) (row as { prepared?: unknown }).prepared = r.result.profile;
@@ -326,6 +333,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     warming,
     setLoadGauge(pressure) {
       gauge = pressure;
+      gaugeSince = uptime();
     },
     start() {
       warmUntil = uptime() + config.warmupMs;

@@ -11,15 +11,13 @@ describe.each(backends)('a fresh instance leaves processing to warm ones while i
   let uptime = 0;
   let pressure = 0;
   let consulted = 0;
+  let ticks = 0;
   beforeAll(async () => {
     t = await openTestDatabase(backend);
     await seedTenant(t.database);
-    // yieldMaxMs is short: the warm-up hold is not the bounded pause of a warm process.
-    h = await startHarness(t.database, { env: { KELU_WARMUP_MS: '60000' }, uptimeMs: () => uptime, worker: { yieldMaxMs: 50 } });
-    h.runtime.setLoadGauge(() => {
-      consulted++;
-      return pressure;
-    });
+    // yieldMaxMs is short: the warm-up hold is not the bounded pause of a warm process. The load
+    // reading is connected by the tests below, as main.ts does once the server listens.
+    h = await startHarness(t.database, { env: { KELU_WARMUP_MS: '60000' }, uptimeMs: () => (ticks++, uptime), worker: { yieldMaxMs: 50 } });
   });
   afterAll(async () => {
     await h?.close();
@@ -27,6 +25,33 @@ describe.each(backends)('a fresh instance leaves processing to warm ones while i
   });
 
   const status = async (msgId: string) => (await inboxRows(t.database)).find((r) => r.event_id === msgId)?.status;
+
+  it('holds every claim before the server\'s load reading is connected (the server is still starting)', async () => {
+    expect(h.runtime.warming()).toBe(true);
+    const res = await postWecom(h.server, wecomCallback(textMessageXml({ from: 'rep-li', text: '还没连上', msgId: '9300' })));
+    expect(res.status).toBe(200);
+    const seen = ticks;
+    await waitFor(async () => ticks >= seen + 100, 10_000, 'workers asking whether they are warm');
+    expect(await status('9300')).toBe('pending');
+  });
+
+  it('holds for 500 ms after it is connected, even with nothing in flight, then processes', async () => {
+    h.runtime.setLoadGauge(() => {
+      consulted++;
+      return pressure;
+    });
+    pressure = 0;
+    const seen = ticks;
+    await waitFor(async () => ticks >= seen + 100, 10_000, 'workers asking whether they are warm');
+    expect(await status('9300')).toBe('pending');
+    uptime = 499;
+    const again = ticks;
+    await waitFor(async () => ticks >= again + 100, 10_000, 'workers asking whether they are warm');
+    expect(await status('9300')).toBe('pending');
+    uptime = 500;
+    await waitFor(async () => (await status('9300')) === 'done', 10_000, 'processing once the quiet half second is over');
+    expect(h.runtime.warming()).toBe(true);
+  });
 
   it('holds every claim while callbacks are in flight during the warm-up, however long', async () => {
     expect(h.runtime.warming()).toBe(true);

@@ -1,5 +1,6 @@
 // What every benchmark needs: a fresh database on the PostgreSQL server, and Kelu (and the fake
 // WeCom API) running as child processes, the way production runs them.
+import fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServerDatabase } from '../test/helpers/test-db.js';
 
@@ -34,6 +35,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
+  // BENCH_SERVER_LOG=<file>: the server's own log lines (warn and above) kept for reading afterwards.
+  if (process.env.BENCH_SERVER_LOG) child.stdout!.pipe(fs.createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' }));
   const base = await new Promise<string>((res, rej) => {
     const t = setInterval(() => {
       const m = /readiness\s+(http:\/\/[^/\s]+)\/readyz/.exec(out);

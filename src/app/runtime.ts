@@ -15,6 +15,7 @@ import { DelivererRegistry, enqueueOutbound, outboundRows } from '../queue/outbo
 import { createBot, type EventHandler } from '../bot/bot.js';
 import type { InboundEvent } from '../channel/events.js';
 import { TimerWorker } from '../queue/timer-worker.js';
+import { startHeatFold } from '../crm/insight/heat-fold.js';
 import { TenantInfoCache } from '../bot/tenant-info.js';
 import type { Address, FlowDeps } from '../bot/flow.js';
 import type { User } from '../crm/users.repo.js';
@@ -59,6 +60,8 @@ export interface RuntimeOptions {
   worker?: { leaseMs?: number; idlePollMs?: number; maxAttempts?: number; backoff?: (n: number) => number; yieldMaxMs?: number };
   /** The clock the warm-up is timed on (performance.now() by default; tests move it). */
   uptimeMs?: () => number;
+  /** How often the heat rows' deltas are folded in (ms; 2000). */
+  heatFoldMs?: number;
   /** The clock for timers and lead timestamps (tests move it). */
   clock?: () => Date;
   timerPollMs?: number;
@@ -327,6 +330,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];
 
+  let heatFold: { stop(): Promise<void> } | null = null;
   return {
     routers, auth, signIn, inbox, outbox, channels, tokens, deliverers, timers, tenantInfo, platforms, store, playground,
     status: () => Object.fromEntries(connections.map(({ name, c }) => [name, c.status()])),
@@ -343,6 +347,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         timers.start();
         startInsight(database, clock(), logger);
         imports.runner.start();
+        heatFold = startHeatFold(database.db, logger, o.heatFoldMs ?? 2000);
       }
       for (const { name, c } of connections) {
         c.start().catch((err: unknown) => logger.error({ platform: name, err: (err as Error)?.message }, 'connection failed to start'));
@@ -355,6 +360,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       await inbox.stop();
       await imports.runner.stop();
       await timers.stop();
+      await heatFold?.stop();
       await outbox.stop();
     },
   };

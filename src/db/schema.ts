@@ -686,3 +686,21 @@ export const insightHeatMonths = pgTable('insight_heat_months', {
   created: integer('created').notNull().default(0),
   responseSecs: doublePrecision('response_secs').array().notNull().default(sql`'{}'`),
 }, (t) => [primaryKey({ name: 'insight_heat_months_pk', columns: [t.tenantId, t.month, t.assigneeId, t.hour] })]);
+
+/**
+ * What leads changed in the heat rows since the last fold, appended by the leads trigger (0012): a
+ * message's transaction inserts here instead of updating its rep's hot heat row, which serialised
+ * the inbox batches and deadlocked them. insight_heat_fold() moves these into insight_heat_months;
+ * readers add what is not folded yet.
+ */
+export const insightHeatDeltas = pgTable('insight_heat_deltas', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
+  assigneeId: uuid('assignee_id').notNull(),
+  month: date('month', { mode: 'string' }).notNull(),
+  hour: smallint('hour').notNull(),
+  assigned: integer('assigned').notNull().default(0),
+  created: integer('created').notNull().default(0),
+  addedSecs: doublePrecision('added_secs').array().notNull().default(sql`'{}'`),
+  removedSecs: doublePrecision('removed_secs').array().notNull().default(sql`'{}'`),
+}, (t) => [index('insight_heat_deltas_month_idx').on(t.tenantId, t.month)]);

@@ -106,7 +106,7 @@ async function tenantZone(tx: Tx, tenantId: string): Promise<string | undefined>
   return (await rows<{ tz: string }>(tx, sql`select time_zone as tz from tenants where tenant_id = ${tenantId}`))[0]?.tz;
 }
 
-// The heat maps from insight_heat_months (0011) for a period's whole months, plus the leads of its edge
+// The heat maps from insight_heat_months (0011) and its deltas not folded in yet (0012) for a period's whole months, plus the leads of its edge
 // days: over 179 days, about a sixth of the leads instead of all of them. test/crm/insight/rollups.test.ts
 // holds them equal to the raw statements above.
 const inMonths = (months: string[]) => (months.length ? sql`h.month in (${sql.join(months.map((m) => sql`${m}::date`), sql`, `)})` : sql`false`);
@@ -121,9 +121,12 @@ export async function assignmentHeat(tx: Tx, tenantId: string, p: Period, s: Sco
       select h.assignee_id as rep, h.hour::int as hour, h.assigned as n from insight_heat_months h
       where h.tenant_id = ${tenantId} and ${inMonths(whole)} and h.assigned > 0 and ${inScope(sql`h.assignee_id`, s)}
       union all
+      select h.assignee_id, h.hour::int, h.assigned from insight_heat_deltas h
+      where h.tenant_id = ${tenantId} and ${inMonths(whole)} and h.assigned <> 0 and ${inScope(sql`h.assignee_id`, s)}
+      union all
       select assignee_id, date_part('hour', assigned_at at time zone ${p.timeZone})::int, 1 from leads
       where tenant_id = ${tenantId} and assignee_id is not null and ${inEdges(sql`assigned_at`, edges)} and ${inScope(sql`assignee_id`, s)}
-    ) x group by 1, 2 order by 1, 2`);
+    ) x group by 1, 2 having sum(n) > 0 order by 1, 2`);
   return r.map((x) => ({ repId: String(x.rep), hour: Number(x.hour), count: Number(x.n) }));
 }
 
@@ -131,16 +134,28 @@ export async function responseHeat(tx: Tx, tenantId: string, p: Period, s: Scope
   if ((await tenantZone(tx, tenantId)) !== p.timeZone) return rawResponseHeat(tx, tenantId, p, s, minutes);
   const { whole, edges } = splitPeriod(p);
   const months = sql`h.tenant_id = ${tenantId} and ${inMonths(whole)} and h.created > 0 and ${inScope(sql`h.assignee_id`, s)}`;
+  const deltas = sql`h.tenant_id = ${tenantId} and ${inMonths(whole)} and ${inScope(sql`h.assignee_id`, s)}`;
   const r = await analytic<Record<string, unknown>>(tx, sql`
     select rep, hour, sum(n)::int as n, count(*) filter (where secs <= ${minutes * 60})::int as within,
       percentile_cont(0.5) within group (order by secs) as median
     from (
       select h.assignee_id as rep, h.hour::int as hour, h.created as n, null::float8 as secs from insight_heat_months h where ${months}
       union all
-      select h.assignee_id, h.hour::int, 0, v.secs from insight_heat_months h cross join unnest(h.response_secs) as v(secs) where ${months}
+      select h.assignee_id, h.hour::int, h.created, null from insight_heat_deltas h where ${deltas} and h.created <> 0
+      union all
+      -- The response times as a multiset: the heat rows' and the unfolded additions, less the unfolded removals.
+      select g.rep, g.hour, 0, g.secs from (
+        select rep, hour, secs, sum(w)::int as w from (
+          select h.assignee_id as rep, h.hour::int as hour, v.secs, 1 as w from insight_heat_months h cross join unnest(h.response_secs) as v(secs) where ${months}
+          union all
+          select h.assignee_id, h.hour::int, v.secs, 1 from insight_heat_deltas h cross join unnest(h.added_secs) as v(secs) where ${deltas}
+          union all
+          select h.assignee_id, h.hour::int, v.secs, -1 from insight_heat_deltas h cross join unnest(h.removed_secs) as v(secs) where ${deltas}
+        ) m group by 1, 2, 3
+      ) g cross join generate_series(1, g.w)
       union all
       select assignee_id, date_part('hour', created_at at time zone ${p.timeZone})::int, 1, extract(epoch from (first_response_at - created_at))::float8 from leads
       where tenant_id = ${tenantId} and assignee_id is not null and ${inEdges(sql`created_at`, edges)} and ${inScope(sql`assignee_id`, s)}
-    ) x group by 1, 2 order by 1, 2`);
+    ) x group by 1, 2 having sum(n) > 0 order by 1, 2`);
   return r.map((x) => ({ repId: String(x.rep), hour: Number(x.hour), count: Number(x.n), within: Number(x.within), medianSeconds: x.median === null ? null : Number(x.median) }));
 }

@@ -7,7 +7,8 @@
 // Stream pushes (default 5), SOAK_API_RATE admin API reads (default 5). Messages name 500 customers
 // over and over, so most resolve to a customer already known (as in real use), some create one.
 // The server runs in this process (like bench:fuzz) so that GC and heap readings are the server's; the
-// fakes' request logs and the harness's captured log lines are emptied at every report.
+// fakes' request logs, the fake DingTalk's card ids and todos, and the harness's captured log lines
+// are emptied at every report.
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
@@ -152,6 +153,11 @@ try {
       const fakes = [h.wecom, h.dingtalk] as unknown as Record<string, unknown>[];
       for (const f of fakes) for (const k of ['requests', 'shown', 'delivered']) if (Array.isArray(f[k])) (f[k] as unknown[]).splice(0);
       (h.dingtalk.deliveries as Map<string, number>).clear();
+      // DingTalk's own memory of card ids (so that a repeated cardBizId shows nothing new) and of
+      // todos: one entry per answer or todo, kept by the fake for the whole run otherwise.
+      const platformKept = ['cardIds', 'todos'].map((k) => (h.dingtalk as unknown as Record<string, Map<string, unknown>>)[k]!);
+      const keptByFake = platformKept.reduce((n, m) => n + m.size, 0);
+      for (const m of platformKept) m.clear();
       const m = memory();
       const hd = handles();
       const w = summarize(wecomLat.splice(0));
@@ -160,7 +166,7 @@ try {
       const min = (performance.now() - started) / 60_000;
       const [l1] = loadavg();
       reports.push({ heap: m.heap, rss: m.rss, handles: hd.total, p99: w.p99 });
-      console.log(`${fmt(min, 1).padStart(5)} min  heap ${fmt(m.heap)} MB  rss ${fmt(m.rss, 0)} MB  handles ${hd.total} (${hd.detail})  | WeCom ack p50 ${fmt(w.p50)} p99 ${fmt(w.p99)} ms (n ${w.n})  DingTalk ack p99 ${fmt(d.p99)} ms (n ${d.n})  API p99 ${fmt(a.p99)} ms (n ${a.n})  processing lag p99 ${fmt(Number(lag!.p99), 0)} ms  backlog ${lag!.backlog}  errors ${errors}  load ${fmt(l1!, 2)}`);
+      console.log(`${fmt(min, 1).padStart(5)} min  heap ${fmt(m.heap)} MB  rss ${fmt(m.rss, 0)} MB  handles ${hd.total} (${hd.detail})  | WeCom ack p50 ${fmt(w.p50)} p99 ${fmt(w.p99)} ms (n ${w.n})  DingTalk ack p99 ${fmt(d.p99)} ms (n ${d.n})  API p99 ${fmt(a.p99)} ms (n ${a.n})  processing lag p99 ${fmt(Number(lag!.p99), 0)} ms  backlog ${lag!.backlog}  errors ${errors}  fake DingTalk ids ${keptByFake}  load ${fmt(l1!, 2)}`);
       reportStart = performance.now();
       nextReport += REPORT_S * 1000;
     }

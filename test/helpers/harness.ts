@@ -88,7 +88,7 @@ export async function startHarness(
     ...(opts.sessions ? { sessions: opts.sessions } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
     timerPollMs: opts.timerPollMs ?? 50,
-    heatFoldMs: opts.heatFoldMs ?? 100,
+    ...(opts.heatFoldMs ? { heatFoldMs: opts.heatFoldMs } : {}),
   });
   if (opts.startWorkers !== false) runtime.start();
   const server = await startServer({ database, logger, routers: runtime.routers, channels: runtime.status }, 0, '127.0.0.1');

@@ -676,14 +676,19 @@ export const insightLeadState = pgTable('insight_lead_state', {
   lostAt: timestamp('lost_at', { withTimezone: true, mode: 'date' }),
 });
 
-/** Per rep, local month and local hour: leads assigned, leads created, and the created ones' response times (s). */
-export const insightHeatMonths = pgTable('insight_heat_months', {
+/** A heat cell's key (rep, local month, local hour) and counts: the heat rows and their deltas. */
+const heatCell = () => ({
   tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
   assigneeId: uuid('assignee_id').notNull(),
   month: date('month', { mode: 'string' }).notNull(),
   hour: smallint('hour').notNull(),
   assigned: integer('assigned').notNull().default(0),
   created: integer('created').notNull().default(0),
+});
+
+/** Per rep, local month and local hour: leads assigned, leads created, and the created ones' response times (s). */
+export const insightHeatMonths = pgTable('insight_heat_months', {
+  ...heatCell(),
   responseSecs: doublePrecision('response_secs').array().notNull().default(sql`'{}'`),
 }, (t) => [primaryKey({ name: 'insight_heat_months_pk', columns: [t.tenantId, t.month, t.assigneeId, t.hour] })]);
 
@@ -695,12 +700,7 @@ export const insightHeatMonths = pgTable('insight_heat_months', {
  */
 export const insightHeatDeltas = pgTable('insight_heat_deltas', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  tenantId: text('tenant_id').notNull().references(() => tenants.tenantId),
-  assigneeId: uuid('assignee_id').notNull(),
-  month: date('month', { mode: 'string' }).notNull(),
-  hour: smallint('hour').notNull(),
-  assigned: integer('assigned').notNull().default(0),
-  created: integer('created').notNull().default(0),
+  ...heatCell(),
   addedSecs: doublePrecision('added_secs').array().notNull().default(sql`'{}'`),
   removedSecs: doublePrecision('removed_secs').array().notNull().default(sql`'{}'`),
 }, (t) => [index('insight_heat_deltas_month_idx').on(t.tenantId, t.month)]);

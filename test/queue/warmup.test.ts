@@ -25,14 +25,18 @@ describe.each(backends)('a fresh instance leaves processing to warm ones while i
   });
 
   const status = async (msgId: string) => (await inboxRows(t.database)).find((r) => r.event_id === msgId)?.status;
+  /** The workers asked 100 more times whether they are warm (20 ms apart per loop), and the row is still untouched. */
+  const stillPendingAfter100Looks = async (msgId: string) => {
+    const seen = ticks;
+    await waitFor(async () => ticks >= seen + 100, 10_000, 'workers asking whether they are warm');
+    expect(await status(msgId)).toBe('pending');
+  };
 
   it('holds every claim before the server\'s load reading is connected (the server is still starting)', async () => {
     expect(h.runtime.warming()).toBe(true);
     const res = await postWecom(h.server, wecomCallback(textMessageXml({ from: 'rep-li', text: '还没连上', msgId: '9300' })));
     expect(res.status).toBe(200);
-    const seen = ticks;
-    await waitFor(async () => ticks >= seen + 100, 10_000, 'workers asking whether they are warm');
-    expect(await status('9300')).toBe('pending');
+    await stillPendingAfter100Looks('9300');
   });
 
   it('holds for 500 ms after it is connected, even with nothing in flight, then processes', async () => {
@@ -41,13 +45,9 @@ describe.each(backends)('a fresh instance leaves processing to warm ones while i
       return pressure;
     });
     pressure = 0;
-    const seen = ticks;
-    await waitFor(async () => ticks >= seen + 100, 10_000, 'workers asking whether they are warm');
-    expect(await status('9300')).toBe('pending');
+    await stillPendingAfter100Looks('9300');
     uptime = 499;
-    const again = ticks;
-    await waitFor(async () => ticks >= again + 100, 10_000, 'workers asking whether they are warm');
-    expect(await status('9300')).toBe('pending');
+    await stillPendingAfter100Looks('9300');
     uptime = 500;
     await waitFor(async () => (await status('9300')) === 'done', 10_000, 'processing once the quiet half second is over');
     expect(h.runtime.warming()).toBe(true);

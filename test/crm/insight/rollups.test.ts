@@ -279,9 +279,16 @@ describe.each(backends)('insight rollups agree with the raw rows on %s', (backen
 
   /** The heat maps read with deltas not folded yet, then every delta folded: the heat rows alone are exact. */
   async function expectAgreement(): Promise<void> {
+    // A response time surely removed and not folded yet, in a whole month the periods below read: a
+    // lead moved into February and answered, then answered at another time. (The random writes pick
+    // rows with the database's random(), so on PostgreSQL they need not leave such a removal.)
+    const [l] = await db.select().from(leads).where(eq(leads.tenantId, 'r')).limit(1);
+    const feb = new Date('2026-02-15T03:00:00Z');
+    await db.update(leads).set({ assigneeId: people[0]!.id, assignedAt: feb, createdAt: feb, firstResponseAt: new Date(feb.getTime() + 600_000) }).where(eq(leads.id, l!.id));
+    await db.update(leads).set({ firstResponseAt: new Date(feb.getTime() + 1_200_000) }).where(eq(leads.id, l!.id));
     // Unfolded additions and removals (of response times too) are there to be read.
     const [pending] = await rows<{ n: number; removals: number }>(db, sql`select count(*)::int as n, count(*) filter (where cardinality(removed_secs) > 0)::int as removals from insight_heat_deltas`);
-    expect(pending!.n).toBeGreaterThan(10);
+    expect(pending!.n).toBeGreaterThan(3);
     expect(pending!.removals).toBeGreaterThan(0);
     await expectMetrics();
     while ((await foldHeat(db, 7)) > 0);

@@ -10,7 +10,7 @@ import { resolveScope, TENANT_SCOPE, type Scope } from '../src/crm/insight/scope
 import { defaultInsightSettings as S } from '../src/crm/insight/settings.js';
 import { collaboration, completeness, responseRate, survival } from '../src/crm/insight/metrics.service.js';
 import { funnel, heatmaps } from '../src/crm/insight/funnel.service.js';
-import { foldHeat } from '../src/crm/insight/heat-fold.js';
+import { foldAllHeat } from '../src/crm/insight/heat-fold.js';
 import { leadsAtRisk } from '../src/crm/insight/report.repo.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 50_000);
@@ -79,12 +79,7 @@ async function main(): Promise<void> {
     if (!seeded) await seed(database);
     const { db } = database;
     // The running server folds the heat deltas every 2 s (0012); a seed by hand leaves them unfolded.
-    let folded = 0;
-    for (;;) {
-      const n = await foldHeat(db, 5000);
-      if (n === 0) break;
-      folded += n;
-    }
+    const folded = await foldAllHeat(db);
     if (folded) console.log(`folded ${folded} heat deltas`);
     const team: Scope = await resolveScope(db, 'bench', { team: '华东' }, { ownerIds: null });
     const today = localDay(NOW, TZ);

@@ -155,9 +155,7 @@ try {
       (h.dingtalk.deliveries as Map<string, number>).clear();
       // DingTalk's own memory of card ids (so that a repeated cardBizId shows nothing new) and of
       // todos: one entry per answer or todo, kept by the fake for the whole run otherwise.
-      const platformKept = ['cardIds', 'todos'].map((k) => (h.dingtalk as unknown as Record<string, Map<string, unknown>>)[k]!);
-      const keptByFake = platformKept.reduce((n, m) => n + m.size, 0);
-      for (const m of platformKept) m.clear();
+      const keptByFake = h.dingtalk.forget();
       const m = memory();
       const hd = handles();
       const w = summarize(wecomLat.splice(0));

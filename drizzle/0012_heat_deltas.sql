@@ -14,7 +14,7 @@ ALTER TABLE "insight_heat_deltas" ADD CONSTRAINT "insight_heat_deltas_tenant_id_
 CREATE INDEX "insight_heat_deltas_month_idx" ON "insight_heat_deltas" USING btree ("tenant_id","month");--> statement-breakpoint
 -- A lead's part of the heat rows is appended here now, not added to its rep's row: every message's
 -- transaction updated the same few rows (one per rep and hour), which serialised the inbox batches and
--- deadlocked them (bench:pipeline: 5 deadlocks, each stalling four workers for deadlock_timeout).
+-- at times deadlocked them (bench:pipeline: up to 5 a run, each stalling its batches for deadlock_timeout).
 CREATE OR REPLACE FUNCTION "insight_heat_add"(p_sign int, p_tenant text[], p_assignee uuid[], p_assigned timestamptz[], p_created timestamptz[], p_response timestamptz[])
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -57,6 +57,8 @@ END $$;
 -- written straight into the heat rows, and the tenant's unfolded deltas, counted in there, dropped.
 CREATE OR REPLACE FUNCTION "insight_heat_rebuild"(p_tenant text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  -- After a fold in progress, never beside it: its new heat rows would collide with the ones below.
+  PERFORM pg_advisory_xact_lock(hashtext('insight_heat_fold'));
   DELETE FROM insight_heat_deltas WHERE tenant_id = p_tenant;
   DELETE FROM insight_heat_months WHERE tenant_id = p_tenant;
   INSERT INTO insight_heat_months (tenant_id, assignee_id, month, hour, assigned, created, response_secs)

@@ -8,6 +8,7 @@ import { queueRouter } from '../api/queue.routes.js';
 import { automationRouter } from '../api/automation.routes.js';
 import { dashboardRouter } from '../dashboard/dashboard.routes.js';
 import { scheduleAllTenants } from '../crm/insight/schedule.js';
+import { startHeatFold } from '../crm/insight/heat-fold.js';
 
 export interface InsightDeps {
   database: Database;
@@ -28,7 +29,11 @@ export function insightRouters(d: InsightDeps): Router[] {
   ];
 }
 
-/** At start: every tenant's insight timer chains (rule sweeps, daily checks, weekly reports) exist. */
-export function startInsight(database: Database, now: Date, logger: Logger): void {
+/**
+ * At start: every tenant's insight timer chains (rule sweeps, daily checks, weekly reports) exist, and
+ * the heat rows' deltas are folded in every `heatFoldMs` until stopped.
+ */
+export function startInsight(database: Database, now: Date, logger: Logger, heatFoldMs = 2000): { stop(): Promise<void> } {
   scheduleAllTenants(database.db, now).catch((err: unknown) => logger.error({ err: (err as Error)?.message }, 'insight timers not scheduled'));
+  return startHeatFold(database.db, logger, heatFoldMs);
 }

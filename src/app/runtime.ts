@@ -15,7 +15,6 @@ import { DelivererRegistry, enqueueOutbound, outboundRows } from '../queue/outbo
 import { createBot, type EventHandler } from '../bot/bot.js';
 import type { InboundEvent } from '../channel/events.js';
 import { TimerWorker } from '../queue/timer-worker.js';
-import { startHeatFold } from '../crm/insight/heat-fold.js';
 import { TenantInfoCache } from '../bot/tenant-info.js';
 import type { Address, FlowDeps } from '../bot/flow.js';
 import type { User } from '../crm/users.repo.js';
@@ -330,7 +329,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     ...[...platforms.values()].flatMap((p) => p.routers ?? []),
   ];
 
-  let heatFold: { stop(): Promise<void> } | null = null;
+  let insight: { stop(): Promise<void> } | null = null;
   return {
     routers, auth, signIn, inbox, outbox, channels, tokens, deliverers, timers, tenantInfo, platforms, store, playground,
     status: () => Object.fromEntries(connections.map(({ name, c }) => [name, c.status()])),
@@ -345,9 +344,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         inbox.start();
         outbox.start();
         timers.start();
-        startInsight(database, clock(), logger);
+        insight = startInsight(database, clock(), logger, o.heatFoldMs);
         imports.runner.start();
-        heatFold = startHeatFold(database.db, logger, o.heatFoldMs ?? 2000);
       }
       for (const { name, c } of connections) {
         c.start().catch((err: unknown) => logger.error({ platform: name, err: (err as Error)?.message }, 'connection failed to start'));
@@ -360,7 +358,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       await inbox.stop();
       await imports.runner.stop();
       await timers.stop();
-      await heatFold?.stop();
+      await insight?.stop();
       await outbox.stop();
     },
   };

@@ -106,6 +106,14 @@ export class FakeDingtalkServer {
   /** Sends that came again with an id DingTalk already held (absorbed: idempotent, or turned down). */
   repeatedIds = 0;
   private readonly cardIds = new Map<string, { processQueryKey: string; data: string }>();
+
+  /** Forgets the card ids and todos this fake DingTalk holds (a long bench empties them); returns how many. */
+  forget(): number {
+    const n = this.cardIds.size + this.todos.size;
+    this.cardIds.clear();
+    this.todos.clear();
+    return n;
+  }
   private readonly lostAnswers: { pathPrefix: string; times: number }[] = [];
 
   private readonly authCodes = new Map<string, { userId: string; unionId: string; appKey: string }>();

@@ -106,7 +106,8 @@ async function tenantZone(tx: Tx, tenantId: string): Promise<string | undefined>
   return (await rows<{ tz: string }>(tx, sql`select time_zone as tz from tenants where tenant_id = ${tenantId}`))[0]?.tz;
 }
 
-// The heat maps from insight_heat_months (0011) and its deltas not folded in yet (0012) for a period's whole months, plus the leads of its edge
+// The heat maps from insight_heat_months (0011) and the deltas not folded into it yet (0012) for a
+// period's whole months, plus the leads of its edge
 // days: over 179 days, about a sixth of the leads instead of all of them. test/crm/insight/rollups.test.ts
 // holds them equal to the raw statements above.
 const inMonths = (months: string[]) => (months.length ? sql`h.month in (${sql.join(months.map((m) => sql`${m}::date`), sql`, `)})` : sql`false`);
@@ -136,27 +137,22 @@ export async function responseHeat(tx: Tx, tenantId: string, p: Period, s: Scope
   const months = sql`h.tenant_id = ${tenantId} and ${inMonths(whole)} and h.created > 0 and ${inScope(sql`h.assignee_id`, s)}`;
   const deltas = sql`h.tenant_id = ${tenantId} and ${inMonths(whole)} and ${inScope(sql`h.assignee_id`, s)}`;
   // The response times as a multiset: the heat rows' and the unfolded additions, less the unfolded
-  // removals. Removals are few and short-lived (deltas are folded every 2 s): without one pending, the
-  // values are read as they are; with some, only the values equal to a removal are netted (netting
-  // every value, or a CTE read twice, made the 179-day read 30-40 ms slower, bench:metrics).
+  // removals. A removal is pending for about 2 s after a lead is reassigned or answered again; without
+  // one the values are read as they are (netting them every time made the 179-day read twice as
+  // slow, bench:metrics). `exists (rem)` is uncorrelated: evaluated once, in the same snapshot.
   const vals = sql`
       select h.assignee_id as rep, h.hour::int as hour, v.secs from insight_heat_months h cross join unnest(h.response_secs) as v(secs) where ${months}
       union all
       select h.assignee_id, h.hour::int, v.secs from insight_heat_deltas h cross join unnest(h.added_secs) as v(secs) where ${deltas}`;
   const rem = sql`select h.assignee_id as rep, h.hour::int as hour, v.secs from insight_heat_deltas h cross join unnest(h.removed_secs) as v(secs) where ${deltas}`;
-  // `exists (rem)` alone is uncorrelated: evaluated once, it switches the branches in the same snapshot.
   const secs = sql`
       select v.rep, v.hour, 0, v.secs from (${vals}) v where not exists (${rem})
       union all
-      select v.rep, v.hour, 0, v.secs from (${vals}) v
-      where exists (${rem}) and not exists (select 1 from (${rem}) r where r.rep = v.rep and r.hour = v.hour and r.secs = v.secs)
-      union all
       select g.rep, g.hour, 0, g.secs from (
         select rep, hour, secs, sum(w)::int as w from (
-          select v.rep, v.hour, v.secs, 1 as w from (${vals}) v
-          where exists (${rem}) and exists (select 1 from (${rem}) r where r.rep = v.rep and r.hour = v.hour and r.secs = v.secs)
+          select v.rep, v.hour, v.secs, 1 as w from (${vals}) v where exists (${rem})
           union all
-          select rep, hour, secs, -1 from (${rem}) r
+          select r.rep, r.hour, r.secs, -1 from (${rem}) r
         ) m group by 1, 2, 3
       ) g cross join generate_series(1, g.w)`;
   const r = await analytic<Record<string, unknown>>(tx, sql`
